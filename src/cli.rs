@@ -1,0 +1,246 @@
+//! The command line: parses arguments (the only module that knows clap), calls the library,
+//! prints diagnostics and summaries, and picks the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use cairn::diag::{Diagnostic, Severity};
+use cairn::{BuildOptions, Error};
+
+/// Cairn: compile engineering-leadership documents (visions, strategies, patterns and
+/// decision records) into a cross-linked static site with a build-time status page.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// The site folder: where site.yaml and content/ live.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+
+    /// Print only diagnostics and errors (also implied by CI=true).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (atomically: a failed build keeps the old site).
+    Build {
+        /// Where to write the site [default: <root>/public].
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Override site.yaml's base_url, e.g. https://example.org/docs/.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check documents and links without writing a site.
+    Lint {
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Exit codes (DESIGN §5): content errors are 1, usage and configuration errors 2.
+const CONTENT_ERRORS: u8 = 1;
+const USAGE_ERROR: u8 = 2;
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = cli.quiet || std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let today = match today() {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    let result = match cli.command {
+        Command::Build {
+            output,
+            drafts,
+            strict,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root.clone(),
+                output,
+                drafts,
+                strict,
+                base_url,
+                today,
+            };
+            let started = Instant::now();
+            cairn::build(&opts).map(|report| {
+                print_diagnostics(&report.diagnostics);
+                if report.has_errors() {
+                    eprintln!(
+                        "error: build failed: {}; the previous site was left as it was",
+                        counts(&report.diagnostics)
+                    );
+                    ExitCode::from(CONTENT_ERRORS)
+                } else {
+                    if !quiet {
+                        eprintln!(
+                            "built {} documents ({} files) into {} in {:.2}s{}",
+                            report.documents,
+                            report.files,
+                            opts.output_dir().display(),
+                            started.elapsed().as_secs_f64(),
+                            warnings_suffix(&report.diagnostics)
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+            })
+        }
+        Command::Lint {
+            drafts,
+            strict,
+            format,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root.clone(),
+                output: None,
+                drafts,
+                strict,
+                base_url: None,
+                today,
+            };
+            cairn::lint(&opts).map(|report| {
+                match format {
+                    Format::Text => {
+                        print_diagnostics(&report.diagnostics);
+                        if !quiet {
+                            eprintln!(
+                                "checked {} documents: {}",
+                                report.documents,
+                                counts(&report.diagnostics)
+                            );
+                        }
+                    }
+                    Format::Json => print_json(&report.diagnostics),
+                }
+                if report.has_errors() {
+                    ExitCode::from(CONTENT_ERRORS)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            })
+        }
+    };
+    result.unwrap_or_else(|e| report_error(&e))
+}
+
+fn report_error(e: &Error) -> ExitCode {
+    match e {
+        Error::Config { diagnostics, .. } => {
+            print_diagnostics(diagnostics);
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_ERROR)
+        }
+        Error::Io { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(CONTENT_ERRORS)
+        }
+        _ => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        let _ = if color {
+            let c = if d.severity == Severity::Error {
+                "\x1b[31m"
+            } else {
+                "\x1b[33m"
+            };
+            writeln!(
+                out,
+                "{}:{}:{}: {c}{}\x1b[0m: {}",
+                d.path, d.line, d.col, d.severity, d.message
+            )
+        } else {
+            writeln!(out, "{d}")
+        };
+    }
+}
+
+fn print_json(diags: &[Diagnostic]) {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let value = serde_json::json!({
+        "diagnostics": diags,
+        "errors": errors,
+        "warnings": diags.len() - errors,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).expect("diagnostics serialise")
+    );
+}
+
+fn counts(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    format!(
+        "{errors} error{}, {warnings} warning{}",
+        plural(errors),
+        plural(warnings)
+    )
+}
+
+fn warnings_suffix(diags: &[Diagnostic]) -> String {
+    match diags.len() {
+        0 => String::new(),
+        n => format!(" ({n} warning{})", plural(n)),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Today's date in the local time zone, or `CAIRN_TODAY` (YYYY-MM-DD) for reproducible runs.
+fn today() -> Result<jiff::civil::Date, String> {
+    match std::env::var("CAIRN_TODAY") {
+        Ok(s) => cairn::schema::parse_date(&s)
+            .ok_or_else(|| format!("CAIRN_TODAY must be YYYY-MM-DD, found `{s}`")),
+        Err(_) => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}

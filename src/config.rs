@@ -1,0 +1,213 @@
+//! `site.yaml`: the site's title, base URL, kinds table, link policy and (for the check stage)
+//! the raw `status:` and `checks:` sections.
+//!
+//! Parsed from a string with every problem reported as a diagnostic on `site.yaml`; the caller
+//! treats any error here as a configuration error (exit code 2). Pure.
+
+use crate::diag::{Diagnostics, Pos, Severity};
+use crate::kinds::KindTable;
+use crate::names::{BaseUrl, normalize_tag};
+use crate::schema::Reader;
+use crate::yaml::{self, Node};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    pub base_url: BaseUrl,
+    pub language: String,
+    pub theme: String,
+    /// Severity of a body link or relation whose target does not exist.
+    pub broken_links: Severity,
+    /// A closed tag vocabulary, when the site wants one.
+    pub tags: Option<Vec<String>>,
+    pub kinds: KindTable,
+    pub raw_html: bool,
+    /// How many entries the Atom feed carries.
+    pub feed_limit: usize,
+    /// How many documents the home page lists as recently updated.
+    pub home_recent: usize,
+    /// The `status:` section, read by the check stage.
+    pub status: Option<Node>,
+    /// The `checks:` list, read by the check stage.
+    pub checks: Option<Node>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Engineering".into(),
+            description: String::new(),
+            base_url: BaseUrl::parse("/").expect("`/` is a valid base URL"),
+            language: "en".into(),
+            theme: "default".into(),
+            broken_links: Severity::Error,
+            tags: None,
+            kinds: KindTable::default(),
+            raw_html: false,
+            feed_limit: 20,
+            home_recent: 8,
+            status: None,
+            checks: None,
+        }
+    }
+}
+
+const KEYS: [&str; 12] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "links",
+    "tags",
+    "kinds",
+    "markdown",
+    "feed",
+    "status",
+    "checks",
+];
+
+/// Parses `site.yaml`. Errors leave the corresponding defaults in place.
+pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut config = SiteConfig::default();
+    let root = match yaml::parse(text) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.error(CONFIG_FILE, e.pos, e.message);
+            return (config, diags);
+        }
+    };
+    let mut r = Reader::new(CONFIG_FILE, 1, &mut diags);
+    let mut has_title = false;
+    for e in r.map("site.yaml", &root) {
+        let n = &e.node;
+        match e.key.as_str() {
+            "title" => {
+                if let Some(s) = r.string("title", n) {
+                    config.title = s;
+                    has_title = true;
+                }
+            }
+            "description" => config.description = r.string("description", n).unwrap_or_default(),
+            "base_url" => {
+                if let Some(s) = r.string("base_url", n) {
+                    match BaseUrl::parse(&s) {
+                        Ok(b) => config.base_url = b,
+                        Err(msg) => r.error(n.pos, format!("`base_url`: {msg}")),
+                    }
+                }
+            }
+            "language" => config.language = r.string("language", n).unwrap_or_else(|| "en".into()),
+            "theme" => {
+                if let Some(s) = r.string("theme", n) {
+                    if crate::names::is_slug(&s) {
+                        config.theme = s;
+                    } else {
+                        r.error(
+                            n.pos,
+                            format!("`theme` must be a folder name under themes/, found `{s}`"),
+                        );
+                    }
+                }
+            }
+            "links" => {
+                for l in r.map("`links`", n) {
+                    match l.key.as_str() {
+                        "broken" => {
+                            config.broken_links =
+                                match r.choice("broken", &l.node, &["error", "warn"]) {
+                                    Some("warn") => Severity::Warning,
+                                    _ => Severity::Error,
+                                }
+                        }
+                        _ => r.unknown_key(l, "`links`", &["broken"]),
+                    }
+                }
+            }
+            "tags" => {
+                config.tags = Some(
+                    r.string_list("tags", n)
+                        .into_iter()
+                        .map(|(t, _)| normalize_tag(&t))
+                        .collect(),
+                )
+            }
+            "kinds" => config.kinds.apply_config(n, &mut r),
+            "markdown" => {
+                for m in r.map("`markdown`", n) {
+                    match m.key.as_str() {
+                        "raw_html" => {
+                            config.raw_html = r.bool("raw_html", &m.node).unwrap_or(false)
+                        }
+                        _ => r.unknown_key(m, "`markdown`", &["raw_html"]),
+                    }
+                }
+            }
+            "feed" => {
+                for f in r.map("`feed`", n) {
+                    match f.key.as_str() {
+                        "limit" => {
+                            config.feed_limit = r.uint("limit", &f.node).unwrap_or(20) as usize
+                        }
+                        _ => r.unknown_key(f, "`feed`", &["limit"]),
+                    }
+                }
+            }
+            "status" => config.status = Some(n.clone()),
+            "checks" => config.checks = Some(n.clone()),
+            _ => r.unknown_key(e, "site.yaml", &KEYS),
+        }
+    }
+    if !has_title && !r.diags.has_errors() {
+        r.warning(
+            Pos::START,
+            "site.yaml has no `title`; using \"Engineering\"",
+        );
+    }
+    (config, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config() {
+        let (c, d) = parse(
+            "title: Acme\nbase_url: https://eng.acme.example/docs/\nlinks: { broken: warn }\ntags: [Reliability, Cost]\nmarkdown:\n  raw_html: true\nkinds:\n  rfc: {label: RFC}\nchecks: []\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.title, "Acme");
+        assert_eq!(c.base_url.prefix(), "/docs/");
+        assert_eq!(c.broken_links, Severity::Warning);
+        assert_eq!(c.tags.unwrap(), ["reliability", "cost"]);
+        assert!(c.raw_html);
+        assert!(c.kinds.find("rfc").is_some());
+        assert!(c.checks.is_some());
+    }
+
+    #[test]
+    fn problems_are_diagnostics_with_positions() {
+        let (_, d) =
+            parse("title: Acme\nbase_url: ftp//nope\ntitel: x\nlinks:\n  broken: sometimes\n");
+        let out: Vec<String> = d.into_sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            out,
+            [
+                "site.yaml:2:1: error: `base_url`: `ftp//nope` is not a URL (expected e.g. https://example.org/docs/)",
+                "site.yaml:3:1: warning: unknown key `titel` in site.yaml (did you mean `title`?)",
+                "site.yaml:5:3: error: `broken` must be one of error, warn, found `sometimes`",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_reported() {
+        let (_, d) = parse("title: [x\n");
+        assert!(d.has_errors());
+    }
+}

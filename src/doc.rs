@@ -1,0 +1,529 @@
+//! The parse stage: one normalised source file in, one typed [`Doc`] and its diagnostics out.
+//!
+//! Reads front matter against the kinds table, analyses the Markdown body (headings, sections,
+//! links with file positions) and checks what can be checked in one file: types, statuses,
+//! unknown keys, required fields and sections. Cross-document rules belong to `link`. Pure.
+
+use jiff::civil::Date;
+use jiff::{Span, ToSpan};
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostics, LineIndex, Pos, did_you_mean};
+use crate::frontmatter;
+use crate::kinds::{Kind, KindId};
+use crate::markdown::{self, Outline};
+use crate::names::{DocId, SourcePath, is_slug, normalize_tag};
+use crate::relation::Relation;
+use crate::schema::Reader;
+use crate::source::{SourceFile, display_source};
+use crate::yaml::{self, Node, Value};
+
+/// A reference to another document, as written in front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationRef {
+    pub relation: Relation,
+    pub target: String,
+    pub pos: Pos,
+}
+
+/// One parsed document.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub source: SourcePath,
+    /// The path diagnostics use: `content/strategies/x.md`.
+    pub file: String,
+    pub kind: KindId,
+    pub id: DocId,
+    pub id_pos: Pos,
+    pub title: String,
+    /// The heading that became the title (not repeated in the body).
+    pub title_heading: Option<usize>,
+    pub status: Option<String>,
+    pub summary: Option<String>,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub created: Option<Date>,
+    pub updated: Option<Date>,
+    /// When the document is due for review: `review_by`, or `last_reviewed + review_every`.
+    pub review_by: Option<Date>,
+    pub draft: bool,
+    pub aliases: Vec<(String, Pos)>,
+    /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
+    pub fields: Vec<(String, String)>,
+    pub relations: Vec<RelationRef>,
+    /// `_index.md`: the title and introduction of its folder's index page.
+    pub is_index: bool,
+    pub text: String,
+    pub body_offset: usize,
+    pub outline: Outline,
+    /// File positions of `outline.links`, in the same order.
+    pub link_pos: Vec<Pos>,
+}
+
+impl Doc {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The date shown as "last changed": `updated`, else `created`.
+    pub fn changed(&self) -> Option<Date> {
+        self.updated.or(self.created)
+    }
+}
+
+const COMMON_KEYS: [&str; 16] = [
+    "title",
+    "kind",
+    "id",
+    "status",
+    "summary",
+    "owners",
+    "tags",
+    "created",
+    "date",
+    "updated",
+    "review_by",
+    "review_every",
+    "last_reviewed",
+    "draft",
+    "aliases",
+    "related",
+];
+
+/// Parses one file. A document always comes back (with defaults where its front matter is
+/// broken) so that links to it still resolve and one mistake is reported once.
+pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let shown = display_source(&file.path);
+    let kinds = &config.kinds;
+    let (yaml_text, yaml_line, body_offset) = match frontmatter::split(&file.text) {
+        Ok(s) => (s.yaml.map(str::to_string), s.yaml_line, s.body_offset),
+        Err(e) => {
+            diags.error(&shown, e.pos, e.message);
+            (None, 1, file.text.len())
+        }
+    };
+    let root = yaml_text.as_deref().and_then(|y| match yaml::parse(y) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            diags.error(
+                &shown,
+                Pos::new(e.pos.line + yaml_line - 1, e.pos.col),
+                format!("invalid YAML: {}", e.message),
+            );
+            None
+        }
+    });
+    let has_front_matter = yaml_text.is_some();
+    let mut r = Reader::new(shown.clone(), yaml_line, &mut diags);
+    let entries = root
+        .as_ref()
+        .map(|n| r.map("front matter", n))
+        .unwrap_or(&[]);
+
+    let kind_id = match entries.iter().find(|e| e.key == "kind") {
+        Some(e) => match r.string("kind", &e.node) {
+            Some(name) => match kinds.find(&name) {
+                Some(k) => k,
+                None => {
+                    let hint = did_you_mean(&name, kinds.names())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    r.error(e.node.pos, format!("unknown kind `{name}`{hint}"));
+                    kinds.page()
+                }
+            },
+            None => kinds.page(),
+        },
+        None if has_front_matter => file
+            .path
+            .top_folder()
+            .and_then(|f| kinds.by_folder(f))
+            .unwrap_or(kinds.page()),
+        None => kinds.page(),
+    };
+    let kind = kinds.get(kind_id);
+    let is_index = file.path.is_index();
+    let outline = markdown::analyse(&file.text[body_offset..]);
+    let lines = LineIndex::new(&file.text);
+    let link_pos = outline
+        .links
+        .iter()
+        .map(|l| lines.pos(&file.text, body_offset + l.offset))
+        .collect();
+
+    let mut doc = Doc {
+        id: DocId::from_stem(file.path.stem())
+            .unwrap_or_else(|| DocId::parse("untitled").expect("a slug")),
+        id_pos: Pos::START,
+        source: file.path.clone(),
+        file: shown,
+        kind: kind_id,
+        title: String::new(),
+        title_heading: None,
+        status: None,
+        summary: None,
+        owners: Vec::new(),
+        tags: Vec::new(),
+        created: None,
+        updated: None,
+        review_by: None,
+        draft: false,
+        aliases: Vec::new(),
+        fields: Vec::new(),
+        relations: Vec::new(),
+        is_index,
+        text: String::new(),
+        body_offset,
+        outline,
+        link_pos,
+    };
+    if DocId::from_stem(file.path.stem()).is_none() && !is_index {
+        r.error(
+            Pos::START,
+            format!(
+                "cannot make an id from the file name `{}`; add an `id:`",
+                file.path.file_name()
+            ),
+        );
+    }
+
+    let mut title_pos = None;
+    let mut review_every: Option<(Span, Pos)> = None;
+    let mut last_reviewed = None;
+    for e in entries {
+        let n = &e.node;
+        match e.key.as_str() {
+            "kind" => {}
+            "title" => {
+                title_pos = Some(e.key_pos);
+                doc.title = r
+                    .string("title", n)
+                    .map(|t| clean_text(&t))
+                    .unwrap_or_default();
+            }
+            "id" => {
+                if let Some(s) = r.string("id", n) {
+                    match DocId::parse(&s) {
+                        Some(id) => {
+                            doc.id = id;
+                            doc.id_pos = r.at(n.pos);
+                        }
+                        None => r.error(
+                            n.pos,
+                            format!(
+                                "`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"
+                            ),
+                        ),
+                    }
+                }
+            }
+            "status" => {
+                if let Some(s) = r.string("status", n) {
+                    if kind.statuses.is_empty() {
+                        r.error(n.pos, format!("a {} has no status", kind.name));
+                    } else if kind.statuses.contains(&s) {
+                        doc.status = Some(s);
+                    } else {
+                        let hint = did_you_mean(&s, kind.statuses.iter().map(String::as_str))
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        r.error(
+                            n.pos,
+                            format!(
+                                "unknown status `{s}` for a {}{hint}; expected one of {}",
+                                kind.name,
+                                kind.statuses.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            "summary" => doc.summary = r.string("summary", n).map(|s| clean_text(&s)),
+            "owners" => {
+                doc.owners = r
+                    .string_list("owners", n)
+                    .into_iter()
+                    .map(|(s, _)| clean_text(&s))
+                    .collect()
+            }
+            "tags" => {
+                for (t, pos) in r.string_list("tags", n) {
+                    let tag = normalize_tag(&t);
+                    if crate::names::slugify(&tag).is_empty() {
+                        r.error(pos, format!("tag `{t}` has no letters or digits"));
+                    } else if config
+                        .tags
+                        .as_ref()
+                        .is_some_and(|vocab| !vocab.contains(&tag))
+                    {
+                        let vocab = config.tags.as_deref().unwrap_or_default();
+                        let hint = did_you_mean(&tag, vocab.iter().map(String::as_str))
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        r.error(
+                            pos,
+                            format!("tag `{tag}` is not in the site's tag list{hint}"),
+                        );
+                    } else if !doc.tags.contains(&tag) {
+                        doc.tags.push(tag);
+                    }
+                }
+            }
+            "created" | "date" => {
+                if doc.created.is_some() {
+                    r.warning(
+                        e.key_pos,
+                        "`created` and `date` both given; `date` is another name for `created`",
+                    );
+                }
+                doc.created = r.date(&e.key, n).or(doc.created);
+            }
+            "updated" => doc.updated = r.date("updated", n),
+            "review_by" => doc.review_by = r.date("review_by", n),
+            "last_reviewed" => last_reviewed = r.date("last_reviewed", n),
+            "review_every" => {
+                if let Some(s) = r.string("review_every", n) {
+                    match parse_period(&s) {
+                        Some(span) => review_every = Some((span, n.pos)),
+                        None => r.error(n.pos, format!("`review_every` must be like `6 months`, `2 weeks` or `1 year`, found `{s}`")),
+                    }
+                }
+            }
+            "draft" => doc.draft = r.bool("draft", n).unwrap_or(false),
+            "aliases" => {
+                doc.aliases = r
+                    .string_list("aliases", n)
+                    .into_iter()
+                    .map(|(a, p)| (a, r.at(p)))
+                    .collect()
+            }
+            key => {
+                if let Some(rel) = Relation::from_key(key) {
+                    read_relation(rel, n, kind, &mut r, &mut doc.relations);
+                } else if kind.fields.iter().any(|f| f.name == key) {
+                    if let Some(v) = field_text(key, n, &mut r) {
+                        doc.fields.push((key.to_string(), v));
+                    }
+                } else {
+                    let known: Vec<&str> = COMMON_KEYS
+                        .iter()
+                        .copied()
+                        .chain(["serves", "uses", "supersedes"])
+                        .chain(kind.fields.iter().map(|f| f.name.as_str()))
+                        .collect();
+                    r.unknown_key(e, "front matter", &known);
+                }
+            }
+        }
+    }
+    if let Some((span, pos)) = review_every {
+        match last_reviewed.or(doc.updated).or(doc.created) {
+            Some(from) if doc.review_by.is_none() => doc.review_by = from.checked_add(span).ok(),
+            Some(_) => r.warning(
+                pos,
+                "`review_every` is ignored because `review_by` is given",
+            ),
+            None => r.warning(
+                pos,
+                "`review_every` needs `last_reviewed` (or `updated`/`created`) to count from",
+            ),
+        }
+    }
+    if let (Some(c), Some(u)) = (doc.created, doc.updated) {
+        if u < c {
+            r.warning(
+                Pos::START,
+                format!("`updated` ({u}) is before `created` ({c})"),
+            );
+        }
+    }
+
+    // Title: front matter, else the first `# heading`, else the file name.
+    if doc.title.is_empty() {
+        if let Some((i, h)) = doc.outline.h1() {
+            doc.title = clean_text(&h.text);
+            doc.title_heading = Some(i);
+        }
+        if doc.title.is_empty() && has_front_matter && !is_index && title_pos.is_none() {
+            r.error(Pos::START, "missing `title`");
+        }
+    }
+    if doc.title.is_empty() {
+        doc.title = if is_index {
+            humanize(file.path.dir().rsplit('/').next().unwrap_or(""))
+        } else {
+            humanize(file.path.stem())
+        };
+    }
+
+    if !is_index && !kind.is_page() {
+        for f in kind.fields.iter().filter(|f| f.required) {
+            if !doc.fields.iter().any(|(k, _)| *k == f.name) {
+                r.error(
+                    Pos::START,
+                    format!("missing `{}`, which a {} requires", f.name, kind.name),
+                );
+            }
+        }
+        if doc.status.is_none()
+            && !kind.statuses.is_empty()
+            && !entries.iter().any(|e| e.key == "status")
+        {
+            r.warning(
+                Pos::START,
+                format!(
+                    "missing `status` (one of {}); treated as `{}`",
+                    kind.statuses.join(", "),
+                    kind.statuses[0]
+                ),
+            );
+        }
+        check_sections(&doc, kind, &lines, &file.text, &mut r);
+    }
+    if doc.status.is_none() && !kind.statuses.is_empty() {
+        doc.status = Some(kind.statuses[0].clone());
+    }
+    doc.text = file.text;
+    (doc, diags)
+}
+
+fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut Vec<RelationRef>) {
+    let allowed = match rel {
+        Relation::Serves => !kind.serves.is_empty(),
+        Relation::Uses => !kind.uses.is_empty(),
+        Relation::Supersedes => !kind.is_page(),
+        Relation::Related => true,
+    };
+    if !allowed {
+        r.error(n.pos, format!("a {} cannot use `{}`", kind.name, rel.key()));
+        return;
+    }
+    for (target, pos) in r.string_list(rel.key(), n) {
+        let target = target
+            .trim()
+            .trim_start_matches("[[")
+            .trim_end_matches("]]")
+            .to_string();
+        out.push(RelationRef {
+            relation: rel,
+            target,
+            pos: r.at(pos),
+        });
+    }
+}
+
+/// A kind-specific field shown as text: a scalar, or a list of scalars joined by commas.
+fn field_text(key: &str, n: &Node, r: &mut Reader) -> Option<String> {
+    let scalar = |v: &Value| match v {
+        Value::Str(s) => Some(clean_text(s)),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match &n.value {
+        Value::Seq(items) => items
+            .iter()
+            .map(|i| scalar(&i.value))
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.join(", ")),
+        v => scalar(v),
+    }
+    .or_else(|| {
+        r.error(
+            n.pos,
+            format!(
+                "`{key}` must be text or a list of text, found {}",
+                n.value.type_name()
+            ),
+        );
+        None
+    })
+}
+
+fn check_sections(doc: &Doc, kind: &Kind, lines: &LineIndex, text: &str, r: &mut Reader) {
+    let seconds: Vec<_> = doc
+        .outline
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .collect();
+    for rule in &kind.sections {
+        match seconds.iter().find(|h| rule.matches(&h.text)) {
+            None => {
+                let also = if rule.synonyms.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (or {})", rule.synonyms.join(", "))
+                };
+                let msg = format!(
+                    "missing section `## {}`{also}, which a {} should have",
+                    rule.name, kind.name
+                );
+                let d = crate::diag::Diagnostic::new(
+                    crate::diag::Severity::Warning,
+                    &doc.file,
+                    Pos::START,
+                    msg,
+                );
+                r.diags.push(d);
+            }
+            Some(h) if !h.has_content => {
+                let pos = lines.pos(text, doc.body_offset + h.offset);
+                let d = crate::diag::Diagnostic::new(
+                    crate::diag::Severity::Warning,
+                    &doc.file,
+                    pos,
+                    format!("section `## {}` is empty", h.text),
+                );
+                r.diags.push(d);
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Removes control and zero-width characters that would make titles look equal but differ.
+fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{feff}')
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// `my-file_name` → `My file name`, for titles made from file names.
+fn humanize(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Home".into(),
+    }
+}
+
+/// `6 months`, `2 weeks`, `90 days`, `1 year`.
+pub fn parse_period(s: &str) -> Option<Span> {
+    let mut parts = s.split_whitespace();
+    let n: i64 = parts.next()?.parse().ok()?;
+    let unit = parts.next()?;
+    if parts.next().is_some() || n <= 0 || n > 100 * 366 {
+        return None;
+    }
+    match unit.trim_end_matches('s') {
+        "day" => Some(n.days()),
+        "week" => Some(n.weeks()),
+        "month" => Some(n.months()),
+        "year" => Some(n.years()),
+        _ => None,
+    }
+}
+
+/// Whether `s` could be a document id (used by `link` to tell ids from paths).
+pub fn looks_like_id(s: &str) -> bool {
+    is_slug(s)
+}

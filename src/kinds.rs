@@ -1,0 +1,432 @@
+//! The table of document kinds: what each kind's documents look like and may point at.
+//!
+//! Vision, strategy, pattern, decision and page are only the default rows; `site.yaml`
+//! (`kinds:`) adjusts them or adds new ones, so a new kind needs no code change. Every other
+//! stage asks this table instead of matching on kind names. Pure.
+
+use serde::Serialize;
+
+use crate::schema::Reader;
+use crate::yaml::{Node, Value};
+
+/// An index into the [`KindTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct KindId(pub usize);
+
+/// A required `##` section and the headings accepted in its place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionRule {
+    pub name: String,
+    pub synonyms: Vec<String>,
+}
+
+impl SectionRule {
+    pub fn matches(&self, heading: &str) -> bool {
+        let h = heading.trim().to_lowercase();
+        std::iter::once(&self.name)
+            .chain(&self.synonyms)
+            .any(|n| n.to_lowercase() == h)
+    }
+}
+
+/// A kind-specific front-matter field (beyond the common keys), e.g. a vision's `horizon`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldRule {
+    pub name: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kind {
+    pub name: String,
+    /// The top folder under `content/` and the URL segment of this kind's documents.
+    pub folder: String,
+    pub label: String,
+    pub plural: String,
+    /// The status vocabulary, in the order index pages group by. Empty: no status.
+    pub statuses: Vec<String>,
+    pub fields: Vec<FieldRule>,
+    pub sections: Vec<SectionRule>,
+    /// Kinds this kind's `serves:` may point at.
+    pub serves: Vec<String>,
+    /// Kinds this kind's `uses:` may point at.
+    pub uses: Vec<String>,
+}
+
+impl Kind {
+    pub fn is_page(&self) -> bool {
+        self.name == PAGE
+    }
+}
+
+pub const PAGE: &str = "page";
+
+const LIFECYCLE: [&str; 5] = ["draft", "proposed", "active", "retired", "superseded"];
+const DECISION_STATUSES: [&str; 6] = [
+    "draft",
+    "proposed",
+    "accepted",
+    "rejected",
+    "deprecated",
+    "superseded",
+];
+
+fn section(name: &str, synonyms: &[&str]) -> SectionRule {
+    SectionRule {
+        name: name.into(),
+        synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// All kinds of one site, in display order; the page kind is always present.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindTable {
+    kinds: Vec<Kind>,
+}
+
+impl Default for KindTable {
+    fn default() -> Self {
+        let kind = |name: &str, folder: &str, label: &str, plural: &str| Kind {
+            name: name.into(),
+            folder: folder.into(),
+            label: label.into(),
+            plural: plural.into(),
+            statuses: strings(&LIFECYCLE),
+            fields: Vec::new(),
+            sections: Vec::new(),
+            serves: Vec::new(),
+            uses: Vec::new(),
+        };
+        let mut vision = kind("vision", "visions", "Vision", "Visions");
+        vision.fields = vec![FieldRule {
+            name: "horizon".into(),
+            required: true,
+        }];
+        vision.sections = vec![section("Vision statement", &["Vision", "Statement"])];
+        let mut strategy = kind("strategy", "strategies", "Strategy", "Strategies");
+        strategy.fields = vec![FieldRule {
+            name: "horizon".into(),
+            required: false,
+        }];
+        strategy.sections = vec![
+            section("Problem", &["Diagnosis", "Problem statement"]),
+            section("Guiding policy", &["Policy"]),
+            section("Actions", &["Coherent actions"]),
+        ];
+        strategy.serves = strings(&["vision"]);
+        strategy.uses = strings(&["pattern"]);
+        let mut pattern = kind("pattern", "patterns", "Pattern", "Patterns");
+        pattern.sections = vec![
+            section("When it works", &["Success modes"]),
+            section("Failure modes", &[]),
+            section("Examples", &[]),
+        ];
+        let mut decision = kind("decision", "decisions", "Decision", "Decisions");
+        decision.statuses = strings(&DECISION_STATUSES);
+        decision.sections = vec![
+            section("Context", &[]),
+            section("Decision", &[]),
+            section("Consequences", &[]),
+        ];
+        decision.serves = strings(&["strategy"]);
+        decision.uses = strings(&["pattern"]);
+        let mut page = kind(PAGE, "", "Page", "Pages");
+        page.statuses = Vec::new();
+        KindTable {
+            kinds: vec![vision, strategy, pattern, decision, page],
+        }
+    }
+}
+
+const KIND_KEYS: [&str; 9] = [
+    "folder", "label", "plural", "statuses", "fields", "required", "sections", "serves", "uses",
+];
+
+impl KindTable {
+    pub fn get(&self, id: KindId) -> &Kind {
+        &self.kinds[id.0]
+    }
+
+    pub fn find(&self, name: &str) -> Option<KindId> {
+        self.kinds.iter().position(|k| k.name == name).map(KindId)
+    }
+
+    /// The kind whose folder is `folder` (the top folder of a document's path).
+    pub fn by_folder(&self, folder: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|k| !k.is_page() && k.folder == folder)
+            .map(KindId)
+    }
+
+    pub fn page(&self) -> KindId {
+        self.find(PAGE)
+            .expect("the page kind is always in the table")
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (KindId, &Kind)> {
+        self.kinds.iter().enumerate().map(|(i, k)| (KindId(i), k))
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().map(|k| k.name.as_str())
+    }
+
+    /// Applies `kinds:` from `site.yaml`: each entry adjusts a kind or adds a new one.
+    pub fn apply_config(&mut self, node: &Node, r: &mut Reader) {
+        for entry in r.map("`kinds`", node) {
+            let name = entry.key.trim().to_string();
+            if !crate::names::is_slug(&name) {
+                r.error(
+                    entry.key_pos,
+                    format!("kind name `{name}` must be lower-case letters, digits and `-`"),
+                );
+                continue;
+            }
+            if name == PAGE {
+                r.error(entry.key_pos, "the `page` kind cannot be changed");
+                continue;
+            }
+            let id = match self.find(&name) {
+                Some(id) => id,
+                None => {
+                    let plural = format!("{name}s");
+                    let mut label = name.clone();
+                    if let Some(first) = label.get_mut(0..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    self.kinds.insert(
+                        self.kinds.len() - 1,
+                        Kind {
+                            name: name.clone(),
+                            folder: plural.clone(),
+                            plural: format!("{label}s"),
+                            label,
+                            statuses: strings(&LIFECYCLE),
+                            fields: Vec::new(),
+                            sections: Vec::new(),
+                            serves: Vec::new(),
+                            uses: Vec::new(),
+                        },
+                    );
+                    KindId(self.kinds.len() - 2)
+                }
+            };
+            self.apply_one(id, &entry.node, r);
+        }
+        self.check_references(node, r);
+    }
+
+    fn apply_one(&mut self, id: KindId, node: &Node, r: &mut Reader) {
+        let what = format!("kind `{}`", self.kinds[id.0].name);
+        for e in r.map(&what, node) {
+            let kind = &mut self.kinds[id.0];
+            let n = &e.node;
+            match e.key.as_str() {
+                "folder" => {
+                    if let Some(s) = r.string("folder", n) {
+                        if crate::names::is_slug(&s) {
+                            kind.folder = s;
+                        } else {
+                            r.error(
+                                n.pos,
+                                format!(
+                                    "`folder` must be one folder name in lower case, found `{s}`"
+                                ),
+                            );
+                        }
+                    }
+                }
+                "label" => kind.label = r.string("label", n).unwrap_or_else(|| kind.label.clone()),
+                "plural" => {
+                    kind.plural = r.string("plural", n).unwrap_or_else(|| kind.plural.clone())
+                }
+                "statuses" => {
+                    kind.statuses = r
+                        .string_list("statuses", n)
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                }
+                "fields" => {
+                    for (f, _) in r.string_list("fields", n) {
+                        if !kind.fields.iter().any(|x| x.name == f) {
+                            kind.fields.push(FieldRule {
+                                name: f,
+                                required: false,
+                            });
+                        }
+                    }
+                }
+                "required" => {
+                    for (f, _) in r.string_list("required", n) {
+                        match kind.fields.iter_mut().find(|x| x.name == f) {
+                            Some(x) => x.required = true,
+                            None => kind.fields.push(FieldRule {
+                                name: f,
+                                required: true,
+                            }),
+                        }
+                    }
+                }
+                "sections" => kind.sections = read_sections(n, r),
+                "serves" => {
+                    kind.serves = r
+                        .string_list("serves", n)
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                }
+                "uses" => {
+                    kind.uses = r
+                        .string_list("uses", n)
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                }
+                _ => r.unknown_key(e, &what, &KIND_KEYS),
+            }
+        }
+    }
+
+    /// Relation rules must name kinds that exist; checked once all kinds are known.
+    fn check_references(&self, node: &Node, r: &mut Reader) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        for e in entries {
+            let Some(id) = self.find(e.key.trim()) else {
+                continue;
+            };
+            let kind = self.get(id);
+            for target in kind.serves.iter().chain(&kind.uses) {
+                if self.find(target).is_none() {
+                    let hint = crate::diag::did_you_mean(target, self.names())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    r.error(
+                        e.key_pos,
+                        format!(
+                            "kind `{}` refers to unknown kind `{target}`{hint}",
+                            kind.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `sections:` is a list of names or of `{name, synonyms}` mappings.
+fn read_sections(n: &Node, r: &mut Reader) -> Vec<SectionRule> {
+    let Value::Seq(items) = &n.value else {
+        r.error(
+            n.pos,
+            format!("`sections` must be a list, found {}", n.value.type_name()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match &item.value {
+            Value::Str(s) => out.push(section(s, &[])),
+            Value::Map(_) => {
+                let mut rule = SectionRule {
+                    name: String::new(),
+                    synonyms: Vec::new(),
+                };
+                for e in r.map("a section", item) {
+                    match e.key.as_str() {
+                        "name" => rule.name = r.string("name", &e.node).unwrap_or_default(),
+                        "synonyms" => {
+                            rule.synonyms = r
+                                .string_list("synonyms", &e.node)
+                                .into_iter()
+                                .map(|(s, _)| s)
+                                .collect()
+                        }
+                        _ => r.unknown_key(e, "a section", &["name", "synonyms"]),
+                    }
+                }
+                if rule.name.is_empty() {
+                    r.error(item.pos, "a section needs a `name`");
+                } else {
+                    out.push(rule);
+                }
+            }
+            other => r.error(
+                item.pos,
+                format!(
+                    "a section must be a name or a mapping, found {}",
+                    other.type_name()
+                ),
+            ),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::yaml;
+
+    #[test]
+    fn builtin_rows() {
+        let t = KindTable::default();
+        let s = t.get(t.find("strategy").unwrap());
+        assert_eq!(s.folder, "strategies");
+        assert!(s.sections[0].matches("diagnosis"));
+        assert_eq!(t.by_folder("decisions"), t.find("decision"));
+        assert!(t.get(t.page()).statuses.is_empty());
+        assert_eq!(t.by_folder(""), None);
+    }
+
+    #[test]
+    fn config_adds_and_adjusts_kinds() {
+        let node = yaml::parse(
+            "rfc:\n  label: RFC\n  statuses: [open, closed]\n  sections: [Summary, {name: Motivation, synonyms: [Why]}]\n  serves: [strategy]\n  required: [number]\npattern:\n  sections: [Examples]\n",
+        )
+        .unwrap();
+        let mut t = KindTable::default();
+        let mut diags = Diagnostics::new();
+        t.apply_config(&node, &mut Reader::new("site.yaml", 5, &mut diags));
+        assert!(diags.is_empty(), "{diags:?}");
+        let rfc = t.get(t.find("rfc").unwrap());
+        assert_eq!(rfc.folder, "rfcs");
+        assert_eq!(rfc.label, "RFC");
+        assert_eq!(rfc.statuses, ["open", "closed"]);
+        assert!(rfc.sections[1].matches("why"));
+        assert_eq!(
+            rfc.fields,
+            [FieldRule {
+                name: "number".into(),
+                required: true
+            }]
+        );
+        assert_eq!(t.get(t.find("pattern").unwrap()).sections.len(), 1);
+        // The page kind stays last.
+        assert_eq!(t.iter().last().unwrap().1.name, "page");
+    }
+
+    #[test]
+    fn bad_kind_config_is_diagnosed() {
+        let node = yaml::parse("rfc:\n  serves: [strategyy]\n  colour: red\n").unwrap();
+        let mut t = KindTable::default();
+        let mut diags = Diagnostics::new();
+        t.apply_config(&node, &mut Reader::new("site.yaml", 3, &mut diags));
+        let out: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            out,
+            [
+                "site.yaml:3:1: error: kind `rfc` refers to unknown kind `strategyy` (did you mean `strategy`?)",
+                "site.yaml:5:3: warning: unknown key `colour` in kind `rfc`",
+            ]
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Cairn compiles an engineering organisation's visions, strategies, patterns and decision
+//! records (Markdown with YAML front matter) into a cross-linked static site.
+//!
+//! The pipeline is a chain of plain stages over typed values, see `ARCHITECTURE.md`:
+//! `source` (read) → `doc` (parse) → `link` → `render` → `write`, driven by `build`.
+//! The library never prints; it returns values, diagnostics and errors.
+
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod doc;
+pub mod error;
+pub mod frontmatter;
+pub mod highlight;
+pub mod kinds;
+pub mod link;
+pub mod markdown;
+pub mod names;
+pub mod relation;
+pub mod render;
+pub mod schema;
+pub mod source;
+pub mod theme;
+pub mod write;
+pub mod yaml;
+
+pub use build::{BuildOptions, BuildReport, build, lint};
+pub use error::{Error, Result};

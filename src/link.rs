@@ -1,0 +1,654 @@
+//! The link stage: gives every document its URL, resolves front-matter relations and body
+//! links, computes inverse relations and backlinks, and checks the rules that span documents
+//! (unique ids and URLs, relation kinds, `supersedes` cycles, anchors, aliases).
+//!
+//! Takes the parsed documents by value and returns a [`Site`]: documents plus the resolved
+//! graph, indexed by position. Pure: asset existence is checked against the list `source` read.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
+use crate::doc::Doc;
+use crate::kinds::KindId;
+use crate::markdown::LinkTarget;
+use crate::names::{SourcePath, UrlPath, slugify};
+use crate::relation::Relation;
+
+/// Documents with their URLs and the resolved graph between them. Index `i` everywhere is
+/// `docs[i]`.
+#[derive(Debug)]
+pub struct Site {
+    pub docs: Vec<Doc>,
+    pub urls: Vec<UrlPath>,
+    /// Resolved front-matter relations, in the order written.
+    pub relations: Vec<Vec<(Relation, usize)>>,
+    /// The same relations seen from their targets.
+    pub inverse: Vec<Vec<(Relation, usize)>>,
+    /// Documents whose body links here, sorted, without duplicates.
+    pub backlinks: Vec<Vec<usize>>,
+    /// What each body link becomes, aligned with `docs[i].outline.links`.
+    pub links: Vec<Vec<LinkTarget>>,
+    /// Redirect pages: old path → document.
+    pub aliases: Vec<(UrlPath, usize)>,
+}
+
+impl Site {
+    /// Documents of one kind (not folder intros), in id order.
+    pub fn of_kind(&self, kind: KindId) -> impl Iterator<Item = usize> + '_ {
+        self.docs
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.kind == kind && !d.is_index)
+            .map(|(i, _)| i)
+    }
+}
+
+/// Paths the site writes itself; a document may not take them.
+pub const RESERVED: [&str; 8] = [
+    "/tags/",
+    "/status/",
+    "/graph/",
+    "/timeline/",
+    "/search/",
+    "/static/",
+    "/404.html",
+    "/atom.xml",
+];
+
+/// The URL of a document (folder intros get their folder's URL).
+pub fn doc_url(doc: &Doc, config: &SiteConfig) -> UrlPath {
+    let kind = config.kinds.get(doc.kind);
+    if doc.is_index {
+        let dir = doc.source.dir();
+        if let Some(k) = dir
+            .split('/')
+            .next()
+            .and_then(|top| config.kinds.by_folder(top))
+            .filter(|_| !dir.contains('/'))
+        {
+            return UrlPath::page([config.kinds.get(k).folder.as_str()]);
+        }
+        let segs: Vec<String> = dir.split('/').map(slugify).collect();
+        return UrlPath::page(segs.iter().map(String::as_str));
+    }
+    if kind.is_page() {
+        let segs: Vec<String> = doc.source.without_ext().split('/').map(slugify).collect();
+        UrlPath::page(segs.iter().map(String::as_str))
+    } else {
+        UrlPath::page([kind.folder.as_str(), doc.id.as_str()])
+    }
+}
+
+struct Index<'a> {
+    docs: &'a [Doc],
+    config: &'a SiteConfig,
+    by_path: HashMap<&'a str, usize>,
+    by_kind_id: HashMap<(KindId, &'a str), usize>,
+    by_id: HashMap<&'a str, Vec<usize>>,
+    drafts: HashSet<&'a str>,
+}
+
+/// Why a reference did not resolve.
+enum RefError {
+    Unknown(String),
+    Ambiguous(Vec<String>),
+    Draft,
+}
+
+impl<'a> Index<'a> {
+    fn new(docs: &'a [Doc], left_out: &'a [Doc], config: &'a SiteConfig) -> Self {
+        let mut idx = Index {
+            docs,
+            config,
+            by_path: HashMap::new(),
+            by_kind_id: HashMap::new(),
+            by_id: HashMap::new(),
+            drafts: HashSet::new(),
+        };
+        for (i, d) in docs.iter().enumerate() {
+            if d.is_index {
+                idx.by_path.insert(d.source.dir(), i);
+                continue;
+            }
+            idx.by_path.insert(d.source.without_ext(), i);
+            idx.by_kind_id.entry((d.kind, d.id.as_str())).or_insert(i);
+            idx.by_id.entry(d.id.as_str()).or_default().push(i);
+        }
+        for d in left_out {
+            idx.drafts.insert(d.source.without_ext());
+            idx.drafts.insert(d.id.as_str());
+        }
+        idx
+    }
+
+    /// Resolves `[[target]]` or a relation target: a content path, `kind/id`, or a bare id.
+    fn resolve(&self, target: &str) -> Result<usize, RefError> {
+        let target = target.trim().trim_end_matches(".md").trim_matches('/');
+        if let Some(&i) = self.by_path.get(target) {
+            return Ok(i);
+        }
+        if let Some((prefix, id)) = target.split_once('/') {
+            let kind = self
+                .config
+                .kinds
+                .find(prefix)
+                .or_else(|| self.config.kinds.by_folder(prefix));
+            if let Some(&i) = kind.and_then(|k| self.by_kind_id.get(&(k, id))) {
+                return Ok(i);
+            }
+        } else {
+            match self.by_id.get(target).map(Vec::as_slice) {
+                Some([i]) => return Ok(*i),
+                Some(many) if many.len() > 1 => {
+                    return Err(RefError::Ambiguous(
+                        many.iter().map(|&i| self.docs[i].file.clone()).collect(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if self.drafts.contains(target) {
+            return Err(RefError::Draft);
+        }
+        let hint = did_you_mean(
+            target,
+            self.by_id
+                .keys()
+                .copied()
+                .chain(self.by_path.keys().copied()),
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+        Err(RefError::Unknown(hint))
+    }
+}
+
+fn ref_message(target: &str, err: RefError) -> String {
+    match err {
+        RefError::Unknown(hint) => format!("unknown document `{target}`{hint}"),
+        RefError::Ambiguous(files) => {
+            format!(
+                "`{target}` is ambiguous: {} all have this id; write `kind/id` instead",
+                files.join(" and ")
+            )
+        }
+        RefError::Draft => {
+            format!("`{target}` is a draft and is left out of this build (build with --drafts)")
+        }
+    }
+}
+
+/// Links documents into a site. Drafts are left out unless `drafts` is set.
+pub fn link(
+    all: Vec<Doc>,
+    config: &SiteConfig,
+    drafts: bool,
+    assets: &[SourcePath],
+) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let (docs, left_out): (Vec<Doc>, Vec<Doc>) = all.into_iter().partition(|d| drafts || !d.draft);
+    let urls: Vec<UrlPath> = docs.iter().map(|d| doc_url(d, config)).collect();
+    check_unique(&docs, &urls, config, &mut diags);
+    let idx = Index::new(&docs, &left_out, config);
+    let broken = config.broken_links;
+
+    let n = docs.len();
+    let mut relations = vec![Vec::new(); n];
+    let mut inverse = vec![Vec::new(); n];
+    for (i, d) in docs.iter().enumerate() {
+        let kind = config.kinds.get(d.kind);
+        for r in &d.relations {
+            let j = match idx.resolve(&r.target) {
+                Ok(j) => j,
+                Err(e) => {
+                    diags.push(diag(
+                        broken,
+                        &d.file,
+                        r.pos,
+                        format!("`{}`: {}", r.relation.key(), ref_message(&r.target, e)),
+                    ));
+                    continue;
+                }
+            };
+            let target = &docs[j];
+            let tkind = config.kinds.get(target.kind);
+            let fits = match r.relation {
+                Relation::Serves => kind.serves.contains(&tkind.name),
+                Relation::Uses => kind.uses.contains(&tkind.name),
+                Relation::Supersedes => target.kind == d.kind,
+                Relation::Related => true,
+            };
+            if i == j {
+                diags.error(
+                    &d.file,
+                    r.pos,
+                    format!("`{}`: a document cannot point at itself", r.relation.key()),
+                );
+                continue;
+            }
+            if target.is_index {
+                diags.error(
+                    &d.file,
+                    r.pos,
+                    format!(
+                        "`{}`: `{}` is a folder introduction, not a document",
+                        r.relation.key(),
+                        r.target
+                    ),
+                );
+                continue;
+            }
+            if !fits {
+                let allowed = match r.relation {
+                    Relation::Serves => &kind.serves,
+                    Relation::Uses => &kind.uses,
+                    _ => &vec![kind.name.clone()],
+                };
+                diags.error(
+                    &d.file,
+                    r.pos,
+                    format!(
+                        "`{}`: `{}` is a {}, but a {} may only {} a {}",
+                        r.relation.key(),
+                        r.target,
+                        tkind.name,
+                        kind.name,
+                        if r.relation == Relation::Supersedes {
+                            "supersede"
+                        } else {
+                            r.relation.key().trim_end_matches('s')
+                        },
+                        allowed.join(" or a ")
+                    ),
+                );
+                continue;
+            }
+            if r.relation == Relation::Supersedes && target.status.as_deref() != Some("superseded")
+            {
+                diags.warning(
+                    &d.file,
+                    r.pos,
+                    format!("`{}` is superseded by this document but its status is `{}`; set it to `superseded`", r.target, target.status.as_deref().unwrap_or("none")),
+                );
+            }
+            if !relations[i].contains(&(r.relation, j)) {
+                relations[i].push((r.relation, j));
+                inverse[j].push((r.relation, i));
+            }
+        }
+    }
+    for inv in &mut inverse {
+        inv.sort();
+    }
+    check_supersede_cycles(&docs, &relations, &mut diags);
+
+    let asset_set: HashSet<&str> = assets.iter().map(SourcePath::as_str).collect();
+    let mut backlinks = vec![Vec::new(); n];
+    let mut links = Vec::with_capacity(n);
+    for (i, d) in docs.iter().enumerate() {
+        let mut targets = Vec::with_capacity(d.outline.links.len());
+        for (l, &pos) in d.outline.links.iter().zip(&d.link_pos) {
+            let (target, points_at) = resolve_body_link(
+                l.dest.as_str(),
+                l.wiki,
+                i,
+                &docs,
+                &urls,
+                &idx,
+                &asset_set,
+                config,
+            );
+            match target {
+                Ok(t) => {
+                    if let Some(j) = points_at.filter(|&j| j != i) {
+                        backlinks[j].push(i);
+                    }
+                    targets.push(t);
+                }
+                Err((severity, msg)) => {
+                    diags.push(diag(severity, &d.file, pos, msg));
+                    targets.push(LinkTarget::Broken);
+                }
+            }
+        }
+        links.push(targets);
+    }
+    for b in &mut backlinks {
+        b.sort_unstable();
+        b.dedup();
+    }
+
+    let aliases = collect_aliases(&docs, &urls, &mut diags);
+    let site = Site {
+        docs,
+        urls,
+        relations,
+        inverse,
+        backlinks,
+        links,
+        aliases,
+    };
+    (site, diags)
+}
+
+fn diag(severity: Severity, file: &str, pos: Pos, msg: String) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::new(severity, file, pos, msg)
+}
+
+/// Ids unique per kind, URLs unique across the site and clear of generated pages.
+fn check_unique(docs: &[Doc], urls: &[UrlPath], config: &SiteConfig, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&UrlPath, usize> = BTreeMap::new();
+    for (i, url) in urls.iter().enumerate() {
+        let d = &docs[i];
+        if RESERVED.contains(&url.as_str()) {
+            diags.error(
+                &d.file,
+                d.id_pos,
+                format!("`{url}` is a page the site writes itself; rename this document"),
+            );
+            continue;
+        }
+        if let Some(&first) = seen.get(url) {
+            let other = &docs[first];
+            let msg = if d.kind == other.kind && !config.kinds.get(d.kind).is_page() && !d.is_index
+            {
+                format!(
+                    "duplicate id `{}` for a {}: also used by {}",
+                    d.id,
+                    config.kinds.get(d.kind).name,
+                    other.file
+                )
+            } else {
+                format!("`{url}` is also the address of {}", other.file)
+            };
+            diags.error(&d.file, d.id_pos, msg);
+        } else {
+            seen.insert(url, i);
+        }
+    }
+}
+
+fn check_supersede_cycles(
+    docs: &[Doc],
+    relations: &[Vec<(Relation, usize)>],
+    diags: &mut Diagnostics,
+) {
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state = vec![0u8; docs.len()];
+    fn visit(
+        i: usize,
+        rel: &[Vec<(Relation, usize)>],
+        state: &mut [u8],
+        path: &mut Vec<usize>,
+        cycles: &mut Vec<Vec<usize>>,
+    ) {
+        state[i] = 1;
+        path.push(i);
+        for &(r, j) in &rel[i] {
+            if r != Relation::Supersedes {
+                continue;
+            }
+            if state[j] == 1 {
+                let start = path.iter().position(|&p| p == j).unwrap_or(0);
+                cycles.push(path[start..].to_vec());
+            } else if state[j] == 0 {
+                visit(j, rel, state, path, cycles);
+            }
+        }
+        path.pop();
+        state[i] = 2;
+    }
+    let mut cycles = Vec::new();
+    for i in 0..docs.len() {
+        if state[i] == 0 {
+            visit(i, relations, &mut state, &mut Vec::new(), &mut cycles);
+        }
+    }
+    for cycle in cycles {
+        let first = cycle[0];
+        let names: Vec<&str> = cycle
+            .iter()
+            .chain([&first])
+            .map(|&i| docs[i].id.as_str())
+            .collect();
+        let d = &docs[first];
+        let pos = d
+            .relations
+            .iter()
+            .find(|r| r.relation == Relation::Supersedes)
+            .map_or(Pos::START, |r| r.pos);
+        diags.error(
+            &d.file,
+            pos,
+            format!("`supersedes` forms a cycle: {}", names.join(" → ")),
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_body_link(
+    dest: &str,
+    wiki: bool,
+    from: usize,
+    docs: &[Doc],
+    urls: &[UrlPath],
+    idx: &Index,
+    assets: &HashSet<&str>,
+    config: &SiteConfig,
+) -> (Result<LinkTarget, (Severity, String)>, Option<usize>) {
+    let broken = config.broken_links;
+    let base = &config.base_url;
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let to_doc = |j: usize| -> Result<LinkTarget, (Severity, String)> {
+        let target = &docs[j];
+        let mut href = base.href(&urls[j]);
+        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+            if !target.outline.has_anchor(a) {
+                return Err((broken, format!("no heading `#{a}` in {}", target.file)));
+            }
+            href.push('#');
+            href.push_str(a);
+        }
+        Ok(LinkTarget::Url {
+            href,
+            title: Some(target.title.clone()),
+        })
+    };
+    if wiki {
+        if path.is_empty() {
+            return (to_doc(from).map(|_| local_anchor(anchor)), None);
+        }
+        return match idx.resolve(path) {
+            Ok(j) => (to_doc(j), Some(j)),
+            Err(e) => (Err((broken, ref_message(path, e))), None),
+        };
+    }
+    if let Some(scheme) = url_scheme(dest) {
+        let s = scheme.to_ascii_lowercase();
+        if matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file") {
+            return (
+                Err((
+                    Severity::Error,
+                    format!("links with `{s}:` are not allowed"),
+                )),
+                None,
+            );
+        }
+        return (Ok(LinkTarget::Keep), None);
+    }
+    if dest.starts_with("//") || dest.starts_with('/') || dest.is_empty() {
+        return (Ok(LinkTarget::Keep), None);
+    }
+    if path.is_empty() {
+        // `#anchor` on the same page.
+        let a = anchor.unwrap_or("");
+        return if a.is_empty() || docs[from].outline.has_anchor(a) || a.starts_with("fn") {
+            (Ok(LinkTarget::Keep), None)
+        } else {
+            (
+                Err((broken, format!("no heading `#{a}` in this document"))),
+                None,
+            )
+        };
+    }
+    let path = path.split('?').next().unwrap_or(path);
+    let decoded = percent_decode(path);
+    let Some(resolved) = join_relative(docs[from].source.dir(), &decoded) else {
+        return (
+            Err((
+                broken,
+                format!("`{dest}` points outside the content folder"),
+            )),
+            None,
+        );
+    };
+    let key = resolved.trim_end_matches('/');
+    if let Some(stem) = key.strip_suffix(".md") {
+        let stem = stem
+            .strip_suffix("/_index")
+            .or_else(|| (stem == "_index").then_some(""))
+            .unwrap_or(stem);
+        return match idx.by_path.get(stem) {
+            Some(&j) => (to_doc(j), Some(j)),
+            None => (
+                Err((
+                    broken,
+                    format!(
+                        "broken link: no document `{}`",
+                        crate::source::display_source(&SourcePath::new(key))
+                    ),
+                )),
+                None,
+            ),
+        };
+    }
+    if assets.contains(key) {
+        let mut href = base.href(&UrlPath::file(key));
+        if let Some(a) = anchor {
+            href.push('#');
+            href.push_str(a);
+        }
+        return (Ok(LinkTarget::Url { href, title: None }), None);
+    }
+    if let Some(&j) = idx.by_path.get(key) {
+        return (to_doc(j), Some(j));
+    }
+    (
+        Err((
+            broken,
+            format!(
+                "broken link: no file `{}`",
+                crate::source::display_source(&SourcePath::new(key))
+            ),
+        )),
+        None,
+    )
+}
+
+fn local_anchor(anchor: Option<&str>) -> LinkTarget {
+    LinkTarget::Url {
+        href: format!("#{}", anchor.unwrap_or("")),
+        title: None,
+    }
+}
+
+/// `https:` → `https`; `a/b:c` has no scheme.
+fn url_scheme(dest: &str) -> Option<&str> {
+    let cleaned = dest.trim_start();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    (!scheme.is_empty()
+        && scheme.chars().all(|c| {
+            c.is_ascii_alphanumeric() || "+-.".contains(c) || c.is_whitespace() || c.is_control()
+        }))
+    .then_some(scheme)
+}
+
+/// Resolves `rel` against the folder `dir` (both under `content/`); `None` if it leaves it.
+pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if rel.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Alias paths become redirect pages; they must stay inside the site and not clash.
+fn collect_aliases(
+    docs: &[Doc],
+    urls: &[UrlPath],
+    diags: &mut Diagnostics,
+) -> Vec<(UrlPath, usize)> {
+    let taken: HashSet<&UrlPath> = urls.iter().collect();
+    let mut out: Vec<(UrlPath, usize)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        for (alias, pos) in &d.aliases {
+            let decoded = percent_decode(alias.trim());
+            let segs: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+            let unsafe_seg = segs
+                .iter()
+                .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains(':'));
+            if !decoded.starts_with('/') || unsafe_seg || decoded.contains("//") {
+                diags.error(&d.file, *pos, format!("alias `{alias}` must be a path inside the site starting with `/`, without `..`"));
+                continue;
+            }
+            let url = match segs.last() {
+                Some(last) if last.ends_with(".html") => UrlPath::file(&segs.join("/")),
+                _ => UrlPath::page(segs.iter().copied()),
+            };
+            if taken.contains(&url) || RESERVED.contains(&url.as_str()) || url.as_str() == "/" {
+                diags.error(
+                    &d.file,
+                    *pos,
+                    format!("alias `{alias}` is already the address of a page"),
+                );
+            } else if let Some((_, other)) = out.iter().find(|(u, _)| *u == url) {
+                diags.error(
+                    &d.file,
+                    *pos,
+                    format!("alias `{alias}` is also an alias of {}", docs[*other].file),
+                );
+            } else {
+                out.push((url, i));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,521 @@
+//! Markdown in two passes over the same text: `analyse` (parse stage) finds headings, anchors,
+//! sections and links with their byte offsets; `render` (render stage) writes HTML once links
+//! are resolved, taking anchors and link targets from the analysis in document order.
+//!
+//! Pure: links arrive already resolved, highlighting is delegated to [`Highlighter`].
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::highlight::Highlighter;
+use crate::names::slugify;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+    /// Byte offset of the heading in the body.
+    pub offset: usize,
+    /// Whether anything but blank text follows before the next heading of the same or a
+    /// higher level (an empty required section is worth a warning).
+    pub has_content: bool,
+}
+
+/// A link found in the body: `[[wiki]]`, `[x](dest)` or an image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyLink {
+    pub dest: String,
+    pub wiki: bool,
+    pub image: bool,
+    /// A wikilink written with its own label (`[[id|label]]`).
+    pub labelled: bool,
+    pub offset: usize,
+}
+
+/// What the parse stage learns from a body without rendering it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    pub links: Vec<BodyLink>,
+    /// The body's words without markup or code blocks, for search and word counts.
+    pub text: String,
+}
+
+impl Outline {
+    /// The first level-1 heading, which titles a document without front matter.
+    pub fn h1(&self) -> Option<(usize, &Heading)> {
+        self.headings.iter().enumerate().find(|(_, h)| h.level == 1)
+    }
+
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.headings.iter().any(|h| h.anchor == anchor)
+    }
+}
+
+pub fn analyse(body: &str) -> Outline {
+    let mut out = Outline::default();
+    let mut seen = HashSet::new();
+    let mut heading: Option<(u8, Option<String>, usize, String)> = None;
+    // Headings whose section is still open, innermost last.
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level as u8,
+                    id.map(|s| s.to_string()),
+                    range.start,
+                    String::new(),
+                ));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, offset, text)) = heading.take() {
+                    let text = text.trim().to_string();
+                    let anchor = unique_anchor(id.unwrap_or_else(|| slugify(&text)), &mut seen);
+                    while open.last().is_some_and(|&i| out.headings[i].level >= level) {
+                        open.pop();
+                    }
+                    open.push(out.headings.len());
+                    out.headings.push(Heading {
+                        level,
+                        text,
+                        anchor,
+                        offset,
+                        has_content: false,
+                    });
+                }
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                ref dest_url,
+                ..
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let labelled = matches!(link_type, LinkType::WikiLink { has_pothole: true });
+                out.links.push(BodyLink {
+                    dest: dest_url.to_string(),
+                    wiki,
+                    image: false,
+                    labelled,
+                    offset: range.start,
+                });
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                ref dest_url,
+                ..
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                out.links.push(BodyLink {
+                    dest: dest_url.to_string(),
+                    wiki,
+                    image: true,
+                    labelled: true,
+                    offset: range.start,
+                });
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        let content = match &event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((.., text)) = heading.as_mut() {
+                    text.push_str(t);
+                } else if !in_code {
+                    push_words(&mut out.text, t);
+                }
+                !t.trim().is_empty()
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Table(_))
+            | Event::Rule
+            | Event::TaskListMarker(_) => true,
+            Event::Html(t) | Event::InlineHtml(t) => !t.trim().is_empty(),
+            _ => false,
+        };
+        if content && heading.is_none() {
+            for &i in &open {
+                out.headings[i].has_content = true;
+            }
+        }
+    }
+    out
+}
+
+fn push_words(out: &mut String, t: &str) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out.push_str(t.trim());
+}
+
+fn unique_anchor(base: String, seen: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut anchor = base.clone();
+    let mut n = 1;
+    while !seen.insert(anchor.clone()) {
+        anchor = format!("{base}-{n}");
+        n += 1;
+    }
+    anchor
+}
+
+/// What a body link becomes in HTML, decided by the link stage.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// Leave the destination as written (external links).
+    Keep,
+    /// Point at this URL; `title` replaces the text of an unlabelled wikilink.
+    Url { href: String, title: Option<String> },
+    /// Unresolved or refused: rendered as text, not as a link.
+    Broken,
+}
+
+/// Rendering choices that come from the site config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Pass raw HTML through. Off by default: raw HTML is shown as text.
+    pub raw_html: bool,
+}
+
+/// How an open link is closed when its end arrives.
+enum Close {
+    /// The original link tag, left to the HTML writer.
+    Tag,
+    /// A rewritten `<a>`.
+    Anchor,
+    /// A broken link shown as a `<span>`.
+    Span,
+}
+
+/// Writes the body as HTML. `links` and `outline` come from the same body, in document order.
+/// `skip_heading` is the index of a heading already shown as the page title.
+pub fn render(
+    body: &str,
+    outline: &Outline,
+    links: &[LinkTarget],
+    skip_heading: Option<usize>,
+    hl: &Highlighter,
+    opts: RenderOptions,
+) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading_no = 0;
+    let mut link_no = 0;
+    let mut skipping = false;
+    // How each open link is closed, innermost last.
+    let mut closers: Vec<Close> = Vec::new();
+    // Inside an unlabelled wikilink whose text was replaced by the target's title.
+    let mut replaced = false;
+    let mut code: Option<(Option<String>, String)> = None;
+
+    for event in Parser::new_ext(body, options()) {
+        if let Some((lang, buf)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(hl.highlight(lang.as_deref(), buf).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if replaced {
+            if !matches!(event, Event::End(TagEnd::Link)) {
+                continue;
+            }
+            replaced = false;
+        }
+        if skipping {
+            skipping = !matches!(event, Event::End(TagEnd::Heading(_)));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, classes, .. }) => {
+                let i = heading_no;
+                heading_no += 1;
+                if Some(i) == skip_heading {
+                    skipping = true;
+                    continue;
+                }
+                let anchor = outline.headings.get(i).map_or("", |h| h.anchor.as_str());
+                let class = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape(&classes.join(" ")))
+                };
+                events.push(Event::Html(
+                    format!("<{level} id=\"{}\"{class}>", escape(anchor)).into(),
+                ));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let anchor = outline
+                    .headings
+                    .get(heading_no - 1)
+                    .map_or("", |h| h.anchor.as_str());
+                let link = format!(
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
+                    escape(anchor)
+                );
+                events.push(Event::Html(link.into()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split([',', ' ', '{'])
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(String::from),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Keep);
+                link_no += 1;
+                match target {
+                    LinkTarget::Keep => {
+                        closers.push(Close::Tag);
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                    }
+                    LinkTarget::Url {
+                        href,
+                        title: target_title,
+                    } => {
+                        let class = if matches!(link_type, LinkType::WikiLink { .. }) {
+                            " class=\"wikilink\""
+                        } else {
+                            ""
+                        };
+                        let title_attr = if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" title=\"{}\"", escape(&title))
+                        };
+                        closers.push(Close::Anchor);
+                        events.push(Event::Html(
+                            format!("<a href=\"{}\"{class}{title_attr}>", escape(&href)).into(),
+                        ));
+                        if let Some(t) = target_title.filter(|_| {
+                            matches!(link_type, LinkType::WikiLink { has_pothole: false })
+                        }) {
+                            events.push(Event::Text(t.into()));
+                            replaced = true;
+                        }
+                    }
+                    LinkTarget::Broken => {
+                        closers.push(Close::Span);
+                        events.push(Event::Html(CowStr::Borrowed(
+                            "<span class=\"broken-link\">",
+                        )));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                events.push(match closers.pop() {
+                    Some(Close::Anchor) => Event::Html(CowStr::Borrowed("</a>")),
+                    Some(Close::Span) => Event::Html(CowStr::Borrowed("</span>")),
+                    Some(Close::Tag) | None => Event::End(TagEnd::Link),
+                });
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Keep);
+                link_no += 1;
+                let dest_url = match target {
+                    LinkTarget::Url { href, .. } => CowStr::from(href),
+                    LinkTarget::Keep => dest_url,
+                    LinkTarget::Broken => CowStr::Borrowed(""),
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => {
+                let trimmed = h.trim();
+                if !(trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+                    events.push(Event::Text(h));
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl() -> Highlighter {
+        Highlighter::new()
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_content_flags() {
+        let o = analyse(
+            "# Title\n\n## Problem\n\nText.\n\n## Actions\n\n## Actions\n\n### Sub {#custom}\n\nx\n",
+        );
+        let anchors: Vec<_> = o.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(
+            anchors,
+            ["title", "problem", "actions", "actions-1", "custom"]
+        );
+        let content: Vec<_> = o.headings.iter().map(|h| h.has_content).collect();
+        assert_eq!(content, [true, true, false, true, true]);
+        assert_eq!(o.h1().unwrap().1.text, "Title");
+    }
+
+    #[test]
+    fn links_are_found_with_offsets_but_not_in_code() {
+        let body = "See [[grand-migration]] and [x](../a.md#b).\n\n`[[not]]`\n\n```\n[[nor]]\n```\n![d](img.png) [[id|label]]";
+        let o = analyse(body);
+        let dests: Vec<_> = o
+            .links
+            .iter()
+            .map(|l| (l.dest.as_str(), l.wiki, l.image, l.labelled))
+            .collect();
+        assert_eq!(
+            dests,
+            [
+                ("grand-migration", true, false, false),
+                ("../a.md#b", false, false, false),
+                ("img.png", false, true, true),
+                ("id", true, false, true)
+            ]
+        );
+        assert_eq!(o.links[0].offset, 4);
+        assert_eq!(&body[o.links[1].offset..o.links[1].offset + 3], "[x]");
+    }
+
+    #[test]
+    fn render_rewrites_links_and_titles() {
+        let body = "[[a]] [[b|my label]] [c](c.md) <https://x.example> [[gone]]";
+        let o = analyse(body);
+        let links = vec![
+            LinkTarget::Url {
+                href: "/docs/a/".into(),
+                title: Some("Title <A>".into()),
+            },
+            LinkTarget::Url {
+                href: "/docs/b/".into(),
+                title: Some("B".into()),
+            },
+            LinkTarget::Url {
+                href: "/docs/c/".into(),
+                title: Some("C".into()),
+            },
+            LinkTarget::Keep,
+            LinkTarget::Broken,
+        ];
+        let html = render(body, &o, &links, None, &hl(), RenderOptions::default());
+        assert_eq!(
+            html,
+            "<p><a href=\"/docs/a/\" class=\"wikilink\">Title &lt;A&gt;</a> <a href=\"/docs/b/\" class=\"wikilink\">my label</a> <a href=\"/docs/c/\">c</a> <a href=\"https://x.example\">https://x.example</a> <span class=\"broken-link\">gone</span></p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_is_text_unless_allowed() {
+        let body = "Hi <script>alert(1)</script>\n\n<!-- a note -->\n";
+        let o = analyse(body);
+        let safe = render(body, &o, &[], None, &hl(), RenderOptions::default());
+        assert!(!safe.contains("<script>"), "{safe}");
+        assert!(safe.contains("&lt;script&gt;"));
+        assert!(!safe.contains("a note"));
+        let raw = render(body, &o, &[], None, &hl(), RenderOptions { raw_html: true });
+        assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn headings_render_with_anchor_links_and_the_title_heading_is_skipped() {
+        let body = "# Title\n\n## Why *now*\n";
+        let o = analyse(body);
+        let html = render(
+            body,
+            &o,
+            &[],
+            o.h1().map(|(i, _)| i),
+            &hl(),
+            RenderOptions::default(),
+        );
+        assert_eq!(
+            html,
+            "<h2 id=\"why-now\">Why <em>now</em><a class=\"anchor\" href=\"#why-now\" aria-label=\"Link to this section\">#</a></h2>\n"
+        );
+    }
+
+    #[test]
+    fn gfm_extensions_render() {
+        let body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ note[^1]\n\n[^1]: The footnote.\n";
+        let html = render(
+            body,
+            &analyse(body),
+            &[],
+            None,
+            &hl(),
+            RenderOptions::default(),
+        );
+        for needle in [
+            "<table>",
+            "type=\"checkbox\"",
+            "<del>old</del>",
+            "footnote-definition",
+        ] {
+            assert!(html.contains(needle), "{needle} missing in {html}");
+        }
+    }
+}

@@ -1,0 +1,707 @@
+//! The render stage: turns the linked [`Site`] into output files, one [`Page`] at a time.
+//!
+//! `pages()` lists what the site contains; `render()` produces one file's bytes. Pages are
+//! independent, so the caller renders them in parallel and writes each as it is done. Only
+//! this module knows tera. It does no I/O.
+
+mod feeds;
+mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::SiteConfig;
+use crate::error::{Error, Result};
+use crate::highlight::Highlighter;
+use crate::kinds::KindId;
+use crate::link::Site;
+use crate::markdown::{self, RenderOptions};
+use crate::names::{OutPath, UrlPath, slugify};
+use crate::relation::Relation;
+use crate::theme::Theme;
+
+use views::*;
+pub use views::{LinkView, tag_url};
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Page {
+    Home,
+    Doc(usize),
+    Kind(KindId),
+    /// A folder of pages, e.g. `runbooks`.
+    Folder(String),
+    Tags,
+    Tag(String),
+    NotFound,
+    /// An alias: index into `site.aliases`.
+    Redirect(usize),
+    Sitemap,
+    Feed,
+    /// A theme or site static file, by path under `static/`.
+    Static(String),
+}
+
+/// What a build needs that is not in the documents: the clock, for "due for review".
+#[derive(Debug, Clone, Copy)]
+pub struct RenderEnv {
+    pub today: Date,
+}
+
+pub struct Renderer<'a> {
+    tera: Tera,
+    site: &'a Site,
+    config: &'a SiteConfig,
+    hl: &'a Highlighter,
+    env: RenderEnv,
+    views: Vec<LinkView>,
+    statics: BTreeMap<String, Vec<u8>>,
+    tags: BTreeMap<String, Vec<usize>>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base: &'a str,
+    nav: Vec<NavItem>,
+    feed_href: String,
+    tags_href: String,
+    status_href: String,
+    assets: BTreeMap<String, String>,
+    version: &'static str,
+}
+
+const SYNTAX_CSS: &str = "syntax.css";
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        config: &'a SiteConfig,
+        theme: &Theme,
+        hl: &'a Highlighter,
+        env: RenderEnv,
+    ) -> Result<Self> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| Error::Template {
+            name: template_of(&e),
+            message: e.to_string(),
+        })?;
+        let mut statics = theme.statics.clone();
+        statics.insert(SYNTAX_CSS.into(), Highlighter::stylesheet().into_bytes());
+        let base = &config.base_url;
+        let assets = statics
+            .iter()
+            .map(|(name, bytes)| {
+                (
+                    name.replace(['.', '/', '-'], "_"),
+                    format!(
+                        "{}?v={:08x}",
+                        base.href(&UrlPath::file(&format!("static/{name}"))),
+                        fnv(bytes)
+                    ),
+                )
+            })
+            .collect();
+        let nav = config
+            .kinds
+            .iter()
+            .filter(|(id, k)| !k.is_page() && site.of_kind(*id).next().is_some())
+            .map(|(_, k)| NavItem {
+                label: k.plural.clone(),
+                href: base.href(&UrlPath::page([k.folder.as_str()])),
+            })
+            .collect();
+        let site_view = SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            base: base.prefix(),
+            nav,
+            feed_href: base.href(&UrlPath::file("atom.xml")),
+            tags_href: base.href(&UrlPath::page(["tags"])),
+            status_href: base.href(&UrlPath::page(["status"])),
+            assets,
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        tera.global_context().insert("site", &site_view);
+        Ok(Renderer {
+            tera,
+            site,
+            config,
+            hl,
+            env,
+            views: views::link_views(site, config),
+            statics,
+            tags: tag_index(site),
+        })
+    }
+
+    /// Every file of the site, in a fixed order.
+    pub fn pages(&self) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Home,
+            Page::Tags,
+            Page::NotFound,
+            Page::Sitemap,
+            Page::Feed,
+        ];
+        let page_kind = self.config.kinds.page();
+        for (id, kind) in self.config.kinds.iter() {
+            if !kind.is_page() && self.site.of_kind(id).next().is_some() {
+                pages.push(Page::Kind(id));
+            }
+        }
+        pages.extend(self.folders().into_iter().map(Page::Folder));
+        pages.extend(self.tags.keys().cloned().map(Page::Tag));
+        pages.extend((0..self.site.aliases.len()).map(Page::Redirect));
+        pages.extend(self.statics.keys().cloned().map(Page::Static));
+        let _ = page_kind;
+        pages.extend(
+            (0..self.site.docs.len())
+                .filter(|&i| !self.site.docs[i].is_index)
+                .map(Page::Doc),
+        );
+        pages
+    }
+
+    /// Folders holding pages (not kind folders), which get an index page listing them.
+    fn folders(&self) -> BTreeSet<String> {
+        let page = self.config.kinds.page();
+        let taken: BTreeSet<&UrlPath> = self
+            .site
+            .urls
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.site.docs[*i].is_index)
+            .map(|(_, u)| u)
+            .collect();
+        self.site
+            .docs
+            .iter()
+            .filter(|d| d.kind == page && !d.is_index)
+            .map(|d| d.source.dir())
+            .filter(|dir| {
+                !dir.is_empty()
+                    && self
+                        .config
+                        .kinds
+                        .by_folder(dir.split('/').next().unwrap_or(""))
+                        .is_none()
+            })
+            .filter(|dir| !taken.contains(&folder_url(dir)))
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn render(&self, page: &Page) -> Result<(OutPath, Vec<u8>)> {
+        let base = &self.config.base_url;
+        let (url, bytes) = match page {
+            Page::Home => (UrlPath::page([]), self.home()?),
+            Page::Doc(i) => (self.site.urls[*i].clone(), self.doc(*i)?),
+            Page::Kind(k) => {
+                let kind = self.config.kinds.get(*k);
+                (UrlPath::page([kind.folder.as_str()]), self.kind(*k)?)
+            }
+            Page::Folder(dir) => (folder_url(dir), self.folder(dir)?),
+            Page::Tags => (UrlPath::page(["tags"]), self.tags_page()?),
+            Page::Tag(t) => (tag_url(t), self.tag_page(t)?),
+            Page::NotFound => (
+                UrlPath::file("404.html"),
+                self.page(
+                    "404.html",
+                    "Page not found",
+                    &UrlPath::file("404.html"),
+                    Context::new(),
+                )?,
+            ),
+            Page::Redirect(a) => {
+                let (url, target) = &self.site.aliases[*a];
+                let mut ctx = Context::new();
+                ctx.insert("target", &base.href(&self.site.urls[*target]));
+                ctx.insert("target_title", &self.site.docs[*target].title);
+                (
+                    url.clone(),
+                    self.page("redirect.html", &self.site.docs[*target].title, url, ctx)?,
+                )
+            }
+            Page::Sitemap => (
+                UrlPath::file("sitemap.xml"),
+                feeds::sitemap(self.site, self.config, &self.sitemap_urls()).into_bytes(),
+            ),
+            Page::Feed => (
+                UrlPath::file("atom.xml"),
+                feeds::atom(self.site, self.config, &self.views).into_bytes(),
+            ),
+            Page::Static(name) => (
+                UrlPath::file(&format!("static/{name}")),
+                self.statics[name].clone(),
+            ),
+        };
+        Ok((url.out_path(), bytes))
+    }
+
+    fn sitemap_urls(&self) -> Vec<(UrlPath, Option<Date>)> {
+        let mut urls = Vec::new();
+        for p in self.pages() {
+            match p {
+                Page::Home | Page::Kind(_) | Page::Folder(_) | Page::Tags | Page::Tag(_) => {
+                    let (out, _) = (self.url_of(&p), ());
+                    urls.push((out, None));
+                }
+                Page::Doc(i) => urls.push((self.site.urls[i].clone(), self.site.docs[i].changed())),
+                _ => {}
+            }
+        }
+        urls.sort();
+        urls
+    }
+
+    fn url_of(&self, p: &Page) -> UrlPath {
+        match p {
+            Page::Home => UrlPath::page([]),
+            Page::Kind(k) => UrlPath::page([self.config.kinds.get(*k).folder.as_str()]),
+            Page::Folder(dir) => folder_url(dir),
+            Page::Tags => UrlPath::page(["tags"]),
+            Page::Tag(t) => tag_url(t),
+            Page::Doc(i) => self.site.urls[*i].clone(),
+            _ => UrlPath::page([]),
+        }
+    }
+
+    /// Renders `template` with the common `page` values and the given context.
+    fn page(
+        &self,
+        template: &str,
+        title: &str,
+        url: &UrlPath,
+        mut ctx: Context,
+    ) -> Result<Vec<u8>> {
+        let base = &self.config.base_url;
+        #[derive(Serialize)]
+        struct PageView<'t> {
+            title: &'t str,
+            href: String,
+            canonical: String,
+        }
+        ctx.insert(
+            "page",
+            &PageView {
+                title,
+                href: base.href(url),
+                canonical: base.absolute(url),
+            },
+        );
+        self.tera
+            .render(template, &ctx)
+            .map(String::into_bytes)
+            .map_err(|e| Error::Template {
+                name: template.to_string(),
+                message: format!("{e} (while rendering {url})"),
+            })
+    }
+
+    fn doc(&self, i: usize) -> Result<Vec<u8>> {
+        let site = self.site;
+        let d = &site.docs[i];
+        let kind = self.config.kinds.get(d.kind);
+        let content = markdown::render(
+            d.body(),
+            &d.outline,
+            &site.links[i],
+            d.title_heading,
+            self.hl,
+            RenderOptions {
+                raw_html: self.config.raw_html,
+            },
+        );
+        // Outgoing relations keep the order written; incoming ones are sorted by title.
+        let group = |pairs: &[(Relation, usize)],
+                     label: fn(Relation) -> &'static str,
+                     sort: bool|
+         -> Vec<Group> {
+            let mut groups: Vec<Group> = Vec::new();
+            for rel in Relation::ALL {
+                let mut items: Vec<usize> = pairs
+                    .iter()
+                    .filter(|(r, _)| *r == rel)
+                    .map(|(_, j)| *j)
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                if sort {
+                    by_title(site, &mut items);
+                }
+                groups.push(Group {
+                    label: label(rel).into(),
+                    items: items.into_iter().map(|j| self.views[j].clone()).collect(),
+                });
+            }
+            groups
+        };
+        let mut backlinks: Vec<Group> = Vec::new();
+        for (kid, k) in self.config.kinds.iter() {
+            let mut items: Vec<usize> = site.backlinks[i]
+                .iter()
+                .copied()
+                .filter(|&j| site.docs[j].kind == kid)
+                .collect();
+            if !items.is_empty() {
+                by_title(site, &mut items);
+                backlinks.push(Group {
+                    label: k.plural.clone(),
+                    items: items.into_iter().map(|j| self.views[j].clone()).collect(),
+                });
+            }
+        }
+        let view = DocView {
+            link: self.views[i].clone(),
+            id: d.id.to_string(),
+            owners: d.owners.clone(),
+            tags: d
+                .tags
+                .iter()
+                .map(|t| TagView {
+                    name: t.clone(),
+                    href: self.config.base_url.href(&tag_url(t)),
+                    count: 0,
+                })
+                .collect(),
+            created: date(d.created),
+            updated: date(d.updated),
+            review_by: date(d.review_by),
+            review_overdue: d.review_by.is_some_and(|r| r < self.env.today),
+            fields: d
+                .fields
+                .iter()
+                .map(|(n, v)| Field {
+                    name: humanize_key(n),
+                    value: v.clone(),
+                })
+                .collect(),
+            toc: d
+                .outline
+                .headings
+                .iter()
+                .enumerate()
+                .filter(|(h, x)| Some(*h) != d.title_heading && (2..=3).contains(&x.level))
+                .map(|(_, h)| TocEntry {
+                    level: h.level,
+                    text: h.text.clone(),
+                    anchor: h.anchor.clone(),
+                })
+                .collect(),
+            relations: group(&site.relations[i], Relation::label, false),
+            inverse: group(&site.inverse[i], Relation::inverse_label, true),
+            backlinks,
+            content,
+            words: d.outline.text.split_whitespace().count(),
+            source: d.file.clone(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("doc", &view);
+        ctx.insert(
+            "kind_href",
+            &self
+                .config
+                .base_url
+                .href(&UrlPath::page([kind.folder.as_str()])),
+        );
+        self.page("doc.html", &d.title, &site.urls[i], ctx)
+    }
+
+    fn intro(&self, dir: &str) -> Option<(String, String)> {
+        let i = self
+            .site
+            .docs
+            .iter()
+            .position(|d| d.is_index && d.source.dir() == dir)?;
+        let d = &self.site.docs[i];
+        let html = markdown::render(
+            d.body(),
+            &d.outline,
+            &self.site.links[i],
+            d.title_heading,
+            self.hl,
+            RenderOptions {
+                raw_html: self.config.raw_html,
+            },
+        );
+        Some((d.title.clone(), html))
+    }
+
+    fn kind(&self, k: KindId) -> Result<Vec<u8>> {
+        let kind = self.config.kinds.get(k);
+        let mut groups = Vec::new();
+        let statuses: Vec<Option<&str>> = if kind.statuses.is_empty() {
+            vec![None]
+        } else {
+            kind.statuses.iter().map(|s| Some(s.as_str())).collect()
+        };
+        for status in statuses {
+            let mut items: Vec<usize> = self
+                .site
+                .of_kind(k)
+                .filter(|&i| self.site.docs[i].status.as_deref() == status)
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            by_title(self.site, &mut items);
+            groups.push(Group {
+                label: status.unwrap_or(&kind.plural).to_string(),
+                items: items.into_iter().map(|i| self.views[i].clone()).collect(),
+            });
+        }
+        let (title, intro) = self
+            .intro(&kind.folder)
+            .unwrap_or_else(|| (kind.plural.clone(), String::new()));
+        let mut ctx = Context::new();
+        ctx.insert("kind", kind);
+        ctx.insert("intro", &intro);
+        ctx.insert("groups", &groups);
+        self.page(
+            "kind.html",
+            &title,
+            &UrlPath::page([kind.folder.as_str()]),
+            ctx,
+        )
+    }
+
+    fn folder(&self, dir: &str) -> Result<Vec<u8>> {
+        let page = self.config.kinds.page();
+        let mut items: Vec<usize> = (0..self.site.docs.len())
+            .filter(|&i| {
+                let d = &self.site.docs[i];
+                d.kind == page
+                    && !d.is_index
+                    && (d.source.dir() == dir || d.source.dir().starts_with(&format!("{dir}/")))
+            })
+            .collect();
+        by_title(self.site, &mut items);
+        let (title, intro) = self.intro(dir).unwrap_or_else(|| {
+            (
+                humanize_key(dir.rsplit('/').next().unwrap_or(dir)),
+                String::new(),
+            )
+        });
+        let mut ctx = Context::new();
+        ctx.insert("intro", &intro);
+        ctx.insert(
+            "items",
+            &items
+                .into_iter()
+                .map(|i| self.views[i].clone())
+                .collect::<Vec<_>>(),
+        );
+        self.page("section.html", &title, &folder_url(dir), ctx)
+    }
+
+    fn tags_page(&self) -> Result<Vec<u8>> {
+        let base = &self.config.base_url;
+        let tags: Vec<TagView> = self
+            .tags
+            .iter()
+            .map(|(t, docs)| TagView {
+                name: t.clone(),
+                href: base.href(&tag_url(t)),
+                count: docs.len(),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("tags", &tags);
+        self.page("tags.html", "Tags", &UrlPath::page(["tags"]), ctx)
+    }
+
+    fn tag_page(&self, tag: &str) -> Result<Vec<u8>> {
+        let items: Vec<LinkView> = self.tags[tag]
+            .iter()
+            .map(|&i| self.views[i].clone())
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("tag", tag);
+        ctx.insert("items", &items);
+        self.page("tag.html", &format!("Tagged “{tag}”"), &tag_url(tag), ctx)
+    }
+
+    fn home(&self) -> Result<Vec<u8>> {
+        let site = self.site;
+        let (title, intro) = self
+            .intro("")
+            .unwrap_or_else(|| (self.config.title.clone(), String::new()));
+        let mut ctx = Context::new();
+        ctx.insert("intro", &intro);
+        ctx.insert("tree", &self.tree());
+        ctx.insert("loose", &self.loose());
+        let mut recent: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| !site.docs[i].is_index && site.docs[i].changed().is_some())
+            .collect();
+        recent.sort_by(|&a, &b| {
+            site.docs[b]
+                .changed()
+                .cmp(&site.docs[a].changed())
+                .then_with(|| site.docs[a].title.cmp(&site.docs[b].title))
+        });
+        recent.truncate(self.config.home_recent);
+        ctx.insert(
+            "recent",
+            &recent
+                .into_iter()
+                .map(|i| self.views[i].clone())
+                .collect::<Vec<_>>(),
+        );
+        let mut review: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| site.docs[i].review_by.is_some() && !site.docs[i].is_index)
+            .collect();
+        review.sort_by(|&a, &b| {
+            site.docs[a]
+                .review_by
+                .cmp(&site.docs[b].review_by)
+                .then_with(|| site.docs[a].title.cmp(&site.docs[b].title))
+        });
+        let horizon = self
+            .env
+            .today
+            .checked_add(jiff::Span::new().days(30))
+            .unwrap_or(self.env.today);
+        let review: Vec<ReviewItem> = review
+            .into_iter()
+            .filter(|&i| site.docs[i].review_by.is_some_and(|r| r <= horizon))
+            .map(|i| {
+                let r = site.docs[i].review_by.expect("filtered on review_by");
+                ReviewItem {
+                    link: self.views[i].clone(),
+                    review_by: r.to_string(),
+                    overdue: r < self.env.today,
+                }
+            })
+            .collect();
+        ctx.insert("review", &review);
+        let counts: Vec<NavItem> = self
+            .config
+            .kinds
+            .iter()
+            .filter(|(_, k)| !k.is_page())
+            .map(|(id, k)| NavItem {
+                label: format!("{} {}", site.of_kind(id).count(), k.plural.to_lowercase()),
+                href: self
+                    .config
+                    .base_url
+                    .href(&UrlPath::page([k.folder.as_str()])),
+            })
+            .filter(|n| !n.label.starts_with("0 "))
+            .collect();
+        ctx.insert("counts", &counts);
+        self.page("home.html", &title, &UrlPath::page([]), ctx)
+    }
+
+    /// Roots are documents of kinds that something serves but that serve nothing themselves
+    /// (visions, by default); children are the documents that serve them, recursively.
+    fn tree(&self) -> Vec<TreeNode> {
+        let kinds = &self.config.kinds;
+        let served: BTreeSet<&str> = kinds
+            .iter()
+            .flat_map(|(_, k)| k.serves.iter().map(String::as_str))
+            .collect();
+        let mut roots: Vec<usize> = kinds
+            .iter()
+            .filter(|(_, k)| k.serves.is_empty() && served.contains(k.name.as_str()))
+            .flat_map(|(id, _)| self.site.of_kind(id))
+            .collect();
+        by_title(self.site, &mut roots);
+        roots
+            .into_iter()
+            .map(|r| self.node(r, &mut vec![r]))
+            .collect()
+    }
+
+    fn node(&self, i: usize, path: &mut Vec<usize>) -> TreeNode {
+        let mut kids: Vec<usize> = self.site.inverse[i]
+            .iter()
+            .filter(|(r, j)| *r == Relation::Serves && !path.contains(j))
+            .map(|(_, j)| *j)
+            .collect();
+        by_title(self.site, &mut kids);
+        let children = kids
+            .into_iter()
+            .map(|k| {
+                path.push(k);
+                let n = self.node(k, path);
+                path.pop();
+                n
+            })
+            .collect();
+        TreeNode {
+            link: self.views[i].clone(),
+            children,
+        }
+    }
+
+    /// Documents that should serve something but do not.
+    fn loose(&self) -> Vec<LinkView> {
+        let mut items: Vec<usize> = (0..self.site.docs.len())
+            .filter(|&i| {
+                let d = &self.site.docs[i];
+                !d.is_index
+                    && !self.config.kinds.get(d.kind).serves.is_empty()
+                    && !self.site.relations[i]
+                        .iter()
+                        .any(|(r, _)| *r == Relation::Serves)
+                    && !matches!(
+                        d.status.as_deref(),
+                        Some("superseded" | "retired" | "rejected" | "deprecated")
+                    )
+            })
+            .collect();
+        by_title(self.site, &mut items);
+        items.into_iter().map(|i| self.views[i].clone()).collect()
+    }
+}
+
+fn folder_url(dir: &str) -> UrlPath {
+    let segs: Vec<String> = dir.split('/').map(slugify).collect();
+    UrlPath::page(segs.iter().map(String::as_str))
+}
+
+/// `review_every` → `Review every`.
+fn humanize_key(k: &str) -> String {
+    let s = k.replace(['_', '-'], " ");
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The template an error is about, from tera's report (`--> name.html:3:7`).
+fn template_of(e: &tera::Error) -> String {
+    let s = e.to_string();
+    s.lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .and_then(|loc| loc.split(':').next())
+        .unwrap_or("(theme)")
+        .to_string()
+}
+
+/// A small stable hash for cache-busting asset URLs.
+fn fnv(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
+}

@@ -1,0 +1,140 @@
+//! The values templates see. Built from the linked site; nothing here knows tera.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::link::Site;
+use crate::names::{UrlPath, slugify};
+
+/// A link to a document, as lists, trees and relation panels show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub status: Option<String>,
+    pub summary: Option<String>,
+    /// The date the document last changed, `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// A labelled list of links (relations by type, backlinks by kind, index by status).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub label: String,
+    pub items: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+}
+
+/// Everything a document page shows.
+#[derive(Debug, Serialize)]
+pub struct DocView {
+    #[serde(flatten)]
+    pub link: LinkView,
+    pub id: String,
+    pub owners: Vec<String>,
+    pub tags: Vec<TagView>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub review_by: Option<String>,
+    pub review_overdue: bool,
+    pub fields: Vec<Field>,
+    pub toc: Vec<TocEntry>,
+    pub relations: Vec<Group>,
+    pub inverse: Vec<Group>,
+    pub backlinks: Vec<Group>,
+    pub content: String,
+    pub words: usize,
+    pub source: String,
+}
+
+/// A node of the home page's tree (vision → strategy → decision, from `serves`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeNode {
+    #[serde(flatten)]
+    pub link: LinkView,
+    pub children: Vec<TreeNode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewItem {
+    #[serde(flatten)]
+    pub link: LinkView,
+    pub review_by: String,
+    pub overdue: bool,
+}
+
+pub fn date(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// One [`LinkView`] per document, built once and cloned where listed.
+pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
+    site.docs
+        .iter()
+        .zip(&site.urls)
+        .map(|(d, url)| {
+            let kind = config.kinds.get(d.kind);
+            LinkView {
+                title: d.title.clone(),
+                href: config.base_url.href(url),
+                kind: kind.name.clone(),
+                kind_label: kind.label.clone(),
+                status: d.status.clone(),
+                summary: d.summary.clone(),
+                date: date(d.changed()),
+            }
+        })
+        .collect()
+}
+
+/// Tag name → documents carrying it (sorted by title).
+pub fn tag_index(site: &Site) -> BTreeMap<String, Vec<usize>> {
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in site.docs.iter().enumerate() {
+        for t in &d.tags {
+            tags.entry(t.clone()).or_default().push(i);
+        }
+    }
+    for docs in tags.values_mut() {
+        docs.sort_by(|&a, &b| site.docs[a].title.cmp(&site.docs[b].title).then(a.cmp(&b)));
+    }
+    tags
+}
+
+pub fn tag_url(tag: &str) -> UrlPath {
+    UrlPath::page(["tags", slugify(tag).as_str()])
+}
+
+/// Sorts document indices by title, then path, for stable lists.
+pub fn by_title(site: &Site, items: &mut [usize]) {
+    items.sort_by(|&a, &b| {
+        site.docs[a]
+            .title
+            .cmp(&site.docs[b].title)
+            .then_with(|| site.docs[a].source.cmp(&site.docs[b].source))
+    });
+}

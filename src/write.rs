@@ -1,0 +1,214 @@
+//! The write stage: puts a finished site in place atomically.
+//!
+//! Files are written into a staging folder beside the output folder (same filesystem), and the
+//! staging folder replaces the output only when every file is written. On Linux the swap is a
+//! single `renameat2(RENAME_EXCHANGE)`; elsewhere two renames with recovery on the next run. A
+//! failed or killed build therefore leaves the previous site exactly as it was, and leftovers
+//! of an interrupted build are cleared by the next one.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::names::OutPath;
+
+/// An output folder being rebuilt. Dropping it without [`Staging::commit`] discards the new
+/// files and leaves the old site alone.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.{suffix}"))
+}
+
+impl Staging {
+    /// Prepares an empty staging folder for `output`, clearing what an interrupted run left.
+    pub fn begin(output: &Path) -> Result<Staging> {
+        let output = absolute(output)?;
+        let staging = sibling(&output, "cairn-staging");
+        let old = sibling(&output, "cairn-old");
+        if let Some(parent) = output.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        if output.exists() && !output.is_dir() {
+            return Err(Error::io(
+                &output,
+                std::io::Error::other("output exists and is not a folder"),
+            ));
+        }
+        // A run killed between the two renames of the portable swap leaves only `old`.
+        if !output.exists() && old.is_dir() {
+            std::fs::rename(&old, &output).map_err(|e| Error::io(&old, e))?;
+        }
+        for leftover in [&staging, &old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
+            }
+        }
+        std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+        Ok(Staging {
+            output,
+            staging,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Writes one file of the new site. Safe to call from many threads.
+    pub fn write(&self, path: &OutPath, bytes: &[u8]) -> Result<()> {
+        if !path.is_contained() {
+            return Err(Error::io(
+                self.output.join(path.as_str()),
+                std::io::Error::other("refusing to write outside the output folder"),
+            ));
+        }
+        let full = self.staging.join(path.as_str());
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(self.shown(parent), e))?;
+        }
+        std::fs::write(&full, bytes).map_err(|e| Error::io(self.shown(&full), e))
+    }
+
+    /// Copies a file into the new site.
+    pub fn copy(&self, path: &OutPath, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        self.write(path, &bytes)
+    }
+
+    /// Reports paths as they will be after the swap.
+    fn shown(&self, p: &Path) -> PathBuf {
+        p.strip_prefix(&self.staging)
+            .map_or_else(|_| p.to_path_buf(), |rel| self.output.join(rel))
+    }
+
+    /// Replaces the output folder with the new site.
+    pub fn commit(mut self) -> Result<()> {
+        if self.output.exists() {
+            if !exchange(&self.staging, &self.output) {
+                std::fs::rename(&self.output, &self.old).map_err(|e| Error::io(&self.output, e))?;
+                std::fs::rename(&self.staging, &self.output)
+                    .map_err(|e| Error::io(&self.output, e))?;
+                self.staging = self.old.clone();
+            }
+        } else {
+            std::fs::rename(&self.staging, &self.output).map_err(|e| Error::io(&self.output, e))?;
+        }
+        self.committed = true;
+        // `staging` now holds the previous site (or nothing); removing it is housekeeping.
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    if p.is_absolute() {
+        return Ok(p.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    Ok(cwd.join(p))
+}
+
+/// Atomically swaps two paths (Linux). `false` when the system cannot, so the caller falls back.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::UrlPath;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write(&UrlPath::page(["a"]).out_path(), b"one").unwrap();
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::begin(&out).unwrap();
+        s.write(&UrlPath::page(["b"]).out_path(), b"two").unwrap();
+        drop(s);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert!(!out.join("b").exists());
+
+        let s = Staging::begin(&out).unwrap();
+        s.write(&UrlPath::page(["b"]).out_path(), b"two").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // Killed between the renames of the portable swap: only `.public.cairn-old` remains.
+        let old = dir.path().join(".public.cairn-old");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.cairn-staging/x")).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        drop(s);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!dir.path().join(".public.cairn-staging").exists());
+    }
+
+    #[test]
+    fn paths_outside_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::begin(&dir.path().join("public")).unwrap();
+        assert!(
+            s.write(&UrlPath::page(["..", "x"]).out_path(), b"x")
+                .is_err()
+        );
+    }
+}

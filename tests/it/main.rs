@@ -1,0 +1,2 @@
+//! Integration tests: build fixture sites in temporary folders and check the output tree and
+//! the exact diagnostics.
