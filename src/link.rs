@@ -31,6 +31,7 @@ pub struct Site {
     pub links: Vec<Vec<LinkTarget>>,
     /// Redirect pages: old path → document.
     pub aliases: Vec<(UrlPath, usize)>,
+    lookup: Lookup,
 }
 
 impl Site {
@@ -80,13 +81,15 @@ pub fn doc_url(doc: &Doc, config: &SiteConfig) -> UrlPath {
     }
 }
 
-struct Index<'a> {
-    docs: &'a [Doc],
-    config: &'a SiteConfig,
-    by_path: HashMap<&'a str, usize>,
-    by_kind_id: HashMap<(KindId, &'a str), usize>,
-    by_id: HashMap<&'a str, Vec<usize>>,
-    drafts: HashSet<&'a str>,
+/// Finds documents by content path, `kind/id` or bare id. Kept in the [`Site`] so later stages
+/// (check links, commands) resolve references exactly as body links do.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    by_path: HashMap<String, usize>,
+    by_kind_id: HashMap<(KindId, String), usize>,
+    by_id: HashMap<String, Vec<usize>>,
+    /// Paths and ids of drafts left out of this build.
+    drafts: HashSet<String>,
 }
 
 /// Why a reference did not resolve.
@@ -96,45 +99,43 @@ enum RefError {
     Draft,
 }
 
-impl<'a> Index<'a> {
-    fn new(docs: &'a [Doc], left_out: &'a [Doc], config: &'a SiteConfig) -> Self {
-        let mut idx = Index {
-            docs,
-            config,
-            by_path: HashMap::new(),
-            by_kind_id: HashMap::new(),
-            by_id: HashMap::new(),
-            drafts: HashSet::new(),
-        };
+impl Lookup {
+    fn new(docs: &[Doc], left_out: &[Doc]) -> Self {
+        let mut idx = Lookup::default();
         for (i, d) in docs.iter().enumerate() {
             if d.is_index {
-                idx.by_path.insert(d.source.dir(), i);
+                idx.by_path.insert(d.source.dir().to_string(), i);
                 continue;
             }
-            idx.by_path.insert(d.source.without_ext(), i);
-            idx.by_kind_id.entry((d.kind, d.id.as_str())).or_insert(i);
-            idx.by_id.entry(d.id.as_str()).or_default().push(i);
+            idx.by_path.insert(d.source.without_ext().to_string(), i);
+            idx.by_kind_id
+                .entry((d.kind, d.id.to_string()))
+                .or_insert(i);
+            idx.by_id.entry(d.id.to_string()).or_default().push(i);
         }
         for d in left_out {
-            idx.drafts.insert(d.source.without_ext());
-            idx.drafts.insert(d.id.as_str());
+            idx.drafts.insert(d.source.without_ext().to_string());
+            idx.drafts.insert(d.id.to_string());
         }
         idx
     }
 
+    fn path(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
     /// Resolves `[[target]]` or a relation target: a content path, `kind/id`, or a bare id.
-    fn resolve(&self, target: &str) -> Result<usize, RefError> {
+    fn resolve(&self, target: &str, docs: &[Doc], config: &SiteConfig) -> Result<usize, RefError> {
         let target = target.trim().trim_end_matches(".md").trim_matches('/');
-        if let Some(&i) = self.by_path.get(target) {
+        if let Some(i) = self.path(target) {
             return Ok(i);
         }
         if let Some((prefix, id)) = target.split_once('/') {
-            let kind = self
-                .config
+            let kind = config
                 .kinds
                 .find(prefix)
-                .or_else(|| self.config.kinds.by_folder(prefix));
-            if let Some(&i) = kind.and_then(|k| self.by_kind_id.get(&(k, id))) {
+                .or_else(|| config.kinds.by_folder(prefix));
+            if let Some(&i) = kind.and_then(|k| self.by_kind_id.get(&(k, id.to_string()))) {
                 return Ok(i);
             }
         } else {
@@ -142,7 +143,7 @@ impl<'a> Index<'a> {
                 Some([i]) => return Ok(*i),
                 Some(many) if many.len() > 1 => {
                     return Err(RefError::Ambiguous(
-                        many.iter().map(|&i| self.docs[i].file.clone()).collect(),
+                        many.iter().map(|&i| docs[i].file.clone()).collect(),
                     ));
                 }
                 _ => {}
@@ -155,12 +156,22 @@ impl<'a> Index<'a> {
             target,
             self.by_id
                 .keys()
-                .copied()
-                .chain(self.by_path.keys().copied()),
+                .map(String::as_str)
+                .chain(self.by_path.keys().map(String::as_str)),
         )
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
         Err(RefError::Unknown(hint))
+    }
+}
+
+impl Site {
+    /// Resolves a reference written as in a wikilink (`id`, `kind/id`, `folder/page`), with the
+    /// same rules and messages as body links.
+    pub fn resolve(&self, target: &str, config: &SiteConfig) -> Result<usize, String> {
+        self.lookup
+            .resolve(target, &self.docs, config)
+            .map_err(|e| ref_message(target, e))
     }
 }
 
@@ -190,7 +201,7 @@ pub fn link(
     let (docs, left_out): (Vec<Doc>, Vec<Doc>) = all.into_iter().partition(|d| drafts || !d.draft);
     let urls: Vec<UrlPath> = docs.iter().map(|d| doc_url(d, config)).collect();
     check_unique(&docs, &urls, config, &mut diags);
-    let idx = Index::new(&docs, &left_out, config);
+    let idx = Lookup::new(&docs, &left_out);
     let broken = config.broken_links;
 
     let n = docs.len();
@@ -199,7 +210,7 @@ pub fn link(
     for (i, d) in docs.iter().enumerate() {
         let kind = config.kinds.get(d.kind);
         for r in &d.relations {
-            let j = match idx.resolve(&r.target) {
+            let j = match idx.resolve(&r.target, &docs, config) {
                 Ok(j) => j,
                 Err(e) => {
                     diags.push(diag(
@@ -328,6 +339,7 @@ pub fn link(
         backlinks,
         links,
         aliases,
+        lookup: idx,
     };
     (site, diags)
 }
@@ -433,7 +445,7 @@ fn resolve_body_link(
     from: usize,
     docs: &[Doc],
     urls: &[UrlPath],
-    idx: &Index,
+    idx: &Lookup,
     assets: &HashSet<&str>,
     config: &SiteConfig,
 ) -> (Result<LinkTarget, (Severity, String)>, Option<usize>) {
@@ -462,7 +474,7 @@ fn resolve_body_link(
         if path.is_empty() {
             return (to_doc(from).map(|_| local_anchor(anchor)), None);
         }
-        return match idx.resolve(path) {
+        return match idx.resolve(path, docs, config) {
             Ok(j) => (to_doc(j), Some(j)),
             Err(e) => (Err((broken, ref_message(path, e))), None),
         };
@@ -512,8 +524,8 @@ fn resolve_body_link(
             .strip_suffix("/_index")
             .or_else(|| (stem == "_index").then_some(""))
             .unwrap_or(stem);
-        return match idx.by_path.get(stem) {
-            Some(&j) => (to_doc(j), Some(j)),
+        return match idx.path(stem) {
+            Some(j) => (to_doc(j), Some(j)),
             None => (
                 Err((
                     broken,
@@ -534,7 +546,7 @@ fn resolve_body_link(
         }
         return (Ok(LinkTarget::Url { href, title: None }), None);
     }
-    if let Some(&j) = idx.by_path.get(key) {
+    if let Some(j) = idx.path(key) {
         return (to_doc(j), Some(j));
     }
     (
