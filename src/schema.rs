@@ -40,6 +40,15 @@ impl<'d> Reader<'d> {
         self.diags.warning(&self.path, at, msg);
     }
 
+    /// A problem with the file as a whole, reported at its first line.
+    pub fn file_error(&mut self, msg: impl Into<String>) {
+        self.diags.error(&self.path, Pos::START, msg);
+    }
+
+    pub fn file_warning(&mut self, msg: impl Into<String>) {
+        self.diags.warning(&self.path, Pos::START, msg);
+    }
+
     /// The entries of a mapping; anything else is an error (null is an empty mapping).
     pub fn map<'n>(&mut self, what: &str, n: &'n Node) -> &'n [Entry] {
         match &n.value {

@@ -96,10 +96,14 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let mut diags = Diagnostics::new();
     let shown = display_source(&file.path);
     let kinds = &config.kinds;
+    // With broken front matter the document keeps its folder's kind but skips the checks
+    // that would only repeat the one real problem.
+    let mut front_broken = false;
     let (yaml_text, yaml_line, body_offset) = match frontmatter::split(&file.text) {
         Ok(s) => (s.yaml.map(str::to_string), s.yaml_line, s.body_offset),
         Err(e) => {
             diags.error(&shown, e.pos, e.message);
+            front_broken = true;
             (None, 1, file.text.len())
         }
     };
@@ -111,6 +115,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
                 Pos::new(e.pos.line + yaml_line - 1, e.pos.col),
                 format!("invalid YAML: {}", e.message),
             );
+            front_broken = true;
             None
         }
     });
@@ -135,7 +140,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
             },
             None => kinds.page(),
         },
-        None if has_front_matter => file
+        None if has_front_matter || front_broken => file
             .path
             .top_folder()
             .and_then(|f| kinds.by_folder(f))
@@ -179,13 +184,10 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         link_pos,
     };
     if DocId::from_stem(file.path.stem()).is_none() && !is_index {
-        r.error(
-            Pos::START,
-            format!(
-                "cannot make an id from the file name `{}`; add an `id:`",
-                file.path.file_name()
-            ),
-        );
+        r.file_error(format!(
+            "cannot make an id from the file name `{}`; add an `id:`",
+            file.path.file_name()
+        ));
     }
 
     let mut title_pos = None;
@@ -332,10 +334,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     }
     if let (Some(c), Some(u)) = (doc.created, doc.updated) {
         if u < c {
-            r.warning(
-                Pos::START,
-                format!("`updated` ({u}) is before `created` ({c})"),
-            );
+            r.file_warning(format!("`updated` ({u}) is before `created` ({c})"));
         }
     }
 
@@ -345,8 +344,13 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
             doc.title = clean_text(&h.text);
             doc.title_heading = Some(i);
         }
-        if doc.title.is_empty() && has_front_matter && !is_index && title_pos.is_none() {
-            r.error(Pos::START, "missing `title`");
+        if doc.title.is_empty()
+            && has_front_matter
+            && !front_broken
+            && !is_index
+            && title_pos.is_none()
+        {
+            r.file_error("missing `title`");
         }
     }
     if doc.title.is_empty() {
@@ -357,27 +361,24 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         };
     }
 
-    if !is_index && !kind.is_page() {
+    if !is_index && !kind.is_page() && !front_broken {
         for f in kind.fields.iter().filter(|f| f.required) {
             if !doc.fields.iter().any(|(k, _)| *k == f.name) {
-                r.error(
-                    Pos::START,
-                    format!("missing `{}`, which a {} requires", f.name, kind.name),
-                );
+                r.file_error(format!(
+                    "missing `{}`, which a {} requires",
+                    f.name, kind.name
+                ));
             }
         }
         if doc.status.is_none()
             && !kind.statuses.is_empty()
             && !entries.iter().any(|e| e.key == "status")
         {
-            r.warning(
-                Pos::START,
-                format!(
-                    "missing `status` (one of {}); treated as `{}`",
-                    kind.statuses.join(", "),
-                    kind.statuses[0]
-                ),
-            );
+            r.file_warning(format!(
+                "missing `status` (one of {}); treated as `{}`",
+                kind.statuses.join(", "),
+                kind.statuses[0]
+            ));
         }
         check_sections(&doc, kind, &lines, &file.text, &mut r);
     }
@@ -461,23 +462,12 @@ fn check_sections(doc: &Doc, kind: &Kind, lines: &LineIndex, text: &str, r: &mut
                     "missing section `## {}`{also}, which a {} should have",
                     rule.name, kind.name
                 );
-                let d = crate::diag::Diagnostic::new(
-                    crate::diag::Severity::Warning,
-                    &doc.file,
-                    Pos::START,
-                    msg,
-                );
-                r.diags.push(d);
+                r.file_warning(msg);
             }
             Some(h) if !h.has_content => {
                 let pos = lines.pos(text, doc.body_offset + h.offset);
-                let d = crate::diag::Diagnostic::new(
-                    crate::diag::Severity::Warning,
-                    &doc.file,
-                    pos,
-                    format!("section `## {}` is empty", h.text),
-                );
-                r.diags.push(d);
+                r.diags
+                    .warning(&doc.file, pos, format!("section `## {}` is empty", h.text));
             }
             Some(_) => {}
         }
@@ -523,7 +513,5 @@ pub fn parse_period(s: &str) -> Option<Span> {
     }
 }
 
-/// Whether `s` could be a document id (used by `link` to tell ids from paths).
-pub fn looks_like_id(s: &str) -> bool {
-    is_slug(s)
-}
+#[cfg(test)]
+mod tests;

@@ -664,3 +664,6 @@ fn collect_aliases(
     out.sort();
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,287 @@
+use super::*;
+use crate::config::SiteConfig;
+use crate::source::SourceFile;
+
+fn site_with(config: &SiteConfig, files: &[(&str, &str)], assets: &[&str]) -> (Site, Vec<String>) {
+    let mut all = Diagnostics::new();
+    let docs = files
+        .iter()
+        .map(|(p, t)| {
+            let (d, diags) = crate::doc::parse(
+                SourceFile {
+                    path: SourcePath::new(*p),
+                    text: t.to_string(),
+                },
+                config,
+            );
+            all.extend(diags);
+            d
+        })
+        .collect();
+    let assets: Vec<SourcePath> = assets.iter().map(|a| SourcePath::new(*a)).collect();
+    let (site, diags) = link(docs, config, false, &assets);
+    all.extend(diags);
+    (
+        site,
+        all.into_sorted().iter().map(|d| d.to_string()).collect(),
+    )
+}
+
+fn site(files: &[(&str, &str)]) -> (Site, Vec<String>) {
+    site_with(&SiteConfig::default(), files, &[])
+}
+
+fn idx(site: &Site, id: &str) -> usize {
+    site.docs
+        .iter()
+        .position(|d| d.id.as_str() == id && !d.is_index)
+        .unwrap()
+}
+
+const VISION: &str =
+    "---\ntitle: North star\nstatus: active\nhorizon: 2029\n---\n## Vision statement\n\nYes.\n";
+const PATTERN: &str = "---\ntitle: Grand migration\nstatus: active\n---\n## When it works\n\na\n\n## Failure modes\n\nb\n\n## Examples\n\nc\n";
+
+fn strategy(extra: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: Cloud\nstatus: active\n{extra}---\n## Problem\n\n{body}\n\n## Guiding policy\n\np\n\n## Actions\n\na\n"
+    )
+}
+
+#[test]
+fn relations_resolve_with_inverses_and_urls() {
+    let s = strategy(
+        "serves: [north-star]\nuses: [pattern/grand-migration]\n",
+        "See [[north-star]].",
+    );
+    let (site, diags) = site(&[
+        ("visions/north-star.md", VISION),
+        ("patterns/grand-migration.md", PATTERN),
+        ("strategies/cloud.md", &s),
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (v, p, c) = (
+        idx(&site, "north-star"),
+        idx(&site, "grand-migration"),
+        idx(&site, "cloud"),
+    );
+    assert_eq!(site.urls[c].as_str(), "/strategies/cloud/");
+    assert_eq!(
+        site.relations[c],
+        [(Relation::Serves, v), (Relation::Uses, p)]
+    );
+    assert_eq!(site.inverse[v], [(Relation::Serves, c)]);
+    assert_eq!(site.inverse[p], [(Relation::Uses, c)]);
+    assert_eq!(site.backlinks[v], [c]);
+    assert_eq!(
+        site.links[c],
+        [LinkTarget::Url {
+            href: "/visions/north-star/".into(),
+            title: Some("North star".into())
+        }]
+    );
+}
+
+#[test]
+fn wrong_kinds_unknown_targets_and_self_references_are_errors() {
+    let s = strategy("serves: [grand-migration, nowhere, cloud]\n", "x");
+    let (_, diags) = site(&[
+        ("patterns/grand-migration.md", PATTERN),
+        ("strategies/cloud.md", &s),
+    ]);
+    assert_eq!(
+        diags,
+        [
+            "content/strategies/cloud.md:4:10: error: `serves`: `grand-migration` is a pattern, but a strategy may only serve a vision",
+            "content/strategies/cloud.md:4:27: error: `serves`: unknown document `nowhere`",
+            "content/strategies/cloud.md:4:36: error: `serves`: a document cannot point at itself",
+        ]
+    );
+}
+
+#[test]
+fn broken_body_links_and_anchors_point_at_the_link() {
+    let s = strategy(
+        "",
+        "[[north-star#nope]] and [[norht-star]] and [v](../visions/north-star.md#vision-statement) and [m](../visions/missing.md)",
+    );
+    let (_, diags) = site(&[
+        ("visions/north-star.md", VISION),
+        ("strategies/cloud.md", &s),
+    ]);
+    assert_eq!(
+        diags,
+        [
+            "content/strategies/cloud.md:7:1: error: no heading `#nope` in content/visions/north-star.md",
+            "content/strategies/cloud.md:7:25: error: unknown document `norht-star` (did you mean `north-star`?)",
+            "content/strategies/cloud.md:7:95: error: broken link: no document `content/visions/missing.md`",
+        ]
+    );
+}
+
+#[test]
+fn broken_links_can_be_warnings() {
+    let (mut config, _) = crate::config::parse("title: T\nlinks: { broken: warn }\n");
+    config.title = "T".into();
+    let (_, diags) = site_with(
+        &config,
+        &[("notes/n.md", "---\ntitle: N\n---\n[[gone]]\n")],
+        &[],
+    );
+    assert_eq!(
+        diags,
+        ["content/notes/n.md:4:1: warning: unknown document `gone`"]
+    );
+}
+
+#[test]
+fn ambiguous_ids_name_both_files() {
+    let (_, diags) = site(&[
+        ("patterns/cloud.md", PATTERN),
+        ("strategies/cloud.md", &strategy("", "x")),
+        (
+            "notes/n.md",
+            "---\ntitle: N\n---\n[[cloud]] [[strategy/cloud]] [[patterns/cloud]]\n",
+        ),
+    ]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:4:1: error: `cloud` is ambiguous: content/patterns/cloud.md and content/strategies/cloud.md all have this id; write `kind/id` instead"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_ids_per_kind_are_errors() {
+    let (_, diags) = site(&[("patterns/a.md", PATTERN), ("patterns/sub/a.md", PATTERN)]);
+    assert_eq!(
+        diags,
+        [
+            "content/patterns/sub/a.md:1:1: error: duplicate id `a` for a pattern: also used by content/patterns/a.md"
+        ]
+    );
+}
+
+#[test]
+fn supersedes_cycles_and_statuses_are_checked() {
+    let a = "---\ntitle: A\nstatus: accepted\nsupersedes: [b]\n---\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n";
+    let b = "---\ntitle: B\nstatus: superseded\nsupersedes: [a]\n---\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n";
+    let (_, diags) = site(&[("decisions/a.md", a), ("decisions/b.md", b)]);
+    assert_eq!(
+        diags,
+        [
+            "content/decisions/a.md:4:14: error: `supersedes` forms a cycle: a → b → a",
+            "content/decisions/b.md:4:14: warning: `a` is superseded by this document but its status is `accepted`; set it to `superseded`",
+        ]
+    );
+}
+
+#[test]
+fn pages_are_found_by_path_and_assets_by_file() {
+    let (site, diags) = site_with(
+        &SiteConfig::default(),
+        &[
+            (
+                "runbooks/backups.md",
+                "# Backups\n\nSee ![diagram](img/flow.png) and [notes](notes.txt).",
+            ),
+            (
+                "about.md",
+                "---\ntitle: About\n---\n[[runbooks/backups]] [[backups|the runbook]] [up](runbooks/)\n",
+            ),
+            ("runbooks/_index.md", "---\ntitle: Runbooks\n---\nIntro."),
+        ],
+        &["runbooks/img/flow.png"],
+    );
+    assert_eq!(
+        diags,
+        [
+            "content/runbooks/backups.md:3:34: error: broken link: no file `content/runbooks/notes.txt`"
+        ]
+    );
+    let b = site
+        .docs
+        .iter()
+        .position(|d| d.source.as_str() == "runbooks/backups.md")
+        .unwrap();
+    assert_eq!(site.urls[b].as_str(), "/runbooks/backups/");
+    assert_eq!(
+        site.links[b][0],
+        LinkTarget::Url {
+            href: "/runbooks/img/flow.png".into(),
+            title: None
+        }
+    );
+    let about = idx(&site, "about");
+    assert_eq!(site.backlinks[b], [about]);
+    let hrefs: Vec<_> = site.links[about]
+        .iter()
+        .map(|l| match l {
+            LinkTarget::Url { href, .. } => href.as_str(),
+            _ => "?",
+        })
+        .collect();
+    assert_eq!(
+        hrefs,
+        ["/runbooks/backups/", "/runbooks/backups/", "/runbooks/"]
+    );
+}
+
+#[test]
+fn external_links_are_kept_and_script_urls_refused() {
+    let (site, diags) = site(&[(
+        "n.md",
+        "# N\n\n[a](https://x.example/) [b](mailto:a@b.c) [c](javascript:alert(1)) [d](#n) [e](#missing)",
+    )]);
+    assert_eq!(
+        diags,
+        [
+            "content/n.md:3:43: error: links with `javascript:` are not allowed",
+            "content/n.md:3:76: error: no heading `#missing` in this document"
+        ]
+    );
+    let n = idx(&site, "n");
+    assert_eq!(site.links[n][0], LinkTarget::Keep);
+    assert_eq!(site.links[n][2], LinkTarget::Broken);
+}
+
+#[test]
+fn drafts_are_left_out_and_links_to_them_say_so() {
+    let (site, diags) = site(&[
+        ("notes/d.md", "---\ntitle: D\ndraft: true\n---\n"),
+        ("notes/n.md", "---\ntitle: N\n---\n[[d]]\n"),
+    ]);
+    assert_eq!(site.docs.len(), 1);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:4:1: error: `d` is a draft and is left out of this build (build with --drafts)"
+        ]
+    );
+}
+
+#[test]
+fn aliases_become_redirects_and_may_not_escape() {
+    let (site, diags) = site(&[(
+        "notes/n.md",
+        "---\ntitle: N\naliases: [/old/path/, ../../etc/, \"/%2e%2e/x/\", /tags/, /old.html]\n---\n",
+    )]);
+    let urls: Vec<&str> = site.aliases.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["/old.html", "/old/path/"]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:3:23: error: alias `../../etc/` must be a path inside the site starting with `/`, without `..`",
+            "content/notes/n.md:3:35: error: alias `/%2e%2e/x/` must be a path inside the site starting with `/`, without `..`",
+            "content/notes/n.md:3:49: error: alias `/tags/` is already the address of a page",
+        ]
+    );
+}
+
+#[test]
+fn relative_paths_join_inside_content_only() {
+    assert_eq!(join_relative("a/b", "../c.md").as_deref(), Some("a/c.md"));
+    assert_eq!(join_relative("", "./x/y.md").as_deref(), Some("x/y.md"));
+    assert_eq!(join_relative("a", "../../x.md"), None);
+}
