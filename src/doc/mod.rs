@@ -12,7 +12,7 @@ use crate::diag::{Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::frontmatter;
 use crate::kinds::{Kind, KindId};
 use crate::markdown::{self, Outline};
-use crate::names::{DocId, SourcePath, is_slug, normalize_tag};
+use crate::names::{DocId, SourcePath, normalize_tag};
 use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::source::{SourceFile, display_source};

@@ -1,2 +1,6 @@
-//! Integration tests: build fixture sites in temporary folders and check the output tree and
-//! the exact diagnostics.
+//! Integration tests: build fixture sites in temporary folders and check the output tree, the
+//! exact diagnostics, exit codes and the guarantees of the write stage.
+
+mod cli;
+mod site;
+mod support;

@@ -1,0 +1,105 @@
+//! The command line: exact diagnostics on stderr, exit codes, JSON output, help.
+
+use crate::support::*;
+
+const INVALID_DIAGNOSTICS: &str = "\
+content/decisions/d.md:4:10: error: `serves`: `v` is a vision, but a decision may only serve a strategy
+content/strategies/s.md:1:1: warning: missing section `## Actions` (or Coherent actions), which a strategy should have
+content/strategies/s.md:4:13: error: `serves`: unknown document `missing`
+content/strategies/s.md:5:1: warning: unknown key `owner` in front matter (did you mean `owners`?)
+content/strategies/s.md:9:10: error: unknown document `nowhere`
+content/strategies/s.md:9:26: error: no heading `#no-such-heading` in content/visions/v.md
+content/strategies/s.md:11:1: warning: section `## Guiding policy` is empty
+content/visions/v.md:3:1: error: unknown status `actve` for a vision (did you mean `active`?); expected one of draft, proposed, active, retired, superseded
+";
+
+#[test]
+fn every_problem_is_reported_in_one_run_with_exit_code_1() {
+    let site = Site::copy("invalid");
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        format!("{INVALID_DIAGNOSTICS}error: build failed: 5 errors, 3 warnings; the previous site was left as it was\n")
+    );
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn lint_reports_the_same_and_writes_nothing() {
+    let site = Site::copy("invalid");
+    let out = site.cairn(&["lint"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stderr, INVALID_DIAGNOSTICS);
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn lint_json_lists_diagnostics() {
+    let site = Site::copy("invalid");
+    let out = site.cairn(&["lint", "--format", "json"]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 5);
+    assert_eq!(v["warnings"], 3);
+    let first = &v["diagnostics"][0];
+    assert_eq!(first["path"], "content/decisions/d.md");
+    assert_eq!(first["line"], 4);
+    assert_eq!(first["col"], 10);
+    assert_eq!(first["severity"], "error");
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let site = Site::copy("basic");
+    site.write("content/notes/n.md", "---\ntitle: N\ncolour: blue\n---\n");
+    assert_eq!(site.cairn(&["build"]).code, 0);
+    let out = site.cairn(&["build", "--strict"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.starts_with("content/notes/n.md:3:1: error: unknown key `colour` in front matter\n"), "{}", out.stderr);
+}
+
+#[test]
+fn config_errors_exit_with_2() {
+    let site = Site::copy("basic");
+    site.write("site.yaml", "title: X\nbase_url: nope\n");
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("site.yaml:2:1: error: `base_url`: `nope` is not a URL"), "{}", out.stderr);
+    let out = site.cairn(&["build", "--no-such-flag"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_successful_build_exits_0_and_says_what_it_did_unless_quiet() {
+    let site = Site::copy("basic");
+    let out = site.cairn(&["build"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "CI=true keeps it quiet");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .env("CAIRN_TODAY", TODAY)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("built 7 documents"));
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let site = Site::copy("basic");
+    let out = site.cairn(&["build", "--help"]);
+    for flag in ["--root", "--output", "--drafts", "--strict", "--base-url"] {
+        assert!(out.stdout.contains(flag), "{flag} missing from:\n{}", out.stdout);
+    }
+    let out = site.cairn(&["lint", "--help"]);
+    assert!(out.stdout.contains("--format"));
+}
+
+#[test]
+fn refuses_to_write_over_the_site_itself() {
+    let site = Site::copy("basic");
+    let out = site.cairn(&["build", "--output", "."]);
+    assert_eq!(out.code, 2);
+    assert!(site.root().join("content").exists());
+}
