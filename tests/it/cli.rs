@@ -20,7 +20,9 @@ fn every_problem_is_reported_in_one_run_with_exit_code_1() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        format!("{INVALID_DIAGNOSTICS}error: build failed: 5 errors, 3 warnings; the previous site was left as it was\n")
+        format!(
+            "{INVALID_DIAGNOSTICS}error: build failed: 5 errors, 3 warnings; the previous site was left as it was\n"
+        )
     );
     assert!(!site.out().exists());
 }
@@ -56,7 +58,12 @@ fn strict_turns_warnings_into_errors() {
     assert_eq!(site.cairn(&["build"]).code, 0);
     let out = site.cairn(&["build", "--strict"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.starts_with("content/notes/n.md:3:1: error: unknown key `colour` in front matter\n"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("content/notes/n.md:3:1: error: unknown key `colour` in front matter\n"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -65,7 +72,12 @@ fn config_errors_exit_with_2() {
     site.write("site.yaml", "title: X\nbase_url: nope\n");
     let out = site.cairn(&["build"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.starts_with("site.yaml:2:1: error: `base_url`: `nope` is not a URL"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("site.yaml:2:1: error: `base_url`: `nope` is not a URL"),
+        "{}",
+        out.stderr
+    );
     let out = site.cairn(&["build", "--no-such-flag"]);
     assert_eq!(out.code, 2);
 }
@@ -74,7 +86,11 @@ fn config_errors_exit_with_2() {
 fn a_successful_build_exits_0_and_says_what_it_did_unless_quiet() {
     let site = Site::copy("basic");
     let out = site.cairn(&["build"]);
-    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "CI=true keeps it quiet");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (0, ""),
+        "CI=true keeps it quiet"
+    );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(["build", "--root"])
         .arg(site.root())
@@ -90,7 +106,11 @@ fn help_explains_every_flag() {
     let site = Site::copy("basic");
     let out = site.cairn(&["build", "--help"]);
     for flag in ["--root", "--output", "--drafts", "--strict", "--base-url"] {
-        assert!(out.stdout.contains(flag), "{flag} missing from:\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(flag),
+            "{flag} missing from:\n{}",
+            out.stdout
+        );
     }
     let out = site.cairn(&["lint", "--help"]);
     assert!(out.stdout.contains("--format"));

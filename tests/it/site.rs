@@ -56,15 +56,33 @@ fn every_internal_link_honours_the_base_url_prefix_and_resolves() {
             if link.starts_with('#') || link.starts_with("https://example.org/docs/") {
                 continue;
             }
-            assert!(link.starts_with("/docs/"), "{path}: link {link} ignores the base URL prefix");
-            let target = link.trim_start_matches("/docs/").split(['#', '?']).next().unwrap().to_string();
-            let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
-            assert!(files.contains_key(&file), "{path}: link {link} points at a missing file {file}");
+            assert!(
+                link.starts_with("/docs/"),
+                "{path}: link {link} ignores the base URL prefix"
+            );
+            let target = link
+                .trim_start_matches("/docs/")
+                .split(['#', '?'])
+                .next()
+                .unwrap()
+                .to_string();
+            let file = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target
+            };
+            assert!(
+                files.contains_key(&file),
+                "{path}: link {link} points at a missing file {file}"
+            );
         }
     }
     let sitemap = site.read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/docs/strategies/cloud-cost/</loc><lastmod>2026-04-01</lastmod>"), "{sitemap}");
-    assert!(!sitemap.contains("spend-less"), "redirects are not in the sitemap");
+    assert!(
+        !sitemap.contains("spend-less"),
+        "redirects are not in the sitemap"
+    );
     let feed = site.read("atom.xml");
     assert!(feed.contains("<link rel=\"self\" href=\"https://example.org/docs/atom.xml\"/>"));
     assert!(feed.contains("<id>https://example.org/docs/decisions/use-spot/</id>"));
@@ -75,17 +93,35 @@ fn relations_show_both_ways_and_backlinks_are_grouped() {
     let site = built("basic");
     let vision = site.read("visions/north-star/index.html");
     // Served by the strategy (inverse relation), linked from the strategy's and the runbook's body.
-    let served = vision.split("Referenced by").nth(1).expect("inverse relations panel");
-    assert!(served.contains("Served by") && served.contains("href=\"/docs/strategies/cloud-cost/\""), "{served}");
+    let served = vision
+        .split("Referenced by")
+        .nth(1)
+        .expect("inverse relations panel");
+    assert!(
+        served.contains("Served by") && served.contains("href=\"/docs/strategies/cloud-cost/\""),
+        "{served}"
+    );
     let linked = vision.split("Linked from").nth(1).expect("backlinks panel");
-    assert!(linked.contains("<h3 class=\"group-title\">Pages</h3>"), "{linked}");
-    assert!(linked.contains("href=\"/docs/runbooks/backups/\""), "{linked}");
+    assert!(
+        linked.contains("<h3 class=\"group-title\">Pages</h3>"),
+        "{linked}"
+    );
+    assert!(
+        linked.contains("href=\"/docs/runbooks/backups/\""),
+        "{linked}"
+    );
     let pattern = site.read("patterns/grand-migration/index.html");
     let used = pattern.split("Referenced by").nth(1).unwrap();
-    assert!(used.contains("Used by") && used.contains("/docs/decisions/use-spot/") && used.contains("/docs/strategies/cloud-cost/"));
+    assert!(
+        used.contains("Used by")
+            && used.contains("/docs/decisions/use-spot/")
+            && used.contains("/docs/strategies/cloud-cost/")
+    );
     let strategy = site.read("strategies/cloud-cost/index.html");
     assert!(strategy.contains("<a href=\"/docs/patterns/grand-migration/#failure-modes\" class=\"wikilink\">usual trap</a>"));
-    assert!(strategy.contains("<a href=\"/docs/visions/north-star/#vision-statement\">the vision</a>"));
+    assert!(
+        strategy.contains("<a href=\"/docs/visions/north-star/#vision-statement\">the vision</a>")
+    );
     // Custom kinds take part in relations like built-in ones.
     let rfc = site.read("rfcs/rfc-1/index.html");
     assert!(rfc.contains("href=\"/docs/strategies/cloud-cost/\""));
@@ -113,17 +149,41 @@ fn document_pages_show_metadata_toc_and_highlighted_code() {
 fn home_shows_the_tree_recent_and_due_for_review() {
     let site = built("basic");
     let home = site.read("index.html");
-    let tree = home.split("From vision to decision").nth(1).unwrap().split("Due for review").next().unwrap();
+    let tree = home
+        .split("From vision to decision")
+        .nth(1)
+        .unwrap()
+        .split("Due for review")
+        .next()
+        .unwrap();
     let v = tree.find("/docs/visions/north-star/").unwrap();
     let s = tree.find("/docs/strategies/cloud-cost/").unwrap();
     let d = tree.find("/docs/decisions/use-spot/").unwrap();
-    assert!(v < s && s < d, "vision, then strategy, then decision: {tree}");
-    assert!(tree.contains("/docs/rfcs/rfc-1/"), "custom kinds that serve appear in the tree");
-    let review = home.split("Due for review").nth(1).unwrap().split("Recently updated").next().unwrap();
+    assert!(
+        v < s && s < d,
+        "vision, then strategy, then decision: {tree}"
+    );
+    assert!(
+        tree.contains("/docs/rfcs/rfc-1/"),
+        "custom kinds that serve appear in the tree"
+    );
+    let review = home
+        .split("Due for review")
+        .nth(1)
+        .unwrap()
+        .split("Recently updated")
+        .next()
+        .unwrap();
     assert!(review.contains("overdue since 2026-03-01"), "{review}");
     let recent = home.split("Recently updated").nth(1).unwrap();
-    assert!(recent.find("cloud-cost").unwrap() < recent.find("use-spot").unwrap(), "newest first");
-    assert!(home.contains("Welcome to the fixture."), "intro from content/_index.md");
+    assert!(
+        recent.find("cloud-cost").unwrap() < recent.find("use-spot").unwrap(),
+        "newest first"
+    );
+    assert!(
+        home.contains("Welcome to the fixture."),
+        "intro from content/_index.md"
+    );
 }
 
 #[test]
@@ -145,26 +205,39 @@ fn everything_from_documents_is_escaped() {
     assert!(about.contains("About &lt;this&gt; &quot;site&quot;"));
     assert!(!about.contains("<b>bold</b>"));
     let tags = site.read("tags/index.html");
-    assert!(tags.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || tags.contains("&lt;b&gt;bold&lt;/b&gt;"), "{tags}");
+    assert!(
+        tags.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || tags.contains("&lt;b&gt;bold&lt;/b&gt;"),
+        "{tags}"
+    );
 }
 
 #[test]
 fn aliases_redirect_and_drafts_stay_out_unless_asked() {
     let site = built("basic");
     let redirect = site.read("strategies/spend-less/index.html");
-    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/docs/strategies/cloud-cost/\">"));
+    assert!(
+        redirect.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=/docs/strategies/cloud-cost/\">"
+        )
+    );
     assert!(!site.out().join("strategies/old-cost").exists());
     let mut opts = site.options();
     opts.drafts = true;
     let report = cairn::build(&opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert!(site.read("strategies/old-cost/index.html").contains("Old cost plan"));
+    assert!(
+        site.read("strategies/old-cost/index.html")
+            .contains("Old cost plan")
+    );
 }
 
 #[test]
 fn a_site_template_overrides_one_theme_template() {
     let site = built("basic");
-    assert!(site.read("tags/cost/index.html").contains("<p class=\"overridden-tag-template\">cost</p>"));
+    assert!(
+        site.read("tags/cost/index.html")
+            .contains("<p class=\"overridden-tag-template\">cost</p>")
+    );
     // The rest of the theme is still the default one.
     assert!(site.read("tags/index.html").contains("class=\"tag-cloud\""));
 }
@@ -198,18 +271,30 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     let site = built("basic");
     std::fs::write(site.out().join("keep.txt"), "from the previous deploy").unwrap();
     let before = tree(&site.out());
-    site.write("content/strategies/cloud-cost.md", "---\ntitle: Broken\nstatus: nope\n---\n");
+    site.write(
+        "content/strategies/cloud-cost.md",
+        "---\ntitle: Broken\nstatus: nope\n---\n",
+    );
     let report = cairn::build(&site.options()).unwrap();
     assert!(report.has_errors());
     assert_eq!(tree(&site.out()), before);
     // A template that does not compile is fatal, and also leaves the old site alone.
-    site.write("content/strategies/cloud-cost.md", &std::fs::read_to_string(fixture("basic/content/strategies/cloud-cost.md")).unwrap());
-    site.write("templates/doc.html", "{% extends \"base.html\" %}{% block content %}{{ doc.title {% endblock content %}");
+    site.write(
+        "content/strategies/cloud-cost.md",
+        &std::fs::read_to_string(fixture("basic/content/strategies/cloud-cost.md")).unwrap(),
+    );
+    site.write(
+        "templates/doc.html",
+        "{% extends \"base.html\" %}{% block content %}{{ doc.title {% endblock content %}",
+    );
     let err = cairn::build(&site.options()).unwrap_err();
     assert!(err.to_string().contains("doc.html"), "{err}");
     assert_eq!(tree(&site.out()), before);
     // No staging folders are left beside the output.
-    let names: Vec<String> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.contains("cairn-")), "{names:?}");
 }
 
