@@ -210,6 +210,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
+/// A build that can be repeated as sources change (`cairn serve`).
+pub struct Session {
+    opts: BuildOptions,
+}
+
+impl Session {
+    pub fn new(opts: BuildOptions) -> Self {
+        Session { opts }
+    }
+
+    pub fn build_all(&mut self) -> Result<BuildReport> {
+        build(&self.opts)
+    }
+
+    /// Rebuilds after the given files changed.
+    pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<BuildReport> {
+        build(&self.opts)
+    }
+}
+
 /// Refuses an output folder that would swallow the site's own files.
 fn guard_output(root: &Path, output: &Path) -> Result<()> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

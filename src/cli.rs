@@ -45,6 +45,24 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Build the site, serve it locally, rebuild on every change and reload open browsers.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind; only this machine can connect unless you change it.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Where to build the served site [default: <root>/.cairn/serve].
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Check documents and links without writing a site.
     Lint {
         /// Include documents marked `draft: true`.
@@ -118,6 +136,27 @@ pub fn run() -> ExitCode {
                 }
             })
         }
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            open,
+            output,
+        } => {
+            let build = BuildOptions {
+                root: cli.root.clone(),
+                output,
+                drafts,
+                strict: false,
+                base_url: None,
+                today,
+            };
+            serve(
+                cairn::serve::ServeOptions { build, bind, port },
+                open,
+                quiet,
+            )
+        }
         Command::Lint {
             drafts,
             strict,
@@ -154,6 +193,43 @@ pub fn run() -> ExitCode {
         }
     };
     result.unwrap_or_else(|e| report_error(&e))
+}
+
+fn serve(opts: cairn::serve::ServeOptions, open: bool, quiet: bool) -> Result<ExitCode, Error> {
+    use cairn::serve::ServeEvent;
+    let report = move |event: ServeEvent| match event {
+        ServeEvent::Listening(addr) => {
+            let url = format!("http://{addr}/");
+            eprintln!("serving {url} (Ctrl-C to stop)");
+            if open {
+                let opener = if cfg!(target_os = "macos") {
+                    "open"
+                } else {
+                    "xdg-open"
+                };
+                let _ = std::process::Command::new(opener).arg(&url).spawn();
+            }
+        }
+        ServeEvent::Built {
+            pages,
+            took,
+            diagnostics,
+        } => {
+            print_diagnostics(&diagnostics);
+            if !quiet {
+                eprintln!("built {pages} files in {} ms", took.as_millis());
+            }
+        }
+        ServeEvent::Failed { messages } => {
+            for m in &messages {
+                eprintln!("{m}");
+            }
+            eprintln!("error: rebuild failed; still serving the last good site");
+        }
+    };
+    let handle = cairn::serve::start(opts, std::sync::Arc::new(report))?;
+    handle.wait();
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_error(e: &Error) -> ExitCode {

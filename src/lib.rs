@@ -19,6 +19,7 @@ pub mod names;
 pub mod relation;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod write;

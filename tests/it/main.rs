@@ -2,5 +2,6 @@
 //! exact diagnostics, exit codes and the guarantees of the write stage.
 
 mod cli;
+mod serve;
 mod site;
 mod support;

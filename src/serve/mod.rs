@@ -1,0 +1,348 @@
+//! `cairn serve`: build, watch, rebuild on change, and reload open browser tabs.
+//!
+//! The site is built into a private folder (`.cairn/serve/` by default) with the server's own
+//! address as base URL, so a deployable `public/` is never touched. Files are served only from
+//! that folder ([`route`]); the reload script is injected into HTML responses by the server
+//! and never written to disk. When a rebuild fails, the last good site keeps being served and
+//! browsers show the diagnostics in an overlay until the next good build. Binds to 127.0.0.1
+//! unless told otherwise. Reports what happens through a callback; it never prints.
+
+mod route;
+mod watch;
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::build::{BuildOptions, Session};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+
+pub use route::{EVENTS_PATH, MAX_URL, Route, SCRIPT_PATH, route};
+pub use watch::is_ignored;
+
+const LIVE_JS: &str = include_str!("live.js");
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// What the server reports to its caller (the command line prints these).
+#[derive(Debug, Clone)]
+pub enum ServeEvent {
+    Listening(SocketAddr),
+    /// A (re)build succeeded: how many pages were written and how long it took.
+    Built {
+        pages: usize,
+        took: Duration,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A rebuild failed; the previous site is still served.
+    Failed {
+        messages: Vec<String>,
+    },
+}
+
+/// Browsers' event streams, and the messages of the last failed build (if it failed).
+#[derive(Default)]
+struct Shared {
+    clients: Mutex<Vec<Sender<String>>>,
+    failure: Mutex<Option<Vec<String>>>,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn broadcast(&self, event: &str) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|c| c.send(event.to_string()).is_ok());
+    }
+}
+
+/// A running server. Dropping it stops the server and the watcher.
+pub struct Handle {
+    addr: SocketAddr,
+    server: Arc<tiny_http::Server>,
+    shared: Arc<Shared>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl Handle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Blocks until the server stops (it does not, unless its process is told to).
+    pub fn wait(mut self) {
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.server.unblock();
+    }
+}
+
+/// Builds the site, starts serving it and watching its sources. Returns once the first build
+/// is done and the server listens.
+pub fn start(
+    mut opts: ServeOptions,
+    report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
+) -> Result<Handle> {
+    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::Usage("the server has no IP address".into()))?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let out_dir = opts
+        .build
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.build.root.join(".cairn").join("serve"));
+    opts.build.output = Some(out_dir.clone());
+    opts.build.base_url = Some(format!("http://{host}:{}/", addr.port()));
+    let shared = Arc::new(Shared::default());
+    let server = Arc::new(server);
+
+    let mut session = Session::new(opts.build.clone());
+    rebuild(&mut session, &[], &shared, report.as_ref());
+    report(ServeEvent::Listening(addr));
+
+    let (tx, rx) = channel();
+    let watcher = watch::watch(&opts.build.root, tx)?;
+    let mut threads = Vec::new();
+    {
+        let shared = shared.clone();
+        let report = report.clone();
+        threads.push(thread::spawn(move || {
+            let _watcher = watcher;
+            rebuild_loop(session, rx, &shared, report.as_ref());
+        }));
+    }
+    {
+        let shared = shared.clone();
+        let server = server.clone();
+        threads.push(thread::spawn(move || {
+            accept_loop(&server, out_dir, &shared)
+        }));
+    }
+    Ok(Handle {
+        addr,
+        server,
+        shared,
+        threads,
+    })
+}
+
+fn rebuild_loop(
+    mut session: Session,
+    rx: Receiver<PathBuf>,
+    shared: &Shared,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        // Editors write a file in several steps; wait until the burst is over.
+        let mut changed = vec![first];
+        while let Ok(p) = rx.recv_timeout(Duration::from_millis(30)) {
+            changed.push(p);
+        }
+        changed.sort();
+        changed.dedup();
+        rebuild(&mut session, &changed, shared, report);
+    }
+}
+
+fn rebuild(
+    session: &mut Session,
+    changed: &[PathBuf],
+    shared: &Shared,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    let started = Instant::now();
+    let result = if changed.is_empty() {
+        session.build_all()
+    } else {
+        session.rebuild(changed)
+    };
+    let messages = match result {
+        Ok(r) if !r.has_errors() => {
+            *shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            shared.broadcast("event: reload\ndata: {}\n\n");
+            report(ServeEvent::Built {
+                pages: r.files,
+                took: started.elapsed(),
+                diagnostics: r.diagnostics,
+            });
+            return;
+        }
+        Ok(r) => r.diagnostics.iter().map(|d| d.to_string()).collect(),
+        Err(e) => match &e {
+            Error::Config { diagnostics, .. } => diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .chain([e.to_string()])
+                .collect(),
+            _ => vec![e.to_string()],
+        },
+    };
+    let json = serde_json::to_string(&messages).unwrap_or_else(|_| "[]".into());
+    *shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(messages.clone());
+    shared.broadcast(&format!("event: errors\ndata: {json}\n\n"));
+    report(ServeEvent::Failed { messages });
+}
+
+fn accept_loop(server: &tiny_http::Server, root: PathBuf, shared: &Arc<Shared>) {
+    loop {
+        let req = match server.recv() {
+            Ok(r) => r,
+            Err(_) if shared.stop.load(Ordering::SeqCst) => return,
+            Err(_) => continue,
+        };
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let root = root.clone();
+        let shared = shared.clone();
+        thread::spawn(move || handle(req, &root, &shared));
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header names and values are valid")
+}
+
+fn respond(req: Request, status: u16, ctype: &str, body: Vec<u8>) {
+    let head = *req.method() == Method::Head;
+    let resp = Response::new(
+        StatusCode(status),
+        vec![
+            header("Content-Type", ctype),
+            header("Cache-Control", "no-store"),
+        ],
+        if head { &[][..] } else { &body[..] },
+        Some(if head { 0 } else { body.len() }),
+        None,
+    );
+    let _ = req.respond(resp);
+}
+
+fn handle(req: Request, root: &std::path::Path, shared: &Shared) {
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        return respond(
+            req,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD are served\n".to_vec(),
+        );
+    }
+    match route(root, req.url()) {
+        Route::File(path, ctype) => match std::fs::read(&path) {
+            Ok(bytes) if ctype.starts_with("text/html") => {
+                let html = route::inject_script(&String::from_utf8_lossy(&bytes));
+                respond(req, 200, ctype, html.into_bytes());
+            }
+            Ok(bytes) => respond(req, 200, ctype, bytes),
+            Err(_) => not_found(req, root),
+        },
+        Route::AddSlash(to) => {
+            let resp = Response::empty(StatusCode(301)).with_header(header("Location", &to));
+            let _ = req.respond(resp);
+        }
+        Route::NotFound => not_found(req, root),
+        Route::Forbidden => respond(
+            req,
+            403,
+            "text/plain; charset=utf-8",
+            b"forbidden\n".to_vec(),
+        ),
+        Route::TooLong => respond(
+            req,
+            414,
+            "text/plain; charset=utf-8",
+            b"request target too long\n".to_vec(),
+        ),
+        Route::Script => respond(
+            req,
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        ),
+        Route::Events => events(req, shared),
+    }
+}
+
+fn not_found(req: Request, root: &std::path::Path) {
+    let body = std::fs::read_to_string(root.join("404.html"))
+        .map(|html| route::inject_script(&html))
+        .unwrap_or_else(|_| "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n".into());
+    respond(req, 404, "text/html; charset=utf-8", body.into_bytes());
+}
+
+/// A server-sent event stream: the current state first, then every rebuild's outcome.
+fn events(req: Request, shared: &Shared) {
+    let (tx, rx) = channel();
+    let first = match &*shared.failure.lock().unwrap_or_else(|e| e.into_inner()) {
+        Some(m) => format!(
+            "event: errors\ndata: {}\n\n",
+            serde_json::to_string(m).unwrap_or_else(|_| "[]".into())
+        ),
+        None => "event: ok\ndata: {}\n\n".to_string(),
+    };
+    shared
+        .clients
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tx);
+    let mut w = req.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|_| w.write_all(first.as_bytes()))
+        .and_then(|_| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(_) => return,
+        };
+        if shared.stop.load(Ordering::SeqCst)
+            || w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Reads a whole HTTP response body from a reader, for tests and tools.
+pub fn read_all(mut r: impl Read) -> String {
+    let mut s = String::new();
+    let _ = r.read_to_string(&mut s);
+    s
+}
