@@ -33,6 +33,8 @@ pub struct SiteConfig {
     pub status: Option<Node>,
     /// The `checks:` list, read by the check stage.
     pub checks: Option<Node>,
+    /// `new: { owners: [...] }`: who `cairn new` names as owners. `None` means "ask git".
+    pub new_owners: Option<Vec<String>>,
 }
 
 impl Default for SiteConfig {
@@ -51,11 +53,12 @@ impl Default for SiteConfig {
             home_recent: 8,
             status: None,
             checks: None,
+            new_owners: None,
         }
     }
 }
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "title",
     "description",
     "base_url",
@@ -68,6 +71,7 @@ const KEYS: [&str; 12] = [
     "feed",
     "status",
     "checks",
+    "new",
 ];
 
 /// Parses `site.yaml`. Errors leave the corresponding defaults in place.
@@ -159,6 +163,17 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
             }
             "status" => config.status = Some(n.clone()),
             "checks" => config.checks = Some(n.clone()),
+            "new" => {
+                for x in r.map("`new`", n) {
+                    match x.key.as_str() {
+                        "owners" => {
+                            let owners = r.string_list("owners", &x.node);
+                            config.new_owners = Some(owners.into_iter().map(|(o, _)| o).collect())
+                        }
+                        _ => r.unknown_key(x, "`new`", &["owners"]),
+                    }
+                }
+            }
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }
@@ -188,6 +203,19 @@ mod tests {
         assert!(c.raw_html);
         assert!(c.kinds.find("rfc").is_some());
         assert!(c.checks.is_some());
+        assert_eq!(c.new_owners, None);
+    }
+
+    #[test]
+    fn new_owners() {
+        let (c, d) = parse("title: A\nnew:\n  owners: [team-a, Ada]\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.new_owners.unwrap(), ["team-a", "Ada"]);
+        let (_, d) = parse("title: A\nnew:\n  owner: x\n");
+        assert_eq!(
+            d.into_sorted()[0].to_string(),
+            "site.yaml:3:3: warning: unknown key `owner` in `new` (did you mean `owners`?)"
+        );
     }
 
     #[test]

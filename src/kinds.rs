@@ -18,6 +18,8 @@ pub struct KindId(pub usize);
 pub struct SectionRule {
     pub name: String,
     pub synonyms: Vec<String>,
+    /// The one line `cairn new` writes under the heading, telling the writer what goes there.
+    pub prompt: Option<String>,
 }
 
 impl SectionRule {
@@ -75,6 +77,15 @@ fn section(name: &str, synonyms: &[&str]) -> SectionRule {
     SectionRule {
         name: name.into(),
         synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+        prompt: None,
+    }
+}
+
+/// A built-in section with the prompt `cairn new` writes under it.
+fn prompted(name: &str, synonyms: &[&str], prompt: &str) -> SectionRule {
+    SectionRule {
+        prompt: Some(prompt.into()),
+        ..section(name, synonyms)
     }
 }
 
@@ -106,31 +117,71 @@ impl Default for KindTable {
             name: "horizon".into(),
             required: true,
         }];
-        vision.sections = vec![section("Vision statement", &["Vision", "Statement"])];
+        vision.sections = vec![prompted(
+            "Vision statement",
+            &["Vision", "Statement"],
+            "Describe the future in the present tense, concretely enough that an engineer can tell whether a design moves towards it.",
+        )];
         let mut strategy = kind("strategy", "strategies", "Strategy", "Strategies");
         strategy.fields = vec![FieldRule {
             name: "horizon".into(),
             required: false,
         }];
         strategy.sections = vec![
-            section("Problem", &["Diagnosis", "Problem statement"]),
-            section("Guiding policy", &["Policy"]),
-            section("Actions", &["Coherent actions"]),
+            prompted(
+                "Problem",
+                &["Diagnosis", "Problem statement"],
+                "Name the one obstacle this strategy attacks, honestly and with numbers.",
+            ),
+            prompted(
+                "Guiding policy",
+                &["Policy"],
+                "Choose one way through and say what you will not do.",
+            ),
+            prompted(
+                "Actions",
+                &["Coherent actions"],
+                "List the first concrete steps, each with an owner and a date.",
+            ),
         ];
         strategy.serves = strings(&["vision"]);
         strategy.uses = strings(&["pattern"]);
         let mut pattern = kind("pattern", "patterns", "Pattern", "Patterns");
         pattern.sections = vec![
-            section("When it works", &["Success modes"]),
-            section("Failure modes", &[]),
-            section("Examples", &[]),
+            prompted(
+                "When it works",
+                &["Success modes"],
+                "Describe the situations in which this approach pays off.",
+            ),
+            prompted(
+                "Failure modes",
+                &[],
+                "Describe how it goes wrong, and the early signs that it is going wrong.",
+            ),
+            prompted(
+                "Examples",
+                &[],
+                "Link the strategies and decisions that use it, or say where it was tried.",
+            ),
         ];
         let mut decision = kind("decision", "decisions", "Decision", "Decisions");
         decision.statuses = strings(&DECISION_STATUSES);
         decision.sections = vec![
-            section("Context", &[]),
-            section("Decision", &[]),
-            section("Consequences", &[]),
+            prompted(
+                "Context",
+                &[],
+                "What forces are at play, and why does this need deciding now?",
+            ),
+            prompted(
+                "Decision",
+                &[],
+                "State the choice in one or two sentences, in the active voice.",
+            ),
+            prompted(
+                "Consequences",
+                &[],
+                "What becomes easier, what becomes harder, and what we accept.",
+            ),
         ];
         decision.serves = strings(&["strategy"]);
         decision.uses = strings(&["pattern"]);
@@ -335,10 +386,7 @@ fn read_sections(n: &Node, r: &mut Reader) -> Vec<SectionRule> {
         match &item.value {
             Value::Str(s) => out.push(section(s, &[])),
             Value::Map(_) => {
-                let mut rule = SectionRule {
-                    name: String::new(),
-                    synonyms: Vec::new(),
-                };
+                let mut rule = section("", &[]);
                 for e in r.map("a section", item) {
                     match e.key.as_str() {
                         "name" => rule.name = r.string("name", &e.node).unwrap_or_default(),
@@ -349,7 +397,8 @@ fn read_sections(n: &Node, r: &mut Reader) -> Vec<SectionRule> {
                                 .map(|(s, _)| s)
                                 .collect()
                         }
-                        _ => r.unknown_key(e, "a section", &["name", "synonyms"]),
+                        "prompt" => rule.prompt = r.string("prompt", &e.node),
+                        _ => r.unknown_key(e, "a section", &["name", "synonyms", "prompt"]),
                     }
                 }
                 if rule.name.is_empty() {
@@ -390,7 +439,7 @@ mod tests {
     #[test]
     fn config_adds_and_adjusts_kinds() {
         let node = yaml::parse(
-            "rfc:\n  label: RFC\n  statuses: [open, closed]\n  sections: [Summary, {name: Motivation, synonyms: [Why]}]\n  serves: [strategy]\n  required: [number]\npattern:\n  sections: [Examples]\n",
+            "rfc:\n  label: RFC\n  statuses: [open, closed]\n  sections: [Summary, {name: Motivation, synonyms: [Why], prompt: Why now?}]\n  serves: [strategy]\n  required: [number]\npattern:\n  sections: [Examples]\n",
         )
         .unwrap();
         let mut t = KindTable::default();
@@ -402,6 +451,8 @@ mod tests {
         assert_eq!(rfc.label, "RFC");
         assert_eq!(rfc.statuses, ["open", "closed"]);
         assert!(rfc.sections[1].matches("why"));
+        assert_eq!(rfc.sections[1].prompt.as_deref(), Some("Why now?"));
+        assert_eq!(rfc.sections[0].prompt, None);
         assert_eq!(
             rfc.fields,
             [FieldRule {
