@@ -2,13 +2,15 @@
 //! prints diagnostics and summaries, and picks the exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cairn::diag::{Diagnostic, Severity};
+use cairn::relation::Relation;
+use cairn::scaffold::NewRequest;
 use cairn::{BuildOptions, Error};
 
 /// Cairn: compile engineering-leadership documents (visions, strategies, patterns and
@@ -74,6 +76,34 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Start a new site: site.yaml, example documents of every kind, and a note on the theme.
+    Init {
+        /// The folder to create the site in [default: --root].
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Add the example site to a folder that is not empty (existing files are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new document with the kind's front matter and required sections.
+    New {
+        /// The kind: vision, strategy, pattern, decision, page or one from site.yaml.
+        kind: String,
+        /// The title; the file name is made from it.
+        title: String,
+        /// What it serves (a vision for a strategy, a strategy for a decision).
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        serves: Vec<String>,
+        /// Patterns it uses.
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        uses: Vec<String>,
+        /// An older document of the same kind that this one replaces; it is marked superseded.
+        #[arg(long, value_name = "ID")]
+        supersedes: Option<String>,
+        /// Any other related documents.
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        related: Vec<String>,
     },
 }
 
@@ -191,6 +221,32 @@ pub fn run() -> ExitCode {
                 }
             })
         }
+        Command::Init { dir, force } => init(dir.unwrap_or(cli.root), force, quiet),
+        Command::New {
+            kind,
+            title,
+            serves,
+            uses,
+            supersedes,
+            related,
+        } => {
+            let relations = [
+                (Relation::Serves, serves),
+                (Relation::Uses, uses),
+                (Relation::Supersedes, supersedes.into_iter().collect()),
+                (Relation::Related, related),
+            ]
+            .into_iter()
+            .flat_map(|(r, ids)| ids.into_iter().map(move |id| (r, id)))
+            .collect();
+            let req = NewRequest {
+                kind,
+                title,
+                relations,
+                today,
+            };
+            new_document(&cli.root, &req, quiet)
+        }
     };
     result.unwrap_or_else(|e| report_error(&e))
 }
@@ -229,6 +285,49 @@ fn serve(opts: cairn::serve::ServeOptions, open: bool, quiet: bool) -> Result<Ex
     };
     let handle = cairn::serve::start(opts, std::sync::Arc::new(report))?;
     handle.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cairn init`: lists what it wrote on stderr, and says how to go on.
+fn init(dir: PathBuf, force: bool, quiet: bool) -> Result<ExitCode, Error> {
+    let report = cairn::scaffold::init(&dir, force)?;
+    if !quiet {
+        for kept in &report.kept {
+            eprintln!("kept existing {}", dir.join(kept).display());
+        }
+        let build = if dir == Path::new(".") {
+            "cairn build".to_string()
+        } else {
+            format!("cairn build --root {}", dir.display())
+        };
+        eprintln!(
+            "created a site in {} ({} files); build it with `{build}`",
+            dir.display(),
+            report.written.len(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cairn new`: prints the path written on stdout, so that `$EDITOR "$(cairn new …)"` works.
+fn new_document(root: &Path, req: &NewRequest, quiet: bool) -> Result<ExitCode, Error> {
+    let report = cairn::scaffold::new_document(root, req)?;
+    let shown = |p: &Path| {
+        if root == Path::new(".") {
+            p.to_path_buf()
+        } else {
+            root.join(p)
+        }
+    };
+    print_diagnostics(&report.warnings);
+    println!("{}", shown(&report.path).display());
+    if let (Some((old, changed)), false) = (&report.superseded, quiet) {
+        if *changed {
+            eprintln!("marked {} as superseded", shown(old).display());
+        } else {
+            eprintln!("{} was already superseded", shown(old).display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,357 @@
+//! `cairn new`: checks a new document against the site, then writes it.
+//!
+//! Everything is checked before anything is written: the kind, the title, that the file does
+//! not exist, and each relation target, resolved by the build's own rules (`Site::resolve`
+//! after `build::analyse`). Then the new text (and, with `supersedes`, the older document's
+//! edited text) goes through parse and link beside the rest of the site; if that adds an
+//! error anywhere, such as an id that makes other documents' links ambiguous, nothing is
+//! written.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::build::{Analysis, BuildOptions, analyse};
+use crate::config::CONFIG_FILE;
+use crate::diag::{Diagnostic, Severity, did_you_mean};
+use crate::doc;
+use crate::error::{Error, Result};
+use crate::kinds::Kind;
+use crate::link;
+use crate::names::SourcePath;
+use crate::relation::Relation;
+use crate::source::{self, CONTENT_DIR, SourceFile};
+
+use super::newdoc::{self, Draft};
+use super::status_edit::set_status;
+
+/// The status `--supersedes` gives the older document.
+const SUPERSEDED: &str = "superseded";
+
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    /// A kind name from the site's kinds table, e.g. `strategy` or a kind from `site.yaml`.
+    pub kind: String,
+    pub title: String,
+    /// Relation targets in the order given, written as references (`id`, `kind/id`).
+    pub relations: Vec<(Relation, String)>,
+    /// The `created:` date.
+    pub today: Date,
+}
+
+/// What `new` wrote, with paths relative to the site root.
+#[derive(Debug)]
+pub struct NewReport {
+    pub path: PathBuf,
+    /// The document marked superseded, and whether its file changed (it may already have been).
+    pub superseded: Option<(PathBuf, bool)>,
+    /// Warnings the new document would cause in a build (none unless the kind is unusual).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Writes a new document into the site at `root`. Problems with the request are
+/// [`Error::Usage`]; a broken `site.yaml` is [`Error::Config`].
+pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(Error::Usage(format!(
+            "no {CONFIG_FILE} in {}; run `cairn init` to start a site, or pass --root",
+            root.display()
+        )));
+    }
+    // Drafts are read too, so that a reference to one gets a precise message below.
+    let mut opts = BuildOptions::new(root, req.today);
+    opts.drafts = true;
+    let a = analyse(&opts)?;
+    let kinds = &a.config.kinds;
+    let kind = match kinds.find(&req.kind) {
+        Some(k) => kinds.get(k),
+        None => return Err(Error::Usage(unknown_kind(&req.kind, &a))),
+    };
+    let slug = newdoc::file_slug(&req.title).ok_or_else(|| {
+        Error::Usage(format!(
+            "cannot make a file name from the title `{}`: it needs letters or digits",
+            req.title.trim()
+        ))
+    })?;
+    let source = SourcePath::new(match kind.folder.as_str() {
+        "" => format!("{slug}.md"),
+        folder => format!("{folder}/{slug}.md"),
+    });
+    let rel = PathBuf::from(source::display_source(&source));
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another title, or edit that file",
+            rel.display()
+        )));
+    }
+
+    let mut relations: Vec<(Relation, String)> = Vec::new();
+    for (r, t) in &req.relations {
+        let t = t.trim().to_string();
+        if !relations.contains(&(*r, t.clone())) {
+            relations.push((*r, t));
+        }
+    }
+    let mut problems = Vec::new();
+    let mut superseded = None;
+    for (rel_kind, target) in &relations {
+        match check_target(&a, kind, *rel_kind, target) {
+            Ok(j) if *rel_kind == Relation::Supersedes => superseded = Some(j),
+            Ok(_) => {}
+            Err(msg) => problems.push(format!("--{} {target}: {msg}", rel_kind.key())),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} was not written:\n  {}",
+            rel.display(),
+            problems.join("\n  ")
+        )));
+    }
+
+    let owners = match &a.config.new_owners {
+        Some(owners) => owners.clone(),
+        None => git_user_name(root).into_iter().collect(),
+    };
+    // A kind whose folder another kind claims first needs `kind:` to be read as itself.
+    let by_folder = kinds
+        .by_folder(&kind.folder)
+        .map(|k| kinds.get(k).name.as_str());
+    let text = newdoc::render(&Draft {
+        kind,
+        write_kind: !kind.is_page() && by_folder != Some(kind.name.as_str()),
+        title: req.title.trim(),
+        today: req.today,
+        owners: &owners,
+        relations: &relations,
+    });
+
+    // The older document's edit is worked out on its bytes as they are on disk (CRLF, BOM and
+    // all), so that only the status changes when it is written back.
+    let old = match superseded {
+        Some(j) => {
+            let old_rel = PathBuf::from(&a.site.docs[j].file);
+            let old_path = root.join(CONTENT_DIR).join(a.site.docs[j].source.as_str());
+            let bytes = std::fs::read(&old_path).map_err(|e| Error::io(&old_path, e))?;
+            let raw = String::from_utf8(bytes).map_err(|_| {
+                Error::io(
+                    &old_path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
+                )
+            })?;
+            let edited = set_status(&raw, SUPERSEDED).map_err(|msg| {
+                Error::Usage(format!(
+                    "{} was not written: cannot mark {} as superseded: {msg}",
+                    rel.display(),
+                    old_rel.display()
+                ))
+            })?;
+            Some((j, old_rel, old_path, edited))
+        }
+        None => None,
+    };
+
+    let new_file = SourceFile {
+        path: source,
+        text: text.clone(),
+    };
+    let replaced = old.as_ref().and_then(|(j, _, _, edited)| {
+        edited.as_ref().map(|e| {
+            let text = source::normalize(e.as_bytes()).expect("edited text is UTF-8");
+            (*j, text)
+        })
+    });
+    let added = dry_run(&a, new_file, replaced);
+    let (errors, warnings): (Vec<_>, Vec<_>) = added
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors.iter().map(|d| format!("  {d}")).collect();
+        return Err(Error::Usage(format!(
+            "{} was not written: with it, the site would not build:\n{}\n\
+             (choose another title, or change the relations)",
+            rel.display(),
+            lines.join("\n")
+        )));
+    }
+
+    write_new(&path, &text)?;
+    let superseded = match old {
+        Some((_, old_rel, old_path, edited)) => {
+            let changed = edited.is_some();
+            if let Some(edited) = edited {
+                std::fs::write(&old_path, edited).map_err(|e| Error::io(&old_path, e))?;
+            }
+            Some((old_rel, changed))
+        }
+        None => None,
+    };
+    Ok(NewReport {
+        path: rel,
+        superseded,
+        warnings,
+    })
+}
+
+fn unknown_kind(name: &str, a: &Analysis) -> String {
+    let kinds = &a.config.kinds;
+    let hint = kinds
+        .by_folder(name)
+        .map(|k| kinds.get(k).name.as_str())
+        .or_else(|| did_you_mean(name, kinds.names()))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    let names: Vec<&str> = kinds.names().collect();
+    format!(
+        "unknown kind `{name}`{hint}; this site's kinds are {}",
+        names.join(", ")
+    )
+}
+
+/// Resolves one relation target as the build would, and checks that its kind fits.
+fn check_target(a: &Analysis, kind: &Kind, rel: Relation, target: &str) -> Result<usize, String> {
+    let allowed = match rel {
+        Relation::Serves => !kind.serves.is_empty(),
+        Relation::Uses => !kind.uses.is_empty(),
+        Relation::Supersedes => !kind.is_page(),
+        Relation::Related => true,
+    };
+    if !allowed {
+        return Err(format!("a {} cannot use `{}`", kind.name, rel.key()));
+    }
+    let j = a.site.resolve(target, &a.config)?;
+    let doc = &a.site.docs[j];
+    if doc.is_index {
+        return Err(format!(
+            "`{target}` is a folder introduction, not a document"
+        ));
+    }
+    if doc.draft {
+        return Err(format!(
+            "`{target}` is a draft (`draft: true`) and is left out of builds without --drafts"
+        ));
+    }
+    let tkind = a.config.kinds.get(doc.kind);
+    let fits = match rel {
+        Relation::Serves => kind.serves.contains(&tkind.name),
+        Relation::Uses => kind.uses.contains(&tkind.name),
+        Relation::Supersedes => tkind.name == kind.name,
+        Relation::Related => true,
+    };
+    if !fits {
+        let allowed = match rel {
+            Relation::Serves => kind.serves.join(" or a "),
+            Relation::Uses => kind.uses.join(" or a "),
+            _ => kind.name.clone(),
+        };
+        let verb = match rel {
+            Relation::Supersedes => "supersede",
+            _ => rel.key().trim_end_matches('s'),
+        };
+        return Err(format!(
+            "`{target}` is a {}, but a {} may only {verb} a {allowed}",
+            tkind.name, kind.name
+        ));
+    }
+    if rel == Relation::Supersedes && !kind.statuses.iter().any(|s| s == SUPERSEDED) {
+        return Err(format!(
+            "a {} has no `{SUPERSEDED}` status to mark `{target}` with; add it to the kind's \
+             `statuses` in {CONFIG_FILE}",
+            kind.name
+        ));
+    }
+    Ok(j)
+}
+
+/// Parses and links the site with the new document (and the edited older one) in it, and
+/// returns the diagnostics that this adds. Drafts are left out as in a default build.
+fn dry_run(a: &Analysis, new: SourceFile, replaced: Option<(usize, String)>) -> Vec<Diagnostic> {
+    let config = &a.config;
+    let docs = a.site.docs.clone();
+    let (_, before) = link::link(docs.clone(), config, false, &a.assets);
+    let mut before = before.into_sorted();
+    let mut after_docs = docs;
+    let mut after = Vec::new();
+    if let Some((j, text)) = replaced {
+        let path = after_docs[j].source.clone();
+        let original = after_docs[j].text.clone();
+        let (_, old_diags) = doc::parse(
+            SourceFile {
+                path: path.clone(),
+                text: original,
+            },
+            config,
+        );
+        before.extend(old_diags.into_sorted());
+        let (edited, diags) = doc::parse(SourceFile { path, text }, config);
+        after.extend(diags.into_sorted());
+        after_docs[j] = edited;
+    }
+    let (new_doc, diags) = doc::parse(new, config);
+    after.extend(diags.into_sorted());
+    after_docs.push(new_doc);
+    let (_, linked) = link::link(after_docs, config, false, &a.assets);
+    after.extend(linked.into_sorted());
+    added(after, before)
+}
+
+/// `after` minus `before`, counting repeats.
+fn added(after: Vec<Diagnostic>, before: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<Diagnostic, usize> = BTreeMap::new();
+    for d in before {
+        *seen.entry(d).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for d in after {
+        match seen.get_mut(&d) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(d),
+        }
+    }
+    out.sort();
+    out
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    // `create_new`: a file that appeared since the check above is not overwritten.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+/// `git config user.name`, as seen from the site folder; `None` without git or a name.
+fn git_user_name(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["config", "user.name"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Pos;
+
+    #[test]
+    fn added_counts_repeats() {
+        let d = |m: &str| Diagnostic::new(Severity::Error, "a.md", Pos::START, m);
+        let after = vec![d("x"), d("x"), d("y")];
+        let before = vec![d("x"), d("z")];
+        assert_eq!(added(after, before), [d("x"), d("y")]);
+    }
+}
