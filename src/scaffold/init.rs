@@ -57,10 +57,13 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
         )));
     }
     if !force && has_visible_entries(dir)? {
+        let shown = match dir.to_str() {
+            Some(".") => "this folder".to_string(),
+            _ => dir.display().to_string(),
+        };
         return Err(Error::Usage(format!(
-            "{} is not empty; run `cairn init --force` to add the example site to it \
-             (existing files are kept, nothing is deleted)",
-            dir.display()
+            "{shown} is not empty; run `cairn init --force` to add the example site to it \
+             (existing files are kept, nothing is deleted)"
         )));
     }
     let mut report = InitReport::default();
