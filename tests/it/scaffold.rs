@@ -82,13 +82,16 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
 
 #[test]
 fn init_creates_the_folder_and_accepts_one_with_only_hidden_entries() {
+    // `git init && cairn init` is the usual start.
     let site = empty();
-    std::fs::create_dir(site.root().join(".git")).unwrap();
-    let out = site.cairn(&["init", "docs"]);
-    assert_eq!(out.code, 0, "{out:?}");
+    site.write(".git/HEAD", "ref: refs/heads/main\n");
     let out = site.cairn(&["init"]);
-    assert_eq!(out.code, 2, "the folder now holds docs/");
-    let mut opts = cairn::BuildOptions::new(site.root().join("docs"), today());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(strict_build(&site).diagnostics.is_empty());
+    // A folder that does not exist yet is created, parents included.
+    let out = site.cairn(&["init", "more/docs"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let mut opts = cairn::BuildOptions::new(site.root().join("more/docs"), today());
     opts.strict = true;
     let report = cairn::build(&opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
