@@ -120,7 +120,7 @@ impl Default for KindTable {
         vision.sections = vec![prompted(
             "Vision statement",
             &["Vision", "Statement"],
-            "Describe the future in the present tense, concretely enough that an engineer can tell whether a design moves towards it.",
+            "Describe the future in the present tense, concretely enough to judge designs against.",
         )];
         let mut strategy = kind("strategy", "strategies", "Strategy", "Strategies");
         strategy.fields = vec![FieldRule {

@@ -60,14 +60,49 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
             root.display()
         )));
     }
-    // Drafts are read too, so that a reference to one gets a precise message below.
+    // Drafts are read too, so that a reference to one gets a precise message.
     let mut opts = BuildOptions::new(root, req.today);
     opts.drafts = true;
     let a = analyse(&opts)?;
+    let plan = plan(root, &a, req)?;
+    write_new(&root.join(&plan.rel), &plan.text)?;
+    let superseded = match plan.old {
+        Some(old) => {
+            if let Some(edited) = &old.edited {
+                let path = root.join(&old.rel);
+                std::fs::write(&path, edited).map_err(|e| Error::io(&path, e))?;
+            }
+            Some((old.rel, old.edited.is_some()))
+        }
+        None => None,
+    };
+    Ok(NewReport {
+        path: plan.rel,
+        superseded,
+        warnings: plan.warnings,
+    })
+}
+
+/// Everything `new` will write, worked out and checked before the first write.
+struct Plan {
+    rel: PathBuf,
+    text: String,
+    old: Option<OldDoc>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// The document `--supersedes` names, and its edited text (`None`: already superseded).
+struct OldDoc {
+    index: usize,
+    rel: PathBuf,
+    edited: Option<String>,
+}
+
+fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
     let kinds = &a.config.kinds;
     let kind = match kinds.find(&req.kind) {
         Some(k) => kinds.get(k),
-        None => return Err(Error::Usage(unknown_kind(&req.kind, &a))),
+        None => return Err(Error::Usage(unknown_kind(&req.kind, a))),
     };
     let slug = newdoc::file_slug(&req.title).ok_or_else(|| {
         Error::Usage(format!(
@@ -80,13 +115,14 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
         folder => format!("{folder}/{slug}.md"),
     });
     let rel = PathBuf::from(source::display_source(&source));
-    let path = root.join(&rel);
-    if path.exists() {
+    if root.join(&rel).exists() {
         return Err(Error::Usage(format!(
             "{} already exists; choose another title, or edit that file",
             rel.display()
         )));
     }
+    let not_written =
+        |why: String| Error::Usage(format!("{} was not written: {why}", rel.display()));
 
     let mut relations: Vec<(Relation, String)> = Vec::new();
     for (r, t) in &req.relations {
@@ -97,18 +133,18 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
     }
     let mut problems = Vec::new();
     let mut superseded = None;
-    for (rel_kind, target) in &relations {
-        match check_target(&a, kind, *rel_kind, target) {
-            Ok(j) if *rel_kind == Relation::Supersedes => superseded = Some(j),
+    for (r, target) in &relations {
+        match check_target(a, kind, *r, target) {
+            Ok(j) if *r == Relation::Supersedes => superseded = Some(j),
             Ok(_) => {}
-            Err(msg) => problems.push(format!("--{} {target}: {msg}", rel_kind.key())),
+            Err(msg) => problems.push(format!("\n  --{} {target}: {msg}", r.key())),
         }
     }
     if !problems.is_empty() {
         return Err(Error::Usage(format!(
-            "{} was not written:\n  {}",
+            "{} was not written:{}",
             rel.display(),
-            problems.join("\n  ")
+            problems.concat()
         )));
     }
 
@@ -128,71 +164,54 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
         owners: &owners,
         relations: &relations,
     });
-
-    // The older document's edit is worked out on its bytes as they are on disk (CRLF, BOM and
-    // all), so that only the status changes when it is written back.
     let old = match superseded {
-        Some(j) => {
-            let old_rel = PathBuf::from(&a.site.docs[j].file);
-            let old_path = root.join(CONTENT_DIR).join(a.site.docs[j].source.as_str());
-            let bytes = std::fs::read(&old_path).map_err(|e| Error::io(&old_path, e))?;
-            let raw = String::from_utf8(bytes).map_err(|_| {
-                Error::io(
-                    &old_path,
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
-                )
-            })?;
-            let edited = set_status(&raw, SUPERSEDED).map_err(|msg| {
-                Error::Usage(format!(
-                    "{} was not written: cannot mark {} as superseded: {msg}",
-                    rel.display(),
-                    old_rel.display()
-                ))
-            })?;
-            Some((j, old_rel, old_path, edited))
-        }
+        Some(j) => Some(supersede(root, a, j).map_err(not_written)?),
         None => None,
     };
 
+    let replaced = old.as_ref().and_then(|o| {
+        let e = o.edited.as_ref()?;
+        Some((
+            o.index,
+            source::normalize(e.as_bytes()).expect("edited text is UTF-8"),
+        ))
+    });
     let new_file = SourceFile {
         path: source,
         text: text.clone(),
     };
-    let replaced = old.as_ref().and_then(|(j, _, _, edited)| {
-        edited.as_ref().map(|e| {
-            let text = source::normalize(e.as_bytes()).expect("edited text is UTF-8");
-            (*j, text)
-        })
-    });
-    let added = dry_run(&a, new_file, replaced);
-    let (errors, warnings): (Vec<_>, Vec<_>) = added
+    let (errors, warnings): (Vec<_>, Vec<_>) = dry_run(a, new_file, replaced)
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
-        let lines: Vec<String> = errors.iter().map(|d| format!("  {d}")).collect();
-        return Err(Error::Usage(format!(
-            "{} was not written: with it, the site would not build:\n{}\n\
-             (choose another title, or change the relations)",
-            rel.display(),
-            lines.join("\n")
+        let lines: Vec<String> = errors.iter().map(|d| format!("  {d}\n")).collect();
+        return Err(not_written(format!(
+            "with it, the site would not build:\n{}(choose another title, or change the relations)",
+            lines.concat()
         )));
     }
-
-    write_new(&path, &text)?;
-    let superseded = match old {
-        Some((_, old_rel, old_path, edited)) => {
-            let changed = edited.is_some();
-            if let Some(edited) = edited {
-                std::fs::write(&old_path, edited).map_err(|e| Error::io(&old_path, e))?;
-            }
-            Some((old_rel, changed))
-        }
-        None => None,
-    };
-    Ok(NewReport {
-        path: rel,
-        superseded,
+    Ok(Plan {
+        rel,
+        text,
+        old,
         warnings,
+    })
+}
+
+/// Works out the older document's edit on its bytes as they are on disk (CRLF, BOM and all),
+/// so that only the status changes when it is written back.
+fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
+    let doc = &a.site.docs[j];
+    let rel = PathBuf::from(&doc.file);
+    let path = root.join(CONTENT_DIR).join(doc.source.as_str());
+    let cannot = |why: String| format!("cannot mark {} as superseded: {why}", rel.display());
+    let bytes = std::fs::read(&path).map_err(|e| cannot(e.to_string()))?;
+    let raw = String::from_utf8(bytes).map_err(|_| cannot("it is not valid UTF-8".into()))?;
+    let edited = set_status(&raw, SUPERSEDED).map_err(cannot)?;
+    Ok(OldDoc {
+        index: j,
+        rel,
+        edited,
     })
 }
 

@@ -401,6 +401,17 @@ fn other_refusals_exit_2_and_write_nothing() {
             "error: content/strategies/small-batches.md was not written: with it, the site would not build:\n",
         ),
     ];
+    let out = new(&site, &["rfc", "First"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let before = content(&site);
+    let out = new(&site, &["rfc", "Second", "--supersedes", "first"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "error: content/rfcs/second.md was not written:\n  --supersedes first: a rfc has no `superseded` status to mark `first` with; add it to the kind's `statuses` in site.yaml\n"
+        )
+    );
     for (args, message) in cases {
         let out = new(&site, args);
         assert_eq!(out.code, 2, "{args:?}: {out:?}");
