@@ -377,7 +377,6 @@ fn a_bad_relation_target_exits_2_and_writes_nothing() {
 fn other_refusals_exit_2_and_write_nothing() {
     let site = scaffolded();
     with_rfc_kind(&site);
-    let before = content(&site);
     let cases: [(&[&str], &str); 5] = [
         (
             &["strategies", "X"],
