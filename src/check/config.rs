@@ -1,0 +1,626 @@
+//! The `status:` and `checks:` sections of `site.yaml`, read into a typed [`Plan`] with every
+//! problem reported as a diagnostic at its line and column: unknown keys (warnings with a
+//! suggestion), wrong types and unknown kinds (errors), a check without a `link` (warning),
+//! and, once the site is linked, `[[doc]]` links that do not resolve.
+//!
+//! Pure: nothing is run, read or expanded here; `${NAME}` references are only validated.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use jiff::civil::Date;
+
+use super::row::Finding;
+use super::{Cx, command, file_age, http, level, secret, tls_expiry, triggers};
+use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
+use crate::link::Site;
+use crate::schema::Reader;
+use crate::yaml::{Entry, Node, Value};
+
+/// Every check of the site and how to run them.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub status: StatusConfig,
+    pub checks: Vec<CheckSpec>,
+    /// The environment variables `${NAME}` references read.
+    pub variables: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusConfig {
+    /// The page turns into a warning banner when it is older than this.
+    pub stale_after: Duration,
+    /// The history file, relative to the site root; `None` keeps no history.
+    pub history: Option<String>,
+    /// How many checks run at once.
+    pub parallel: usize,
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        StatusConfig {
+            stale_after: Duration::from_secs(26 * 3600),
+            history: Some(".cairn/status-history.json".into()),
+            parallel: 16,
+        }
+    }
+}
+
+/// One configured check.
+#[derive(Debug, Clone)]
+pub struct CheckSpec {
+    pub name: String,
+    pub kind: KindSpec,
+    pub link: Option<CheckLink>,
+    pub timeout: Duration,
+    pub snooze_until: Option<Date>,
+}
+
+/// A check's `link`, as written and (after [`Plan::resolve_links`]) as an href and title.
+#[derive(Debug, Clone)]
+pub struct CheckLink {
+    pub raw: String,
+    pub pos: Pos,
+    pub resolved: Option<(String, Option<String>)>,
+}
+
+/// The kind of a check with its own parameters.
+#[derive(Debug, Clone)]
+pub enum KindSpec {
+    ProofOfLife,
+    Http(http::Params),
+    TlsExpiry(tls_expiry::Params),
+    Command(command::Params),
+    FileAge(file_age::Params),
+    Triggers(triggers::Params),
+    Level(level::Params),
+    Docs,
+}
+
+pub const KINDS: [&str; 8] = [
+    "proof_of_life",
+    "http",
+    "tls_expiry",
+    "command",
+    "file_age",
+    "triggers",
+    "level",
+    "docs",
+];
+
+const COMMON: [&str; 5] = ["name", "kind", "link", "timeout", "snooze_until"];
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl KindSpec {
+    pub fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        match self {
+            KindSpec::ProofOfLife => super::proof_of_life::run(cx),
+            KindSpec::Http(p) => http::run(p, cx),
+            KindSpec::TlsExpiry(p) => tls_expiry::run(p, cx),
+            KindSpec::Command(p) => command::run(p, cx),
+            KindSpec::FileAge(p) => file_age::run(p, cx),
+            KindSpec::Triggers(p) => triggers::run(p, cx),
+            KindSpec::Level(p) => level::run(p, cx),
+            KindSpec::Docs => super::docs::run(cx),
+        }
+    }
+
+    /// The item an error row names when the check as a whole failed.
+    pub fn default_item(&self) -> String {
+        match self {
+            KindSpec::Http(p) => p.url.clone(),
+            KindSpec::TlsExpiry(p) => p.item(),
+            KindSpec::Command(p) => p.item(),
+            KindSpec::FileAge(p) => p.path.clone(),
+            KindSpec::Triggers(p) => p.file.clone(),
+            KindSpec::Level(p) => p.item(),
+            KindSpec::ProofOfLife | KindSpec::Docs => String::new(),
+        }
+    }
+}
+
+impl Plan {
+    /// Resolves `[[doc]]` links against the linked site; a dead one is a diagnostic on
+    /// `site.yaml` at the link, as severe as a broken body link.
+    pub fn resolve_links(&mut self, site: &Site, config: &SiteConfig) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for c in &mut self.checks {
+            let Some(link) = &mut c.link else { continue };
+            match LinkRef::parse(&link.raw).resolve(site, config) {
+                Ok((Some(href), title)) => link.resolved = Some((href, title)),
+                Ok((None, _)) => {}
+                Err(e) => diags.push(crate::diag::Diagnostic::new(
+                    config.broken_links,
+                    CONFIG_FILE,
+                    link.pos,
+                    format!("check `{}`: `link`: {e}", c.name),
+                )),
+            }
+        }
+        diags
+    }
+}
+
+/// A link as written: `[[doc]]`, `[[doc#heading]]` or a URL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkRef {
+    Doc {
+        target: String,
+        anchor: Option<String>,
+    },
+    Url(String),
+}
+
+impl LinkRef {
+    pub fn parse(raw: &str) -> LinkRef {
+        let t = raw.trim();
+        match t.strip_prefix("[[").and_then(|s| s.strip_suffix("]]")) {
+            Some(inner) => {
+                let inner = inner.split('|').next().unwrap_or(inner);
+                let (target, anchor) = match inner.split_once('#') {
+                    Some((t, a)) => (t, Some(a.trim().to_string())),
+                    None => (inner, None),
+                };
+                LinkRef::Doc {
+                    target: target.trim().to_string(),
+                    anchor: anchor.filter(|a| !a.is_empty()),
+                }
+            }
+            None => LinkRef::Url(t.to_string()),
+        }
+    }
+
+    /// The href and, for documents, the title; resolved exactly as body links are.
+    pub fn resolve(
+        &self,
+        site: &Site,
+        config: &SiteConfig,
+    ) -> Result<(Option<String>, Option<String>), String> {
+        match self {
+            LinkRef::Url(u) if u.is_empty() => Ok((None, None)),
+            LinkRef::Url(u) => match scheme(u) {
+                Some(s) if !["http", "https", "mailto"].contains(&s.as_str()) => Err(format!(
+                    "links with `{s}:` are not allowed (use http, https, mailto or a path)"
+                )),
+                _ => Ok((Some(u.clone()), None)),
+            },
+            LinkRef::Doc { target, anchor } => {
+                let i = site.resolve(target, config)?;
+                let doc = &site.docs[i];
+                let mut href = config.base_url.href(&site.urls[i]);
+                if let Some(a) = anchor {
+                    if !doc.outline.has_anchor(a) {
+                        return Err(format!("no heading `#{a}` in {}", doc.file));
+                    }
+                    href.push('#');
+                    href.push_str(a);
+                }
+                Ok((Some(href), Some(doc.title.clone())))
+            }
+        }
+    }
+}
+
+/// The scheme of a URL (`https`), lowercased; none for paths.
+fn scheme(u: &str) -> Option<String> {
+    let end = u.find([':', '/', '?', '#'])?;
+    (u[end..].starts_with(':') && end > 0).then(|| {
+        u[..end]
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    })
+}
+
+/// `500ms`, `10s`, `5m`, `26h`, `14d`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit())?;
+    let n: u64 = s[..digits].parse().ok()?;
+    let unit = match &s[digits..] {
+        "ms" => Duration::from_millis(1),
+        "s" => Duration::from_secs(1),
+        "m" => Duration::from_secs(60),
+        "h" => Duration::from_secs(3600),
+        "d" => Duration::from_secs(86400),
+        _ => return None,
+    };
+    unit.checked_mul(u32::try_from(n).ok()?)
+}
+
+/// Reads `status:` and `checks:`. Errors leave defaults (or drop the check) and are reported.
+pub fn read(config: &SiteConfig) -> (Plan, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut plan = Plan::default();
+    let mut r = Reader::new(CONFIG_FILE, 1, &mut diags);
+    if let Some(n) = &config.status {
+        read_status(n, &mut r, &mut plan.status);
+    }
+    if let Some(n) = &config.checks {
+        let items: &[Node] = match &n.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            other => {
+                r.error(
+                    n.pos,
+                    format!(
+                        "`checks` must be a list of checks, found {}",
+                        other.type_name()
+                    ),
+                );
+                &[]
+            }
+        };
+        let mut names: Vec<(String, Pos)> = Vec::new();
+        for item in items {
+            let name = match &item.value {
+                Value::Map(entries) => entries.iter().find_map(|e| match &e.node.value {
+                    Value::Str(s) if e.key == "name" => Some(s.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            if let Some(name) = name {
+                if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+                    r.error(
+                        item.pos,
+                        format!(
+                            "another check is already named `{name}` (line {}); names must be unique",
+                            first.line
+                        ),
+                    );
+                    continue;
+                }
+                names.push((name, item.pos));
+            }
+            if let Some(c) = read_check(item, &mut r, &mut plan.variables) {
+                plan.checks.push(c);
+            }
+        }
+    }
+    (plan, diags)
+}
+
+fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
+    for e in r.map("`status`", n) {
+        let v = &e.node;
+        match e.key.as_str() {
+            "stale_after" => {
+                if let Some(d) = duration(r, "stale_after", v) {
+                    status.stale_after = d;
+                }
+            }
+            "history" => match &v.value {
+                Value::Bool(false) | Value::Null => status.history = None,
+                _ => status.history = r.string("history", v).or(status.history.take()),
+            },
+            "parallel" => match r.uint("parallel", v) {
+                Some(0) => r.error(v.pos, "`parallel` must be at least 1"),
+                Some(p) => status.parallel = p as usize,
+                None => {}
+            },
+            _ => r.unknown_key(e, "`status`", &["stale_after", "history", "parallel"]),
+        }
+    }
+}
+
+fn duration(r: &mut Reader, key: &str, n: &Node) -> Option<Duration> {
+    let found = match &n.value {
+        Value::Str(s) => match parse_duration(s) {
+            Some(d) => return Some(d),
+            None => format!("`{s}`"),
+        },
+        other => other.type_name().to_string(),
+    };
+    r.error(
+        n.pos,
+        format!("`{key}` must be a duration such as 500ms, 10s, 5m, 26h or 14d, found {found}"),
+    );
+    None
+}
+
+fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Option<CheckSpec> {
+    let errors_before = r.diags.count(Severity::Error);
+    let entries = match &item.value {
+        Value::Map(e) => e,
+        other => {
+            r.error(
+                item.pos,
+                format!(
+                    "each check must be a mapping with `name` and `kind`, found {}",
+                    other.type_name()
+                ),
+            );
+            return None;
+        }
+    };
+    let find = |k: &str| entries.iter().find(|e| e.key == k);
+    let name = find("name").and_then(|e| r.string("name", &e.node));
+    let label = name.clone().unwrap_or_else(|| "a check".into());
+    if find("name").is_none() {
+        r.error(item.pos, "this check has no `name`");
+    }
+    let kind_name = match find("kind") {
+        Some(e) => r.string("kind", &e.node).and_then(|k| {
+            if KINDS.contains(&k.as_str()) {
+                Some((k, e.node.pos))
+            } else {
+                let hint = did_you_mean(&k, KINDS)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                r.error(
+                    e.node.pos,
+                    format!(
+                        "unknown check kind `{k}`{hint}; the kinds are {}",
+                        KINDS.join(", ")
+                    ),
+                );
+                None
+            }
+        }),
+        None => {
+            r.error(item.pos, format!("check `{label}` has no `kind`"));
+            None
+        }
+    };
+    let link = find("link").and_then(|e| {
+        r.string("link", &e.node).map(|raw| CheckLink {
+            raw,
+            pos: e.node.pos,
+            resolved: None,
+        })
+    });
+    if find("link").is_none() {
+        r.warning(
+            item.pos,
+            format!(
+                "check `{label}` has no `link`: add the runbook or dashboard where to start when it fails"
+            ),
+        );
+    }
+    let timeout = find("timeout")
+        .and_then(|e| duration(r, "timeout", &e.node))
+        .unwrap_or(DEFAULT_TIMEOUT);
+    let snooze_until = find("snooze_until").and_then(|e| r.date("snooze_until", &e.node));
+    let (kind_name, kind_pos) = kind_name?;
+    let rest: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !COMMON.contains(&e.key.as_str()))
+        .collect();
+    let mut p = Params {
+        r,
+        vars,
+        kind: kind_name.clone(),
+        pos: kind_pos,
+        known: &[],
+        seen: Vec::new(),
+    };
+    let kind = match kind_name.as_str() {
+        "proof_of_life" => p.none(&rest).then_some(KindSpec::ProofOfLife),
+        "docs" => p.none(&rest).then_some(KindSpec::Docs),
+        "http" => http::Params::read(&rest, &mut p).map(KindSpec::Http),
+        "tls_expiry" => tls_expiry::Params::read(&rest, &mut p).map(KindSpec::TlsExpiry),
+        "command" => command::Params::read(&rest, &mut p).map(KindSpec::Command),
+        "file_age" => file_age::Params::read(&rest, &mut p).map(KindSpec::FileAge),
+        "triggers" => triggers::Params::read(&rest, &mut p).map(KindSpec::Triggers),
+        "level" => level::Params::read(&rest, &mut p).map(KindSpec::Level),
+        _ => None,
+    };
+    if p.r.diags.count(Severity::Error) > errors_before {
+        return None;
+    }
+    Some(CheckSpec {
+        name: name?,
+        kind: kind?,
+        link,
+        timeout,
+        snooze_until,
+    })
+}
+
+/// Reads one kind's own keys: typed values with positions, `${NAME}` validated, unknown keys
+/// suggested among the keys this kind accepts.
+pub struct Params<'r, 'd> {
+    pub r: &'r mut Reader<'d>,
+    vars: &'r mut BTreeSet<String>,
+    kind: String,
+    /// Where the `kind:` value is, for "needs `url`" errors.
+    pos: Pos,
+    known: &'static [&'static str],
+    /// The keys present, so a required key given with a bad value is not also "missing".
+    seen: Vec<String>,
+}
+
+impl Params<'_, '_> {
+    /// Declares this kind's keys and reports every entry that is not one of them.
+    pub fn keys<'e>(
+        &mut self,
+        rest: &[&'e Entry],
+        known: &'static [&'static str],
+    ) -> Vec<&'e Entry> {
+        self.known = known;
+        let mut out = Vec::new();
+        for e in rest {
+            if known.contains(&e.key.as_str()) {
+                self.seen.push(e.key.clone());
+                out.push(*e);
+            } else {
+                let all: Vec<&str> = COMMON.iter().chain(known).copied().collect();
+                self.r
+                    .unknown_key(e, &format!("a check of kind `{}`", self.kind), &all);
+            }
+        }
+        out
+    }
+
+    /// For kinds without parameters; always succeeds, after reporting stray keys.
+    fn none(&mut self, rest: &[&Entry]) -> bool {
+        self.keys(rest, &[]);
+        true
+    }
+
+    /// A required value: reports its absence.
+    pub fn require<T>(&mut self, v: Option<T>, key: &str) -> Option<T> {
+        if v.is_none() && self.known.contains(&key) && !self.seen.iter().any(|k| k == key) {
+            let msg = format!("a check of kind `{}` needs `{key}`", self.kind);
+            self.r.error(self.pos, msg);
+        }
+        v
+    }
+
+    /// A string that may use `${NAME}`.
+    pub fn text(&mut self, e: &Entry) -> Option<String> {
+        let s = self.r.string(&e.key, &e.node)?;
+        self.template(&e.key, &s, e.node.pos).then_some(s)
+    }
+
+    /// A list of strings (a single string is a list of one), each may use `${NAME}`.
+    pub fn texts(&mut self, e: &Entry) -> Option<Vec<String>> {
+        let items = self.r.string_list(&e.key, &e.node);
+        let mut ok = true;
+        for (s, pos) in &items {
+            ok &= self.template(&e.key, s, *pos);
+        }
+        (ok && !items.is_empty()).then(|| items.into_iter().map(|(s, _)| s).collect())
+    }
+
+    /// A mapping of names to strings (`env`, `headers`).
+    pub fn text_map(&mut self, e: &Entry) -> Option<Vec<(String, String)>> {
+        let what = format!("`{}`", e.key);
+        let mut out = Vec::new();
+        for x in self.r.map(&what, &e.node) {
+            out.push((x.key.clone(), self.text(x)?));
+        }
+        Some(out)
+    }
+
+    pub fn number(&mut self, e: &Entry) -> Option<f64> {
+        self.r.number(&e.key, &e.node)
+    }
+
+    pub fn uint(&mut self, e: &Entry) -> Option<u64> {
+        self.r.uint(&e.key, &e.node)
+    }
+
+    pub fn duration(&mut self, e: &Entry) -> Option<Duration> {
+        duration(self.r, &e.key, &e.node)
+    }
+
+    pub fn choice<'c>(&mut self, e: &Entry, choices: &[&'c str]) -> Option<&'c str> {
+        self.r.choice(&e.key, &e.node, choices)
+    }
+
+    pub fn error(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.r.error(pos, msg);
+    }
+
+    pub fn kind_pos(&self) -> Pos {
+        self.pos
+    }
+
+    fn template(&mut self, key: &str, s: &str, pos: Pos) -> bool {
+        match secret::names(s) {
+            Ok(names) => {
+                self.vars.extend(names);
+                true
+            }
+            Err(msg) => {
+                self.r.error(pos, format!("`{key}`: {msg}"));
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(yaml: &str) -> (Plan, Vec<String>) {
+        let (config, d) = crate::config::parse(yaml);
+        assert!(!d.has_errors(), "{d:?}");
+        let (plan, diags) = read(&config);
+        let out = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+        (plan, out)
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10s"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_duration("26h"), Some(Duration::from_secs(26 * 3600)));
+        assert_eq!(parse_duration("14d"), Some(Duration::from_secs(14 * 86400)));
+        assert_eq!(parse_duration("5m"), Some(Duration::from_secs(300)));
+        for bad in ["10", "s", "1.5h", "10 s", "3w", "-1s", ""] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_full_plan_reads_cleanly() {
+        let (p, d) = plan(
+            "title: T\nstatus:\n  stale_after: 2h\n  history: h.json\n  parallel: 4\nchecks:\n  - name: Alive\n    kind: proof_of_life\n    link: https://x.example/\n  - name: Web\n    kind: http\n    url: https://x.example/?t=${TOKEN}\n    timeout: 500ms\n    snooze_until: 2026-12-01\n    link: \"[[backups]]\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.status.stale_after, Duration::from_secs(7200));
+        assert_eq!(p.status.history.as_deref(), Some("h.json"));
+        assert_eq!(p.status.parallel, 4);
+        assert_eq!(p.checks.len(), 2);
+        assert_eq!(p.checks[1].timeout, Duration::from_millis(500));
+        assert_eq!(p.checks[0].timeout, DEFAULT_TIMEOUT);
+        assert_eq!(p.checks[1].snooze_until, Date::new(2026, 12, 1).ok());
+        assert_eq!(p.variables.into_iter().collect::<Vec<_>>(), ["TOKEN"]);
+    }
+
+    #[test]
+    fn problems_have_positions_and_suggestions() {
+        let (p, d) = plan(concat!(
+            "title: T\n",
+            "status:\n  stale_after: 10\n  histroy: x\n",
+            "checks:\n",
+            "  - name: A\n    kind: htp\n    link: x\n",
+            "  - name: B\n    kind: http\n    urll: https://x/\n    link: x\n",
+            "  - name: C\n    kind: file_age\n    path: /x\n    max_age: 1 day\n",
+            "  - name: D\n    kind: command\n    command: [\"./x ${BROKEN\"]\n    timeout: soon\n    link: x\n",
+            "  - name: A\n    kind: docs\n    link: x\n",
+        ));
+        assert!(p.checks.is_empty());
+        assert_eq!(
+            d,
+            [
+                "site.yaml:3:3: error: `stale_after` must be a duration such as 500ms, 10s, 5m, 26h or 14d, found a number",
+                "site.yaml:4:3: warning: unknown key `histroy` in `status` (did you mean `history`?)",
+                "site.yaml:7:5: error: unknown check kind `htp` (did you mean `http`?); the kinds are proof_of_life, http, tls_expiry, command, file_age, triggers, level, docs",
+                "site.yaml:10:5: error: a check of kind `http` needs `url`",
+                "site.yaml:11:5: warning: unknown key `urll` in a check of kind `http` (did you mean `url`?)",
+                "site.yaml:13:5: warning: check `C` has no `link`: add the runbook or dashboard where to start when it fails",
+                "site.yaml:16:5: error: `max_age` must be a duration such as 500ms, 10s, 5m, 26h or 14d, found `1 day`",
+                "site.yaml:19:15: error: `command`: `${` is not closed; write `${NAME}` to read an environment variable",
+                "site.yaml:20:5: error: `timeout` must be a duration such as 500ms, 10s, 5m, 26h or 14d, found `soon`",
+                "site.yaml:22:5: error: another check is already named `A` (line 6); names must be unique",
+            ]
+        );
+    }
+
+    #[test]
+    fn link_forms() {
+        assert_eq!(
+            LinkRef::parse(" [[runbooks/backups#restore|Backups]] "),
+            LinkRef::Doc {
+                target: "runbooks/backups".into(),
+                anchor: Some("restore".into())
+            }
+        );
+        assert_eq!(
+            LinkRef::parse("https://x.example/"),
+            LinkRef::Url("https://x.example/".into())
+        );
+        assert_eq!(scheme("HTTPS://x"), Some("https".into()));
+        assert_eq!(scheme(" java\tscript:alert(1)"), Some("javascript".into()));
+        assert_eq!(scheme("/ops/x:y"), None);
+        assert_eq!(scheme("mailto:sre@x.example"), Some("mailto".into()));
+    }
+}

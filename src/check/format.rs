@@ -1,0 +1,191 @@
+//! Plain formats of a report for `cairn check` and the site: an aligned text table, CSV and
+//! JSON (`status.json`). Links inside the site are made absolute with the base URL, so the
+//! output works outside the site. Pure; the caller prints or writes the result.
+
+use serde::Serialize;
+
+use super::csv;
+use super::row::{Counts, Level, Report, Row};
+use crate::names::BaseUrl;
+
+/// Bumped when `status.json` changes incompatibly.
+pub const JSON_VERSION: u32 = 1;
+
+/// A site path (`/runbooks/backups/`) as an absolute URL when the base URL has an origin.
+pub fn absolute(link: &str, base: &BaseUrl) -> String {
+    if link.starts_with('/') && !link.starts_with("//") {
+        format!("{}{link}", base.origin())
+    } else {
+        link.to_string()
+    }
+}
+
+/// `2026-11-23 08:30 UTC`.
+pub fn when(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The level as shown to people: `ERROR (snoozed until 2026-12-01)`.
+pub fn level_label(r: &Row) -> String {
+    match r.snoozed_until {
+        Some(d) if r.level != Level::Ok => format!("{} (snoozed until {d})", r.level),
+        _ => r.level.to_string(),
+    }
+}
+
+/// One line: `1 error, 2 warnings, 14 OK, 1 snoozed`.
+pub fn summary(c: Counts) -> String {
+    let mut parts = Vec::new();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if c.error > 0 {
+        parts.push(format!("{} error{}", c.error, plural(c.error)));
+    }
+    if c.warning > 0 {
+        parts.push(format!("{} warning{}", c.warning, plural(c.warning)));
+    }
+    parts.push(format!("{} OK", c.ok));
+    if c.snoozed > 0 {
+        parts.push(format!("{} snoozed", c.snoozed));
+    }
+    parts.join(", ")
+}
+
+/// An aligned table for a terminal, worst rows first, with a summary line.
+pub fn text(report: &Report, base: &BaseUrl) -> String {
+    let width = |f: fn(&Row) -> String, cap: usize| {
+        report
+            .rows
+            .iter()
+            .map(|r| f(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(5, cap)
+    };
+    let wl = width(|r| r.level.to_string(), 7);
+    let wc = width(|r| r.check.clone(), 28);
+    let wi = width(|r| r.item.clone(), 36);
+    let mut out = format!(
+        "{:wl$}  {:wc$}  {:wi$}  MESSAGE\n",
+        "LEVEL", "CHECK", "ITEM"
+    );
+    for r in &report.rows {
+        let mut msg = r.message.clone();
+        let mut notes = Vec::new();
+        if let Some(d) = r.snoozed_until.filter(|_| r.level != Level::Ok) {
+            notes.push(format!("snoozed until {d}"));
+        }
+        if let Some(s) = r.since.filter(|_| r.level != Level::Ok) {
+            notes.push(format!("since {}", when(s)));
+        }
+        if !notes.is_empty() {
+            msg.push_str(&format!(" [{}]", notes.join("; ")));
+        }
+        if let Some(l) = &r.link {
+            msg.push_str(&format!(" → {}", absolute(l, base)));
+        }
+        out.push_str(&format!(
+            "{:wl$}  {:wc$}  {:wi$}  {msg}\n",
+            r.level.as_str(),
+            r.check,
+            r.item
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} · {} checks · generated {}\n",
+        summary(report.counts()),
+        report.checks,
+        when(report.generated_at)
+    ));
+    out
+}
+
+/// Every row as CSV with a header: `level,check,item,message,link,since,snoozed_until`.
+pub fn csv(report: &Report, base: &BaseUrl) -> String {
+    let mut out = csv::record(&[
+        "level",
+        "check",
+        "item",
+        "message",
+        "link",
+        "since",
+        "snoozed_until",
+    ]);
+    for r in &report.rows {
+        out.push_str(&csv::record(&[
+            r.level.to_string(),
+            r.check.clone(),
+            r.item.clone(),
+            r.message.clone(),
+            r.link
+                .as_deref()
+                .map(|l| absolute(l, base))
+                .unwrap_or_default(),
+            r.since.map(|s| s.to_string()).unwrap_or_default(),
+            r.snoozed_until.map(|d| d.to_string()).unwrap_or_default(),
+        ]));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    generated_at: String,
+    level: Level,
+    counts: Counts,
+    checks: usize,
+    duration_ms: u128,
+    stale_after_seconds: u64,
+    versions: Versions,
+    rows: Vec<JsonRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct Versions {
+    cairn: &'static str,
+    status_json: u32,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    level: Level,
+    check: &'a str,
+    item: &'a str,
+    message: &'a str,
+    link: Option<String>,
+    link_title: Option<&'a str>,
+    since: Option<String>,
+    snoozed_until: Option<String>,
+}
+
+/// `status.json`: every row, the overall level, counts, when and with which version.
+pub fn json(report: &Report, base: &BaseUrl) -> String {
+    let value = JsonReport {
+        generated_at: report.generated_at.to_string(),
+        level: report.level(),
+        counts: report.counts(),
+        checks: report.checks,
+        duration_ms: report.duration.as_millis(),
+        stale_after_seconds: report.stale_after.as_secs(),
+        versions: Versions {
+            cairn: env!("CARGO_PKG_VERSION"),
+            status_json: JSON_VERSION,
+        },
+        rows: report
+            .rows
+            .iter()
+            .map(|r| JsonRow {
+                level: r.level,
+                check: &r.check,
+                item: &r.item,
+                message: &r.message,
+                link: r.link.as_deref().map(|l| absolute(l, base)),
+                link_title: r.link_title.as_deref(),
+                since: r.since.map(|s| s.to_string()),
+                snoozed_until: r.snoozed_until.map(|d| d.to_string()),
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&value).expect("a report serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,160 @@
+//! The check stage: runs the status checks listed in `site.yaml` and returns the rows of the
+//! status page, `status.json` and `cairn check`.
+//!
+//! A check is configured ([`config`]), run in isolation by the [`runner`] (own thread, its own
+//! timeout, panics caught), and turned into [`Row`]s: worst first, snoozes applied, secrets
+//! masked, each failing row dated from the [`history`] file. A failing check never stops the
+//! others or the page: whatever goes wrong inside a check becomes that check's ERROR row.
+//!
+//! With `write`, this is the only stage that touches the network and the filesystem outside
+//! `content/`. It never prints and knows nothing about templates; formats for the command line
+//! live in [`format`] and [`email`].
+
+mod command;
+pub mod config;
+pub mod csv;
+mod docs;
+pub mod email;
+mod file_age;
+pub mod format;
+mod history;
+mod http;
+mod level;
+mod process;
+mod proof_of_life;
+mod row;
+pub mod runner;
+pub mod secret;
+mod tls_expiry;
+mod triggers;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::link::Site;
+
+pub use config::{CheckSpec, KindSpec, Plan, StatusConfig};
+pub use docs::DocsInput;
+pub use row::{Counts, Finding, Level, Report, Row};
+pub use secret::Vars;
+
+/// What a run needs from the outside world, injected so tests control the clock.
+#[derive(Debug, Clone)]
+pub struct RunEnv {
+    /// The site root: relative paths in checks (files, commands, history) start here.
+    pub root: PathBuf,
+    /// The moment the run counts as happening: rows, history and staleness use it.
+    pub now: Timestamp,
+    /// Today's date, for deadlines and snoozes.
+    pub today: Date,
+    /// Environment variables that `${NAME}` in check parameters may read.
+    pub vars: Vars,
+}
+
+/// What a check sees while it runs; owned, because a check that hangs outlives the run.
+#[derive(Debug)]
+pub struct Cx {
+    pub root: PathBuf,
+    pub now: Timestamp,
+    pub today: Date,
+    pub vars: Vars,
+    pub docs: DocsInput,
+    /// When the runner gives up on this check; checks bound their own waits by it.
+    pub deadline: Instant,
+    /// The check's configured timeout, for messages.
+    pub timeout: Duration,
+}
+
+impl Cx {
+    /// Time left before the deadline, at least a millisecond so timeouts stay valid.
+    pub fn remaining(&self) -> Duration {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    }
+
+    /// Expands `${NAME}` from the run's variables.
+    pub fn expand(&self, template: &str) -> Result<String, String> {
+        secret::expand(template, &self.vars)
+    }
+
+    /// A path from a check's parameters, relative to the site root unless absolute.
+    pub fn path(&self, template: &str) -> Result<PathBuf, String> {
+        Ok(self.root.join(self.expand(template)?))
+    }
+}
+
+/// Runs every check of `plan` and returns the finished report. Never fails: problems with a
+/// check, the history file or the clock become rows.
+pub fn run(
+    plan: &Plan,
+    env: &RunEnv,
+    site: &Site,
+    config: &SiteConfig,
+    diagnostics: &[Diagnostic],
+) -> Report {
+    let started = Instant::now();
+    let docs = DocsInput::new(site, config, diagnostics);
+    let shared = Arc::new((env.clone(), docs));
+    let jobs: Vec<runner::Job> = plan
+        .checks
+        .iter()
+        .map(|spec| {
+            let kind = spec.kind.clone();
+            let timeout = spec.timeout;
+            let shared = Arc::clone(&shared);
+            runner::Job {
+                timeout: spec.timeout,
+                run: Box::new(move |deadline| {
+                    let (env, docs) = &*shared;
+                    let cx = Cx {
+                        root: env.root.clone(),
+                        now: env.now,
+                        today: env.today,
+                        vars: env.vars.clone(),
+                        docs: docs.clone(),
+                        deadline,
+                        timeout,
+                    };
+                    kind.run(&cx)
+                }),
+            }
+        })
+        .collect();
+    let outcomes = runner::run_all(jobs, plan.status.parallel);
+    let secrets = secret::Secrets::new(&env.vars);
+    let mut rows = Vec::new();
+    for (spec, outcome) in plan.checks.iter().zip(outcomes) {
+        let findings = match outcome {
+            Ok(f) if f.is_empty() => vec![Finding::ok("", "the check reported nothing")],
+            Ok(f) => f,
+            Err(message) => vec![Finding::error(spec.kind.default_item(), message)],
+        };
+        for f in findings {
+            rows.push(row::to_row(spec, f, env.today, site, config, &secrets));
+        }
+    }
+    if let Some(path) = &plan.status.history {
+        let path = env.root.join(path);
+        history::apply(&path, env.now, &mut rows, &secrets);
+    }
+    row::sort(&mut rows);
+    Report {
+        rows,
+        generated_at: env.now,
+        duration: started.elapsed(),
+        stale_after: plan.status.stale_after,
+        checks: plan.checks.len(),
+    }
+}
+
+/// The environment variables the plan's `${NAME}` references read, from this process.
+pub fn process_vars(plan: &Plan) -> Vars {
+    Vars::from_process(&plan.variables)
+}

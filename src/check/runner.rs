@@ -1,0 +1,335 @@
+//! Runs checks concurrently, each isolated, and always comes back with one outcome per check.
+//!
+//! Every check gets its own thread and a deadline counted from the start of the run, so the
+//! whole run ends at the longest timeout (plus a short grace) however many checks hang. At most
+//! `parallel` checks work at once; one still waiting for a slot at its deadline times out
+//! without starting. A panic is caught and becomes an error, a hang is abandoned at its
+//! deadline (its thread is left to finish or die with the process), and checks that manage
+//! their own timeouts (commands, sockets) report first, before the grace runs out. Never prints:
+//! panics in check threads are kept out of the terminal and returned as errors.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, Once};
+use std::time::{Duration, Instant};
+
+use super::row::Finding;
+
+/// One check to run: its own timeout and the work, given its deadline.
+pub struct Job {
+    pub timeout: Duration,
+    pub run: Box<dyn FnOnce(Instant) -> Result<Vec<Finding>, String> + Send>,
+}
+
+/// The result of one check: its findings, or why it produced none.
+pub type Outcome = Result<Vec<Finding>, String>;
+
+/// How long after a deadline the runner waits for a check to report its own timeout.
+pub const GRACE: Duration = Duration::from_millis(250);
+
+const THREAD_PREFIX: &str = "cairn-check-";
+
+/// Runs `jobs` with at most `parallel` at work at once. The outcomes are in the jobs' order.
+pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
+    quiet_panics();
+    let start = Instant::now();
+    let slots = Arc::new(Slots::new(parallel.max(1)));
+    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    let mut results: Vec<Option<Outcome>> = Vec::with_capacity(jobs.len());
+    let mut tickets = Vec::with_capacity(jobs.len());
+    let mut deadlines = Vec::with_capacity(jobs.len());
+    for (i, job) in jobs.into_iter().enumerate() {
+        let deadline = start + job.timeout;
+        let timeout = job.timeout;
+        let ticket = Arc::new(Ticket::default());
+        let (tx, slots, t) = (tx.clone(), Arc::clone(&slots), Arc::clone(&ticket));
+        let spawned = std::thread::Builder::new()
+            .name(format!("{THREAD_PREFIX}{i}"))
+            .spawn(move || {
+                if !slots.acquire(deadline) {
+                    let _ = tx.send((i, Err(not_started(timeout))));
+                    return;
+                }
+                t.started.store(true, Ordering::SeqCst);
+                let permit = Permit(&slots, &t);
+                let outcome = panic::catch_unwind(AssertUnwindSafe(|| (job.run)(deadline)))
+                    .unwrap_or_else(|payload| Err(panicked(payload.as_ref())));
+                drop(permit);
+                let _ = tx.send((i, outcome));
+            });
+        results.push(match spawned {
+            Ok(_) => None,
+            Err(e) => Some(Err(format!("could not start the check: {e}"))),
+        });
+        tickets.push(ticket);
+        deadlines.push((deadline + GRACE, timeout));
+    }
+    drop(tx);
+    loop {
+        let open: Vec<usize> = (0..results.len())
+            .filter(|&i| results[i].is_none())
+            .collect();
+        let Some(next) = open.iter().map(|&i| deadlines[i].0).min() else {
+            break;
+        };
+        match rx.recv_timeout(next.saturating_duration_since(Instant::now())) {
+            Ok((i, outcome)) => {
+                if results[i].is_none() {
+                    results[i] = Some(outcome);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let now = Instant::now();
+                for i in open.into_iter().filter(|&i| deadlines[i].0 <= now) {
+                    let t = &tickets[i];
+                    if t.started.load(Ordering::SeqCst) && !t.released.swap(true, Ordering::SeqCst)
+                    {
+                        slots.release();
+                    }
+                    results[i] = Some(Err(format!(
+                        "did not finish within its timeout of {}; abandoned it",
+                        human(deadlines[i].1)
+                    )));
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                for i in open {
+                    results[i] = Some(Err("the check ended without a result".into()));
+                }
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every check has an outcome"))
+        .collect()
+}
+
+/// `10s`, `1.5s`, `250ms`: how timeouts are shown in messages.
+pub fn human(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+fn not_started(timeout: Duration) -> String {
+    format!(
+        "did not start within its timeout of {}: every slot was busy with slower checks (raise `status.parallel`)",
+        human(timeout)
+    )
+}
+
+/// A counting semaphore: how many checks may work at once.
+struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    fn new(n: usize) -> Slots {
+        Slots {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Takes a slot, waiting until `deadline` at most.
+    fn acquire(&self, deadline: Instant) -> bool {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if *free > 0 {
+                *free -= 1;
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            free = self
+                .freed
+                .wait_timeout(free, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn release(&self) {
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+    }
+}
+
+/// Whether a check holds a slot; the slot is given back once, by the check or by the runner
+/// when it abandons the check.
+#[derive(Default)]
+struct Ticket {
+    started: AtomicBool,
+    released: AtomicBool,
+}
+
+struct Permit<'a>(&'a Slots, &'a Ticket);
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.1.released.swap(true, Ordering::SeqCst) {
+            self.0.release();
+        }
+    }
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, recorded by the hook below.
+    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Keeps panics of check threads off the terminal (they are reported as rows) while every
+/// other thread's panics reach the previous hook as before. Installed once per process.
+fn quiet_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let ours = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(THREAD_PREFIX));
+            if ours {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_AT.with(|p| *p.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn panicked(payload: &(dyn Any + Send)) -> String {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    let at = PANIC_AT
+        .with(|p| p.borrow_mut().take())
+        .map(|a| format!(" at {a}"))
+        .unwrap_or_default();
+    format!("the check crashed (a bug in Cairn{at}): {msg}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(timeout_ms: u64, f: impl FnOnce(Instant) -> Outcome + Send + 'static) -> Job {
+        Job {
+            timeout: Duration::from_millis(timeout_ms),
+            run: Box::new(f),
+        }
+    }
+
+    fn ok(name: &str) -> Outcome {
+        Ok(vec![Finding::ok(name, "fine")])
+    }
+
+    #[test]
+    fn pass_fail_hang_and_panic_each_get_their_outcome() {
+        let started = Instant::now();
+        let out = run_all(
+            vec![
+                job(1000, |_| ok("pass")),
+                job(1000, |_| Err("it failed".into())),
+                job(300, |_| {
+                    std::thread::sleep(Duration::from_secs(30));
+                    ok("never")
+                }),
+                job(1000, |_| panic!("boom {}", 42)),
+                job(1000, |_| ok("after")),
+            ],
+            4,
+        );
+        let took = started.elapsed();
+        assert_eq!(out[0], ok("pass"));
+        assert_eq!(out[1], Err("it failed".into()));
+        assert_eq!(
+            out[2],
+            Err("did not finish within its timeout of 300ms; abandoned it".into())
+        );
+        let crash = out[3].clone().unwrap_err();
+        assert!(
+            crash.starts_with("the check crashed (a bug in Cairn at src/check/runner.rs:"),
+            "{crash}"
+        );
+        assert!(crash.ends_with(": boom 42"), "{crash}");
+        assert_eq!(out[4], ok("after"));
+        assert!(took < Duration::from_millis(300) + GRACE + Duration::from_millis(400));
+        assert!(took >= Duration::from_millis(300));
+    }
+
+    #[test]
+    fn hung_checks_free_their_slot_and_the_run_takes_the_longest_timeout() {
+        // One slot: the hung check holds it until its deadline, then the rest run.
+        let started = Instant::now();
+        let mut jobs = vec![job(200, |_| {
+            std::thread::sleep(Duration::from_secs(30));
+            ok("never")
+        })];
+        jobs.extend((0..5).map(|i| job(2000, move |_| ok(&format!("n{i}")))));
+        let out = run_all(jobs, 1);
+        assert!(out[0].is_err());
+        for (i, o) in out[1..].iter().enumerate() {
+            assert_eq!(*o, ok(&format!("n{i}")));
+        }
+        assert!(
+            started.elapsed() < Duration::from_millis(200) + GRACE + Duration::from_millis(500)
+        );
+    }
+
+    #[test]
+    fn a_check_that_cannot_get_a_slot_in_time_says_so() {
+        let out = run_all(
+            vec![
+                job(1000, |_| {
+                    std::thread::sleep(Duration::from_millis(600));
+                    ok("slow")
+                }),
+                job(100, |_| ok("starved")),
+            ],
+            1,
+        );
+        assert_eq!(out[0], ok("slow"));
+        let e = out[1].clone().unwrap_err();
+        assert!(
+            e.starts_with("did not start within its timeout of 100ms"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_deadline_is_passed_to_the_check() {
+        let before = Instant::now();
+        let out = run_all(
+            vec![job(700, move |deadline| {
+                let left = deadline.saturating_duration_since(before);
+                Ok(vec![Finding::ok("", format!("{}", left.as_millis() / 100))])
+            })],
+            1,
+        );
+        assert_eq!(out[0].clone().unwrap()[0].message, "7");
+    }
+
+    #[test]
+    fn timeouts_read_well() {
+        assert_eq!(human(Duration::from_millis(250)), "250ms");
+        assert_eq!(human(Duration::from_secs(10)), "10s");
+        assert_eq!(human(Duration::from_millis(1500)), "1.5s");
+    }
+}

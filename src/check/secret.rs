@@ -1,0 +1,183 @@
+//! `${NAME}` in check parameters: reading environment variables, and masking their values out
+//! of everything a run produces (rows, error messages, history), so a secret never reaches the
+//! page, `status.json`, a report or the terminal.
+//!
+//! Validation and expansion are pure; only [`Vars::from_process`] reads the environment.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The environment variables a run may read, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vars(BTreeMap<String, String>);
+
+impl Vars {
+    /// Reads the named variables from this process's environment; unset ones are left out.
+    pub fn from_process(names: &BTreeSet<String>) -> Vars {
+        Vars(
+            names
+                .iter()
+                .filter_map(|n| std::env::var(n).ok().map(|v| (n.clone(), v)))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Vars {
+    fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
+        Vars(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// A piece of a template: literal text or a variable reference.
+enum Part<'a> {
+    Text(&'a str),
+    Var(&'a str),
+}
+
+fn parts(template: &str) -> Result<Vec<Part<'_>>, String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find("${") {
+        out.push(Part::Text(&rest[..i]));
+        let after = &rest[i + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(
+                "`${` is not closed; write `${NAME}` to read an environment variable".into(),
+            );
+        };
+        let name = &after[..end];
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(format!(
+                "`${{{name}}}` is not a variable name (letters, digits and `_`, not starting with a digit)"
+            ));
+        }
+        out.push(Part::Var(name));
+        rest = &after[end + 1..];
+    }
+    out.push(Part::Text(rest));
+    Ok(out)
+}
+
+/// The variable names a template reads, or why it is malformed.
+pub fn names(template: &str) -> Result<Vec<String>, String> {
+    Ok(parts(template)?
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::Var(n) => Some(n.to_string()),
+            Part::Text(_) => None,
+        })
+        .collect())
+}
+
+/// The template with every `${NAME}` replaced by its value.
+pub fn expand(template: &str, vars: &Vars) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    for p in parts(template)? {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Var(n) => match vars.get(n) {
+                Some(v) => out.push_str(v),
+                None => return Err(format!("the environment variable `{n}` is not set")),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The values to hide, each with the reference shown in its place.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    /// (value as it may appear, `${NAME}`), longest value first so overlaps mask fully.
+    values: Vec<(String, String)>,
+}
+
+impl Secrets {
+    pub fn new(vars: &Vars) -> Secrets {
+        let mut values = Vec::new();
+        for (name, value) in &vars.0 {
+            if value.is_empty() {
+                continue;
+            }
+            let shown = format!("${{{name}}}");
+            let encoded = percent_encode(value);
+            if encoded != *value {
+                values.push((encoded, shown.clone()));
+            }
+            values.push((value.clone(), shown));
+        }
+        values.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        Secrets { values }
+    }
+
+    /// `text` with every secret value (also percent-encoded, as URLs in errors show it)
+    /// replaced by its `${NAME}`.
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (value, shown) in &self.values {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), shown);
+            }
+        }
+        out
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_expand_and_report_problems() {
+        let vars: Vars = [("TOKEN", "s3cr3t"), ("HOST", "db")].into_iter().collect();
+        assert_eq!(
+            expand("https://${HOST}/x?t=${TOKEN}&u=$x", &vars).unwrap(),
+            "https://db/x?t=s3cr3t&u=$x"
+        );
+        assert_eq!(
+            expand("${MISSING}", &vars).unwrap_err(),
+            "the environment variable `MISSING` is not set"
+        );
+        assert_eq!(names("a ${A} b ${B_2}").unwrap(), ["A", "B_2"]);
+        assert!(names("${1X}").is_err());
+        assert!(names("${OPEN").is_err());
+        assert!(names("${}").is_err());
+    }
+
+    #[test]
+    fn masking_hides_plain_and_encoded_values() {
+        let vars: Vars = [("TOKEN", "a b/c"), ("EMPTY", ""), ("LONG", "a b/cd")]
+            .into_iter()
+            .collect();
+        let s = Secrets::new(&vars);
+        assert_eq!(
+            s.mask("x a b/cd y a b/c z a%20b%2Fc"),
+            "x ${LONG} y ${TOKEN} z ${TOKEN}"
+        );
+        assert_eq!(s.mask("nothing here"), "nothing here");
+    }
+}
