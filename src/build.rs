@@ -3,9 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::check::{self, Plan, RunEnv};
 use crate::config::{self, CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::doc;
@@ -31,6 +33,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Today's date, for "due for review"; injected so builds are reproducible in tests.
     pub today: Date,
+    /// The moment the status checks count as running; injected like `today`.
+    pub now: Timestamp,
+    /// Run the status checks (`--no-checks` turns them off).
+    pub checks: bool,
 }
 
 impl BuildOptions {
@@ -42,6 +48,8 @@ impl BuildOptions {
             strict: false,
             base_url: None,
             today,
+            now: Timestamp::now(),
+            checks: true,
         }
     }
 
@@ -59,6 +67,8 @@ pub struct BuildReport {
     /// Files written, or 0 when the build failed or nothing was written (lint).
     pub files: usize,
     pub documents: usize,
+    /// The status checks' results, when they ran.
+    pub status: Option<check::Report>,
 }
 
 impl BuildReport {
@@ -107,11 +117,21 @@ pub struct Analysis {
     pub site: Site,
     pub diags: Diagnostics,
     pub assets: Vec<crate::names::SourcePath>,
+    /// The status checks, validated, their `[[doc]]` links resolved.
+    pub checks: Plan,
 }
 
 /// The stages every command shares: config, read, parse, link.
 pub fn analyse(opts: &BuildOptions) -> Result<Analysis> {
     let (config, mut diags) = load_config(&opts.root, opts.base_url.as_deref())?;
+    let (mut checks, check_diags) = check::config::read(&config);
+    diags.extend(check_diags);
+    if diags.has_errors() {
+        return Err(Error::Config {
+            path: opts.root.join(CONFIG_FILE),
+            diagnostics: diags.into_sorted(),
+        });
+    }
     let (sources, read_diags) = source::read_content(&opts.root.join(CONTENT_DIR))?;
     diags.extend(read_diags);
     let parsed: Vec<(doc::Doc, Diagnostics)> = sources
@@ -126,11 +146,13 @@ pub fn analyse(opts: &BuildOptions) -> Result<Analysis> {
     }
     let (site, link_diags) = link::link(docs, &config, opts.drafts, &sources.assets);
     diags.extend(link_diags);
+    diags.extend(checks.resolve_links(&site, &config));
     Ok(Analysis {
         config,
         site,
         diags,
         assets: sources.assets,
+        checks,
     })
 }
 
@@ -152,13 +174,17 @@ pub fn lint(opts: &BuildOptions) -> Result<BuildReport> {
         &a.config,
         &theme,
         &hl,
-        RenderEnv { today: opts.today },
+        RenderEnv {
+            today: opts.today,
+            status: None,
+        },
     )?;
     let documents = a.site.docs.iter().filter(|d| !d.is_index).count();
     Ok(BuildReport {
         diagnostics: finish(a.diags, opts.strict),
         files: 0,
         documents,
+        status: None,
     })
 }
 
@@ -178,16 +204,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             diagnostics,
             files: 0,
             documents,
+            status: None,
         });
     }
     let theme = Theme::load(&opts.root, &a.config.theme)?;
+    let status = (opts.checks && !a.checks.checks.is_empty()).then(|| {
+        let env = RunEnv::new(&opts.root, opts.now, opts.today, &a.checks);
+        check::run(&a.checks, &env, &a.site, &a.config, &diagnostics)
+    });
     let hl = Highlighter::new();
     let renderer = Renderer::new(
         &a.site,
         &a.config,
         &theme,
         &hl,
-        RenderEnv { today: opts.today },
+        RenderEnv {
+            today: opts.today,
+            status: status.as_ref(),
+        },
     )?;
     let staging = Staging::begin(&output)?;
     let pages = renderer.pages();
@@ -207,6 +241,43 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         diagnostics,
         files: pages.len() + a.assets.len(),
         documents,
+        status,
+    })
+}
+
+/// What `cairn check` prints: the report, with what it needs to make links absolute.
+#[derive(Debug)]
+pub struct CheckRun {
+    /// Warnings about `site.yaml` (errors stop the run as a configuration error).
+    pub diagnostics: Vec<Diagnostic>,
+    pub report: check::Report,
+    pub title: String,
+    pub base_url: BaseUrl,
+}
+
+/// `cairn check`: the status checks alone. Content problems do not stop it; they are what the
+/// `docs` check reports.
+pub fn check(opts: &BuildOptions) -> Result<CheckRun> {
+    let a = analyse(opts)?;
+    let (diagnostics, content): (Vec<Diagnostic>, Vec<Diagnostic>) = finish(a.diags, false)
+        .into_iter()
+        .partition(|d| d.path == CONFIG_FILE);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        return Err(Error::Config {
+            path: opts.root.join(CONFIG_FILE),
+            diagnostics,
+        });
+    }
+    let env = RunEnv::new(&opts.root, opts.now, opts.today, &a.checks);
+    let report = check::run(&a.checks, &env, &a.site, &a.config, &content);
+    Ok(CheckRun {
+        diagnostics,
+        report,
+        title: a.config.title,
+        base_url: a.config.base_url,
     })
 }
 

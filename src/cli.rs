@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use cairn::check::Level;
 use cairn::diag::{Diagnostic, Severity};
 use cairn::relation::Relation;
 use cairn::scaffold::NewRequest;
@@ -46,6 +47,20 @@ enum Command {
         /// Override site.yaml's base_url, e.g. https://example.org/docs/.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Do not run the status checks (no status page is written).
+        #[arg(long)]
+        no_checks: bool,
+        /// Fail the build when a status check row is at this level or worse (snoozed rows
+        /// do not count). By default check results never fail a build.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<FailOn>,
+    },
+    /// Run the status checks only and print their rows, worst first. Exit 1 when a row is
+    /// ERROR (snoozed rows do not count), 2 when site.yaml is wrong.
+    Check {
+        /// How to print the rows; `html` is a self-contained report to send by email.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Build the site, serve it locally, rebuild on every change and reload open browsers.
     Serve {
@@ -113,6 +128,20 @@ enum Format {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
 /// Exit codes (DESIGN §5): content errors are 1, usage and configuration errors 2.
 const CONTENT_ERRORS: u8 = 1;
 const USAGE_ERROR: u8 = 2;
@@ -133,6 +162,8 @@ pub fn run() -> ExitCode {
             drafts,
             strict,
             base_url,
+            no_checks,
+            fail_on,
         } => {
             let opts = BuildOptions {
                 root: cli.root.clone(),
@@ -141,6 +172,8 @@ pub fn run() -> ExitCode {
                 strict,
                 base_url,
                 today,
+                now: now(),
+                checks: !no_checks,
             };
             let started = Instant::now();
             cairn::build(&opts).map(|report| {
@@ -161,8 +194,30 @@ pub fn run() -> ExitCode {
                             started.elapsed().as_secs_f64(),
                             warnings_suffix(&report.diagnostics)
                         );
+                        if let Some(s) = &report.status {
+                            eprintln!(
+                                "status: {} from {} checks in {:.2}s",
+                                cairn::check::format::summary(s.counts()),
+                                s.checks,
+                                s.duration.as_secs_f64()
+                            );
+                        }
                     }
-                    ExitCode::SUCCESS
+                    let level = fail_on.map(|f| match f {
+                        FailOn::Error => Level::Error,
+                        FailOn::Warning => Level::Warning,
+                    });
+                    match (level, &report.status) {
+                        (Some(l), Some(s)) if s.fails(l) => {
+                            eprintln!(
+                                "error: --fail-on {}: a status check row is {} (the site was written)",
+                                l.as_str().to_lowercase(),
+                                if l == Level::Error { "ERROR" } else { "WARNING or ERROR" }
+                            );
+                            ExitCode::from(CONTENT_ERRORS)
+                        }
+                        _ => ExitCode::SUCCESS,
+                    }
                 }
             })
         }
@@ -174,12 +229,11 @@ pub fn run() -> ExitCode {
             output,
         } => {
             let build = BuildOptions {
-                root: cli.root.clone(),
                 output,
                 drafts,
-                strict: false,
-                base_url: None,
-                today,
+                // Checks can take seconds; a preview rebuilds on every save.
+                checks: false,
+                ..BuildOptions::new(cli.root.clone(), today)
             };
             serve(
                 cairn::serve::ServeOptions { build, bind, port },
@@ -193,12 +247,9 @@ pub fn run() -> ExitCode {
             format,
         } => {
             let opts = BuildOptions {
-                root: cli.root.clone(),
-                output: None,
                 drafts,
                 strict,
-                base_url: None,
-                today,
+                ..BuildOptions::new(cli.root.clone(), today)
             };
             cairn::lint(&opts).map(|report| {
                 match format {
@@ -246,6 +297,47 @@ pub fn run() -> ExitCode {
                 today,
             };
             new_document(&cli.root, &req, quiet)
+        }
+        Command::Check { format } => {
+            let opts = BuildOptions {
+                now: now(),
+                ..BuildOptions::new(cli.root.clone(), today)
+            };
+            cairn::build::check(&opts).map(|run| {
+                print_diagnostics(&run.diagnostics);
+                if run.report.checks == 0 {
+                    eprintln!("error: site.yaml lists no `checks:`; there is nothing to run");
+                    return ExitCode::from(USAGE_ERROR);
+                }
+                let (report, base) = (&run.report, &run.base_url);
+                let out = match format {
+                    CheckFormat::Text => cairn::check::format::text(report, base),
+                    CheckFormat::Json => cairn::check::format::json(report, base),
+                    CheckFormat::Csv => cairn::check::format::csv(report, base),
+                    CheckFormat::Html => cairn::check::email::html(report, &run.title, base),
+                };
+                let mut stdout = std::io::stdout().lock();
+                if stdout
+                    .write_all(out.as_bytes())
+                    .and_then(|_| stdout.flush())
+                    .is_err()
+                {
+                    return ExitCode::from(CONTENT_ERRORS);
+                }
+                if !quiet && format != CheckFormat::Text {
+                    eprintln!(
+                        "{} from {} checks in {:.2}s",
+                        cairn::check::format::summary(report.counts()),
+                        report.checks,
+                        report.duration.as_secs_f64()
+                    );
+                }
+                if report.fails(Level::Error) {
+                    ExitCode::from(CONTENT_ERRORS)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            })
         }
     };
     result.unwrap_or_else(|e| report_error(&e))
@@ -418,4 +510,10 @@ fn today() -> Result<jiff::civil::Date, String> {
             .ok_or_else(|| format!("CAIRN_TODAY must be YYYY-MM-DD, found `{s}`")),
         Err(_) => Ok(jiff::ZonedDateTime::now().date()),
     }
+}
+
+/// The current time to the second: what the status page and its history record.
+fn now() -> jiff::Timestamp {
+    let t = jiff::Timestamp::now();
+    t.round(jiff::Unit::Second).unwrap_or(t)
 }

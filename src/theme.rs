@@ -28,6 +28,7 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/404.html",
     "templates/redirect.html",
     "templates/macros.html",
+    "templates/status.html",
     "static/style.css",
     "static/cairn.js",
 );

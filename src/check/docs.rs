@@ -12,7 +12,6 @@ use jiff::civil::Date;
 
 use super::Cx;
 use super::row::{Finding, Level};
-use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::link::Site;
 use crate::source::CONTENT_DIR;
@@ -32,7 +31,8 @@ struct Inner {
 struct DocInfo {
     file: String,
     title: String,
-    href: String,
+    /// A `[[path]]` reference, resolved with the other rows' links.
+    reference: String,
     review_by: Option<Date>,
 }
 
@@ -40,16 +40,15 @@ struct DocInfo {
 const SHOWN: usize = 3;
 
 impl DocsInput {
-    pub fn new(site: &Site, config: &SiteConfig, diagnostics: &[Diagnostic]) -> DocsInput {
+    pub fn new(site: &Site, diagnostics: &[Diagnostic]) -> DocsInput {
         let docs = site
             .docs
             .iter()
-            .zip(&site.urls)
-            .filter(|(d, _)| !d.is_index)
-            .map(|(d, url)| DocInfo {
+            .filter(|d| !d.is_index)
+            .map(|d| DocInfo {
                 file: d.file.clone(),
                 title: d.title.clone(),
-                href: config.base_url.href(url),
+                reference: format!("[[{}]]", d.source.without_ext()),
                 review_by: d.review_by,
             })
             .collect();
@@ -88,7 +87,8 @@ pub fn run(cx: &Cx) -> Result<Vec<Finding>, String> {
         }
         if level != Level::Ok {
             out.push(
-                Finding::new(level, &doc.title, summarize(notes)).with_link(Some(doc.href.clone())),
+                Finding::new(level, &doc.title, summarize(notes))
+                    .with_link(Some(doc.reference.clone())),
             );
         }
     }

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 
 use super::Cx;
 use super::config::Params as Reader;
+use super::format::age as age_text;
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -80,25 +81,25 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
         .unwrap_or(&file)
         .display()
         .to_string();
-    let limit = format!("limit {}", human_age(p.max_age));
+    let limit = format!("limit {}", age_text(p.max_age));
     let f = if age > p.max_age {
         Finding::error(
             &p.path,
-            format!("{shown} is {} old ({limit})", human_age(age)),
+            format!("{shown} is {} old ({limit})", age_text(age)),
         )
     } else if p.warn_age.is_some_and(|w| age > w) {
         Finding::warning(
             &p.path,
             format!(
                 "{shown} is {} old (warning after {}, {limit})",
-                human_age(age),
-                human_age(p.warn_age.unwrap_or_default())
+                age_text(age),
+                age_text(p.warn_age.unwrap_or_default())
             ),
         )
     } else {
         Finding::ok(
             &p.path,
-            format!("{shown} is {} old ({limit})", human_age(age)),
+            format!("{shown} is {} old ({limit})", age_text(age)),
         )
     };
     Ok(vec![f])
@@ -120,36 +121,4 @@ fn age(now: Timestamp, then: SystemTime) -> Duration {
     let then = Timestamp::try_from(then).unwrap_or(Timestamp::UNIX_EPOCH);
     let secs = now.as_second() - then.as_second();
     Duration::from_secs(secs.max(0) as u64)
-}
-
-/// `45s`, `12m`, `3h 12m`, `26h`, `4d 2h`: hours up to three days, then days.
-pub fn human_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..259_200 => match (s % 3600) / 60 {
-            0 => format!("{}h", s / 3600),
-            m => format!("{}h {m}m", s / 3600),
-        },
-        _ => match (s % 86400) / 3600 {
-            0 => format!("{}d", s / 86400),
-            h => format!("{}d {h}h", s / 86400),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages_read_well() {
-        assert_eq!(human_age(Duration::from_secs(45)), "45s");
-        assert_eq!(human_age(Duration::from_secs(720)), "12m");
-        assert_eq!(human_age(Duration::from_secs(26 * 3600)), "26h");
-        assert_eq!(human_age(Duration::from_secs(98 * 3600)), "4d 2h");
-        assert_eq!(human_age(Duration::from_secs(3 * 3600 + 12 * 60)), "3h 12m");
-        assert_eq!(human_age(Duration::from_secs(14 * 86400)), "14d");
-    }
 }

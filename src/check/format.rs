@@ -2,6 +2,8 @@
 //! JSON (`status.json`). Links inside the site are made absolute with the base URL, so the
 //! output works outside the site. Pure; the caller prints or writes the result.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 use super::csv;
@@ -17,6 +19,23 @@ pub fn absolute(link: &str, base: &BaseUrl) -> String {
         format!("{}{link}", base.origin())
     } else {
         link.to_string()
+    }
+}
+
+/// `45s`, `12m`, `3h 12m`, `26h`, `4d 2h`: hours up to three days, then days.
+pub fn age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..259_200 => match (s % 3600) / 60 {
+            0 => format!("{}h", s / 3600),
+            m => format!("{}h {m}m", s / 3600),
+        },
+        _ => match (s % 86400) / 3600 {
+            0 => format!("{}d", s / 86400),
+            h => format!("{}d {h}h", s / 86400),
+        },
     }
 }
 
@@ -188,4 +207,19 @@ pub fn json(report: &Report, base: &BaseUrl) -> String {
     let mut s = serde_json::to_string_pretty(&value).expect("a report serialises");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_well() {
+        assert_eq!(age(Duration::from_secs(45)), "45s");
+        assert_eq!(age(Duration::from_secs(720)), "12m");
+        assert_eq!(age(Duration::from_secs(26 * 3600)), "26h");
+        assert_eq!(age(Duration::from_secs(98 * 3600)), "4d 2h");
+        assert_eq!(age(Duration::from_secs(3 * 3600 + 12 * 60)), "3h 12m");
+        assert_eq!(age(Duration::from_secs(14 * 86400)), "14d");
+    }
 }

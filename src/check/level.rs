@@ -17,6 +17,8 @@ pub struct Params {
     pub error_below: Option<f64>,
     /// Shown after the number: `items`, `%`, `ms`.
     pub unit: Option<String>,
+    /// What the row names; by default the command line or the file.
+    pub item: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,10 +46,11 @@ impl Params {
             "warn_below",
             "error_below",
             "unit",
+            "item",
         ];
         let (mut command, mut cwd, mut env, mut file) = (None, None, Vec::new(), None);
         let mut t = [None; 4];
-        let mut unit = None;
+        let (mut unit, mut item) = (None, None);
         for e in p.keys(rest, keys) {
             match e.key.as_str() {
                 "command" => command = p.texts(e),
@@ -55,6 +58,7 @@ impl Params {
                 "env" => env = p.text_map(e).unwrap_or_default(),
                 "file" => file = p.text(e),
                 "unit" => unit = p.text(e),
+                "item" => item = p.text(e),
                 "warn_above" => t[0] = p.number(e),
                 "error_above" => t[1] = p.number(e),
                 "warn_below" => t[2] = p.number(e),
@@ -103,10 +107,14 @@ impl Params {
             warn_below: t[2],
             error_below: t[3],
             unit,
+            item,
         })
     }
 
     pub fn item(&self) -> String {
+        if let Some(i) = &self.item {
+            return i.clone();
+        }
         match &self.source {
             Source::Command { command, .. } => command.join(" "),
             Source::File(f) => f.clone(),
@@ -213,6 +221,7 @@ mod tests {
             warn_below: wb,
             error_below: eb,
             unit: Some("jobs".into()),
+            item: None,
         }
     }
 

@@ -57,6 +57,18 @@ pub struct RunEnv {
     pub vars: Vars,
 }
 
+impl RunEnv {
+    /// The environment of a real run: the variables `plan` reads, from this process.
+    pub fn new(root: &std::path::Path, now: Timestamp, today: Date, plan: &Plan) -> RunEnv {
+        RunEnv {
+            root: root.to_path_buf(),
+            now,
+            today,
+            vars: Vars::from_process(&plan.variables),
+        }
+    }
+}
+
 /// What a check sees while it runs; owned, because a check that hangs outlives the run.
 #[derive(Debug)]
 pub struct Cx {
@@ -100,7 +112,7 @@ pub fn run(
     diagnostics: &[Diagnostic],
 ) -> Report {
     let started = Instant::now();
-    let docs = DocsInput::new(site, config, diagnostics);
+    let docs = DocsInput::new(site, diagnostics);
     let shared = Arc::new((env.clone(), docs));
     let jobs: Vec<runner::Job> = plan
         .checks
@@ -152,9 +164,4 @@ pub fn run(
         stale_after: plan.status.stale_after,
         checks: plan.checks.len(),
     }
-}
-
-/// The environment variables the plan's `${NAME}` references read, from this process.
-pub fn process_vars(plan: &Plan) -> Vars {
-    Vars::from_process(&plan.variables)
 }

@@ -5,6 +5,7 @@
 //! this module knows tera. It does no I/O.
 
 mod feeds;
+mod status;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,12 +44,17 @@ pub enum Page {
     Feed,
     /// A theme or site static file, by path under `static/`.
     Static(String),
+    /// The status page and its JSON, when the checks ran.
+    Status,
+    StatusJson,
 }
 
-/// What a build needs that is not in the documents: the clock, for "due for review".
+/// What a build needs that is not in the documents: the clock, for "due for review", and the
+/// status checks' report, when they ran.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderEnv {
+pub struct RenderEnv<'a> {
     pub today: Date,
+    pub status: Option<&'a crate::check::Report>,
 }
 
 pub struct Renderer<'a> {
@@ -56,7 +62,7 @@ pub struct Renderer<'a> {
     site: &'a Site,
     config: &'a SiteConfig,
     hl: &'a Highlighter,
-    env: RenderEnv,
+    env: RenderEnv<'a>,
     views: Vec<LinkView>,
     statics: BTreeMap<String, Vec<u8>>,
     tags: BTreeMap<String, Vec<usize>>,
@@ -90,7 +96,7 @@ impl<'a> Renderer<'a> {
         config: &'a SiteConfig,
         theme: &Theme,
         hl: &'a Highlighter,
-        env: RenderEnv,
+        env: RenderEnv<'a>,
     ) -> Result<Self> {
         let mut tera = Tera::new();
         tera.add_raw_templates(
@@ -141,6 +147,10 @@ impl<'a> Renderer<'a> {
             version: env!("CARGO_PKG_VERSION"),
         };
         tera.global_context().insert("site", &site_view);
+        if let Some(report) = env.status {
+            tera.global_context()
+                .insert("status", &status::summary(report));
+        }
         Ok(Renderer {
             tera,
             site,
@@ -172,6 +182,9 @@ impl<'a> Renderer<'a> {
         pages.extend(self.tags.keys().cloned().map(Page::Tag));
         pages.extend((0..self.site.aliases.len()).map(Page::Redirect));
         pages.extend(self.statics.keys().cloned().map(Page::Static));
+        if self.env.status.is_some() {
+            pages.extend([Page::Status, Page::StatusJson]);
+        }
         let _ = page_kind;
         pages.extend(
             (0..self.site.docs.len())
@@ -253,6 +266,8 @@ impl<'a> Renderer<'a> {
                 UrlPath::file(&format!("static/{name}")),
                 self.statics[name].clone(),
             ),
+            Page::Status => (UrlPath::page(["status"]), self.status_page()?),
+            Page::StatusJson => (UrlPath::file(status::JSON_PATH), self.status_json()),
         };
         Ok((url.out_path(), bytes))
     }

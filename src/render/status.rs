@@ -1,0 +1,128 @@
+//! The status page (`status/index.html`, theme template `status.html`), its `status.json`, and
+//! the compact summary every page shows in its header. Built from the check stage's report;
+//! everything a check produced reaches the template as plain text, which tera escapes (the
+//! template never marks it `safe`). No I/O.
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::check::format::{self, absolute, when};
+use crate::check::{Level, Report, Row};
+use crate::error::Result;
+use crate::names::{BaseUrl, UrlPath};
+
+/// Where `status.json` is written: beside the page, inside the reserved `/status/` folder.
+pub const JSON_PATH: &str = "status/status.json";
+
+/// What the header of every page shows.
+#[derive(Debug, Serialize)]
+pub struct SummaryView {
+    /// `error`, `warning` or `ok`: the worst live row, for styling.
+    pub level: &'static str,
+    /// `2 errors, 1 warning, 14 OK, 1 snoozed`.
+    pub text: String,
+    /// RFC 3339, for the browser's staleness test.
+    pub generated_at: String,
+    pub stale_after_seconds: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct RowView<'r> {
+    level: &'static str,
+    /// `error`, `warning`, `ok` or `snoozed`.
+    class: &'static str,
+    label: String,
+    check: &'r str,
+    item: &'r str,
+    message: &'r str,
+    link: Option<String>,
+    link_title: Option<&'r str>,
+    since: Option<String>,
+    since_iso: Option<String>,
+    snoozed_until: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct StatusView<'r> {
+    summary: SummaryView,
+    generated: String,
+    duration: String,
+    checks: usize,
+    stale_after: String,
+    json_href: String,
+    rows: Vec<RowView<'r>>,
+}
+
+fn class(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Ok => "ok",
+    }
+}
+
+pub fn summary(report: &Report) -> SummaryView {
+    SummaryView {
+        level: class(report.level()),
+        text: format::summary(report.counts()),
+        generated_at: report
+            .generated_at
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        stale_after_seconds: report.stale_after.as_secs(),
+    }
+}
+
+fn row_view<'r>(r: &'r Row, base: &BaseUrl) -> RowView<'r> {
+    let snoozed = r.snoozed_until.is_some() && r.level != Level::Ok;
+    RowView {
+        level: r.level.as_str(),
+        class: if snoozed { "snoozed" } else { class(r.level) },
+        label: format::level_label(r),
+        check: &r.check,
+        item: &r.item,
+        message: &r.message,
+        // The page links inside the site as the rest of the site does; only foreign URLs stay.
+        link: r.link.as_ref().map(|l| {
+            if l.starts_with('/') {
+                l.clone()
+            } else {
+                absolute(l, base)
+            }
+        }),
+        link_title: r.link_title.as_deref(),
+        since: r.since.map(when),
+        since_iso: r.since.map(|s| s.to_string()),
+        snoozed_until: r.snoozed_until.filter(|_| snoozed).map(|d| d.to_string()),
+    }
+}
+
+impl Renderer<'_> {
+    pub(super) fn status_page(&self) -> Result<Vec<u8>> {
+        let report = self
+            .env
+            .status
+            .expect("the status page exists only with a report");
+        let base = &self.config.base_url;
+        let view = StatusView {
+            summary: summary(report),
+            generated: when(report.generated_at),
+            duration: format!("{:.1}s", report.duration.as_secs_f64()),
+            checks: report.checks,
+            stale_after: format::age(report.stale_after),
+            json_href: base.href(&UrlPath::file(JSON_PATH)),
+            rows: report.rows.iter().map(|r| row_view(r, base)).collect(),
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("report", &view);
+        self.page("status.html", "Status", &UrlPath::page(["status"]), ctx)
+    }
+
+    pub(super) fn status_json(&self) -> Vec<u8> {
+        let report = self
+            .env
+            .status
+            .expect("status.json exists only with a report");
+        format::json(report, &self.config.base_url).into_bytes()
+    }
+}
