@@ -462,6 +462,11 @@ impl Params<'_, '_> {
         true
     }
 
+    /// Whether the check gives `key` at all (even with a value that is wrong).
+    pub fn given(&self, key: &str) -> bool {
+        self.seen.iter().any(|k| k == key)
+    }
+
     /// A required value: reports its absence.
     pub fn require<T>(&mut self, v: Option<T>, key: &str) -> Option<T> {
         if v.is_none() && self.known.contains(&key) && !self.seen.iter().any(|k| k == key) {

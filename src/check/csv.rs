@@ -2,9 +2,12 @@
 //! trigger files and the `--format csv` report. Quoted fields may hold commas, quotes (`""`)
 //! and line breaks. Pure.
 
-/// Parses `text` into records, each with the line it starts on (from 1). Blank lines are
-/// skipped. A quote inside an unquoted field is kept as a character.
-pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+/// A record's fields with the line it starts on (from 1).
+pub type Record = (usize, Vec<String>);
+
+/// Parses `text` into records. Blank lines are skipped; a quote inside an unquoted field is
+/// kept as a character. An error names the line it is on.
+pub fn parse(text: &str) -> Result<Vec<Record>, (usize, String)> {
     let mut records = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;

@@ -77,7 +77,8 @@ impl Params {
                 return None;
             }
         };
-        if t.iter().all(Option::is_none) {
+        let thresholds = ["warn_above", "error_above", "warn_below", "error_below"];
+        if !thresholds.iter().any(|k| p.given(k)) {
             p.error(
                 at,
                 "a check of kind `level` needs a threshold: `warn_above`, `error_above`, `warn_below` or `error_below`",

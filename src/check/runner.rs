@@ -2,7 +2,8 @@
 //!
 //! Every check gets its own thread and a deadline counted from the start of the run, so the
 //! whole run ends at the longest timeout (plus a short grace) however many checks hang. At most
-//! `parallel` checks work at once; one still waiting for a slot at its deadline times out
+//! `parallel` checks work at once, started in the order of `checks:`; one still waiting for a
+//! slot at its deadline times out
 //! without starting. A panic is caught and becomes an error, a hang is abandoned at its
 //! deadline (its thread is left to finish or die with the process), and checks that manage
 //! their own timeouts (commands, sockets) report first, before the grace runs out. Never prints:
@@ -10,6 +11,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -36,7 +38,7 @@ const THREAD_PREFIX: &str = "cairn-check-";
 pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
     quiet_panics();
     let start = Instant::now();
-    let slots = Arc::new(Slots::new(parallel.max(1)));
+    let slots = Arc::new(Slots::new(parallel.max(1), jobs.len()));
     let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
     let mut results: Vec<Option<Outcome>> = Vec::with_capacity(jobs.len());
     let mut tickets = Vec::with_capacity(jobs.len());
@@ -45,16 +47,16 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
         let deadline = start + job.timeout;
         let timeout = job.timeout;
         let ticket = Arc::new(Ticket::default());
-        let (tx, slots, t) = (tx.clone(), Arc::clone(&slots), Arc::clone(&ticket));
+        let (tx, pool, t) = (tx.clone(), Arc::clone(&slots), Arc::clone(&ticket));
         let spawned = std::thread::Builder::new()
             .name(format!("{THREAD_PREFIX}{i}"))
             .spawn(move || {
-                if !slots.acquire(deadline) {
+                if !pool.acquire(i, deadline) {
                     let _ = tx.send((i, Err(not_started(timeout))));
                     return;
                 }
                 t.started.store(true, Ordering::SeqCst);
-                let permit = Permit(&slots, &t);
+                let permit = Permit(&pool, &t);
                 let outcome = panic::catch_unwind(AssertUnwindSafe(|| (job.run)(deadline)))
                     .unwrap_or_else(|payload| Err(panicked(payload.as_ref())));
                 drop(permit);
@@ -62,7 +64,10 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
             });
         results.push(match spawned {
             Ok(_) => None,
-            Err(e) => Some(Err(format!("could not start the check: {e}"))),
+            Err(e) => {
+                slots.forget(i);
+                Some(Err(format!("could not start the check: {e}")))
+            }
         });
         tickets.push(ticket);
         deadlines.push((deadline + GRACE, timeout));
@@ -127,43 +132,68 @@ fn not_started(timeout: Duration) -> String {
     )
 }
 
-/// A counting semaphore: how many checks may work at once.
+/// A fair counting semaphore: how many checks may work at once, handed out in the order of
+/// `checks:` so a long list starts predictably.
 struct Slots {
-    free: Mutex<usize>,
+    state: Mutex<SlotState>,
     freed: Condvar,
 }
 
+struct SlotState {
+    free: usize,
+    /// Checks that have not started yet (nor given up), by index.
+    waiting: BTreeSet<usize>,
+}
+
 impl Slots {
-    fn new(n: usize) -> Slots {
+    fn new(n: usize, jobs: usize) -> Slots {
         Slots {
-            free: Mutex::new(n),
+            state: Mutex::new(SlotState {
+                free: n,
+                waiting: (0..jobs).collect(),
+            }),
             freed: Condvar::new(),
         }
     }
 
-    /// Takes a slot, waiting until `deadline` at most.
-    fn acquire(&self, deadline: Instant) -> bool {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a slot for check `i` once every earlier check has one, waiting until
+    /// `deadline` at most.
+    fn acquire(&self, i: usize, deadline: Instant) -> bool {
+        let mut s = self.lock();
         loop {
-            if *free > 0 {
-                *free -= 1;
+            if s.free > 0 && s.waiting.first() == Some(&i) {
+                s.free -= 1;
+                s.waiting.remove(&i);
+                self.freed.notify_all();
                 return true;
             }
             let now = Instant::now();
             if now >= deadline {
+                s.waiting.remove(&i);
+                self.freed.notify_all();
                 return false;
             }
-            free = self
+            s = self
                 .freed
-                .wait_timeout(free, deadline - now)
+                .wait_timeout(s, deadline - now)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
     }
 
+    /// Check `i` will never ask for a slot (its thread did not start).
+    fn forget(&self, i: usize) {
+        self.lock().waiting.remove(&i);
+        self.freed.notify_all();
+    }
+
     fn release(&self) {
-        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.freed.notify_one();
+        self.lock().free += 1;
+        self.freed.notify_all();
     }
 }
 

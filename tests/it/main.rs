@@ -5,4 +5,5 @@ mod cli;
 mod scaffold;
 mod serve;
 mod site;
+mod status;
 mod support;

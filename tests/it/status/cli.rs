@@ -1,0 +1,210 @@
+//! The `cairn` binary: `cairn check` formats and exit codes, `build --no-checks` and
+//! `--fail-on`, quiet CI runs, and secrets from `${NAME}` that never reach any output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use cairn::check::csv;
+
+use super::{Site, servers, site};
+
+fn cairn(s: &Site, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .arg("--root")
+        .arg(s.root())
+        .env("CAIRN_TODAY", "2026-11-23")
+        .env("CAIRN_TEST_SECRET", "hunter2-s3cr3t")
+        .env_remove("CI")
+        .env_remove("CAIRN_TEST_UNSET")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+const MIXED: &str = "  - name: Alive
+    kind: proof_of_life
+    link: \"[[backups]]\"
+  - name: Report
+    kind: command
+    command: [sh, scripts/report.sh]
+    link: https://ops.example/queue
+";
+
+const REPORT: &str = r#"echo 'WARNING,"disk, /var","said ""full""",'
+echo 'ERROR,queue,<script>alert(1)</script>,'
+"#;
+
+#[test]
+fn check_prints_every_format_and_exits_by_the_worst_row() {
+    let s = site(MIXED);
+    s.write("scripts/report.sh", REPORT);
+    let out = cairn(&s, &["check"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let first = stdout.lines().nth(1).unwrap();
+    assert!(first.starts_with("ERROR    Report"), "{stdout}");
+    assert!(
+        stdout.contains("1 error, 1 warning, 1 OK · 2 checks"),
+        "{stdout}"
+    );
+
+    let out = cairn(&s, &["check", "--format", "csv"]);
+    let records = csv::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let fields: Vec<&Vec<String>> = records.iter().map(|(_, f)| f).collect();
+    assert_eq!(fields[0][..4], ["level", "check", "item", "message"]);
+    assert_eq!(fields.len(), 4);
+    assert_eq!(
+        fields[2][..4],
+        ["WARNING", "Report", "disk, /var", "said \"full\""]
+    );
+    assert_eq!(fields[3][4], "https://ops.example/runbooks/backups/");
+
+    let out = cairn(&s, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(json["level"], "ERROR");
+
+    let out = cairn(&s, &["check", "--format", "html"]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for absent in ["<script", "<link", "<style", "src="] {
+        assert!(!html.contains(absent), "{absent} in the email report");
+    }
+    assert!(html.contains("href=\"https://ops.example/runbooks/backups/\""));
+    assert!(html.contains("href=\"https://ops.example/status/\""));
+    assert!(html.contains("style=\""));
+}
+
+#[test]
+fn exit_codes_of_check_and_build() {
+    let ok = site("  - name: Alive\n    kind: proof_of_life\n    link: https://x.example/\n");
+    assert_eq!(cairn(&ok, &["check"]).status.code(), Some(0));
+
+    let snoozed = site(
+        "  - name: Known\n    kind: command\n    command: [\"false\"]\n    snooze_until: 2026-12-01\n    link: https://x.example/\n",
+    );
+    assert_eq!(cairn(&snoozed, &["check"]).status.code(), Some(0));
+
+    let broken = site("  - name: Web\n    kind: http\n    urll: x\n    link: https://x.example/\n");
+    let out = cairn(&broken, &["check"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("site.yaml:8:5: error: a check of kind `http` needs `url`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("site.yaml:9:5: warning: unknown key `urll`"),
+        "{stderr}"
+    );
+
+    let none = site("");
+    assert_eq!(cairn(&none, &["check"]).status.code(), Some(2));
+
+    let failing = site(
+        "  - name: Broken\n    kind: command\n    command: [\"false\"]\n    link: https://x.example/\n",
+    );
+    let out = cairn(&failing, &["build"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("status: 1 error, 0 OK from 1 checks in "),
+        "{stderr}"
+    );
+    let out = cairn(&failing, &["build", "--fail-on", "error"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(failing.path("public/status/index.html").exists());
+    let out = cairn(&failing, &["build", "--no-checks"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!failing.path("public/status").exists());
+}
+
+#[test]
+fn ci_runs_are_quiet() {
+    let s = site("  - name: Alive\n    kind: proof_of_life\n    link: \"[[backups]]\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["build", "--root"])
+        .arg(s.root())
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+}
+
+/// Every file under `dir`, as text.
+fn all_files(dir: &Path, out: &mut Vec<(String, String)>) {
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+            out.push((e.path().display().to_string(), text));
+        }
+    }
+}
+
+#[test]
+fn secrets_never_reach_any_output() {
+    let http = servers::http();
+    let s = site(&format!(
+        "  - name: Echo
+    kind: http
+    url: http://{http}/echo?token=${{CAIRN_TEST_SECRET}}
+    link: https://x.example/
+  - name: Bearer
+    kind: http
+    url: http://{http}/ok
+    headers:
+      Authorization: Bearer ${{CAIRN_TEST_SECRET}}
+    link: https://x.example/
+  - name: Leaky script
+    kind: command
+    command: [sh, scripts/leak.sh]
+    env:
+      TOKEN: ${{CAIRN_TEST_SECRET}}
+    link: https://x.example/
+  - name: Unset
+    kind: command
+    command: [\"echo\", \"${{CAIRN_TEST_UNSET}}\"]
+    link: https://x.example/
+"
+    ));
+    s.write(
+        "scripts/leak.sh",
+        "echo \"ERROR,token,the token is $TOKEN,\"\necho \"leaked $TOKEN\" >&2\nexit 1\n",
+    );
+    let mut seen = Vec::new();
+    let build = cairn(&s, &["build"]);
+    assert_eq!(build.status.code(), Some(0), "{:?}", text(&build));
+    let (o, e) = text(&build);
+    seen.push(("build".to_string(), o + &e));
+    for format in ["text", "json", "csv", "html"] {
+        let (o, e) = text(&cairn(&s, &["check", "--format", format]));
+        seen.push((format.to_string(), o + &e));
+    }
+    all_files(&s.path("public"), &mut seen);
+    all_files(&s.path(".cairn"), &mut seen);
+    for (what, body) in &seen {
+        assert!(!body.contains("hunter2"), "the secret leaked into {what}");
+    }
+    let page = s.read("public/status/index.html");
+    // The rows still say which secret was involved, by name.
+    assert!(page.contains("the token is ${CAIRN_TEST_SECRET}"), "{page}");
+    assert!(page.contains("/echo?token=${CAIRN_TEST_SECRET}"));
+    assert!(page.contains("leaked ${CAIRN_TEST_SECRET}"));
+    assert!(page.contains("the environment variable `CAIRN_TEST_UNSET` is not set"));
+    let json = s.read("public/status/status.json");
+    assert!(
+        json.contains("answered 500, expected 200: GET /echo?token=${CAIRN_TEST_SECRET} HTTP/1.1"),
+        "{json}"
+    );
+    assert!(json.contains("\"check\": \"Bearer\",\n      \"item\": \"http://"));
+}
