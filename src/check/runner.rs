@@ -3,11 +3,11 @@
 //! Every check gets its own thread and a deadline counted from the start of the run, so the
 //! whole run ends at the longest timeout (plus a short grace) however many checks hang. At most
 //! `parallel` checks work at once, started in the order of `checks:`; one still waiting for a
-//! slot at its deadline times out
-//! without starting. A panic is caught and becomes an error, a hang is abandoned at its
-//! deadline (its thread is left to finish or die with the process), and checks that manage
-//! their own timeouts (commands, sockets) report first, before the grace runs out. Never prints:
-//! panics in check threads are kept out of the terminal and returned as errors.
+//! slot at its deadline times out without starting. A panic is caught and becomes an error, a
+//! hang is abandoned at its deadline (its thread is left to finish or die with the process),
+//! and checks that manage their own timeouts (commands, sockets) report first, before the grace
+//! runs out. Never prints: panics in check threads are kept off the terminal and returned as
+//! errors.
 
 use std::any::Any;
 use std::cell::RefCell;
