@@ -7,7 +7,7 @@
 //! stderr). A line that is not a row becomes an ERROR row that says why. With `output: text`
 //! stdout is not interpreted and only the exit status counts.
 
-use super::config::Params as Reader;
+use super::params::Params as Reader;
 use super::process::{self, Exit};
 use super::row::{Finding, Level};
 use super::{Cx, csv};

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 
+use super::links::LinkRef;
+use super::params::Params;
 use super::row::Finding;
-use super::{Cx, command, file_age, http, level, secret, tls_expiry, triggers};
+use super::{Cx, command, file_age, http, level, tls_expiry, triggers};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
 use crate::link::Site;
@@ -89,7 +91,7 @@ pub const KINDS: [&str; 8] = [
     "docs",
 ];
 
-const COMMON: [&str; 5] = ["name", "kind", "link", "timeout", "snooze_until"];
+pub(super) const COMMON: [&str; 5] = ["name", "kind", "link", "timeout", "snooze_until"];
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -141,78 +143,6 @@ impl Plan {
         }
         diags
     }
-}
-
-/// A link as written: `[[doc]]`, `[[doc#heading]]` or a URL.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LinkRef {
-    Doc {
-        target: String,
-        anchor: Option<String>,
-    },
-    Url(String),
-}
-
-impl LinkRef {
-    pub fn parse(raw: &str) -> LinkRef {
-        let t = raw.trim();
-        match t.strip_prefix("[[").and_then(|s| s.strip_suffix("]]")) {
-            Some(inner) => {
-                let inner = inner.split('|').next().unwrap_or(inner);
-                let (target, anchor) = match inner.split_once('#') {
-                    Some((t, a)) => (t, Some(a.trim().to_string())),
-                    None => (inner, None),
-                };
-                LinkRef::Doc {
-                    target: target.trim().to_string(),
-                    anchor: anchor.filter(|a| !a.is_empty()),
-                }
-            }
-            None => LinkRef::Url(t.to_string()),
-        }
-    }
-
-    /// The href and, for documents, the title; resolved exactly as body links are.
-    pub fn resolve(
-        &self,
-        site: &Site,
-        config: &SiteConfig,
-    ) -> Result<(Option<String>, Option<String>), String> {
-        match self {
-            LinkRef::Url(u) if u.is_empty() => Ok((None, None)),
-            LinkRef::Url(u) => match scheme(u) {
-                Some(s) if !["http", "https", "mailto"].contains(&s.as_str()) => Err(format!(
-                    "links with `{s}:` are not allowed (use http, https, mailto or a path)"
-                )),
-                _ => Ok((Some(u.clone()), None)),
-            },
-            LinkRef::Doc { target, anchor } => {
-                let i = site.resolve(target, config)?;
-                let doc = &site.docs[i];
-                let mut href = config.base_url.href(&site.urls[i]);
-                if let Some(a) = anchor {
-                    if !doc.outline.has_anchor(a) {
-                        return Err(format!("no heading `#{a}` in {}", doc.file));
-                    }
-                    href.push('#');
-                    href.push_str(a);
-                }
-                Ok((Some(href), Some(doc.title.clone())))
-            }
-        }
-    }
-}
-
-/// The scheme of a URL (`https`), lowercased; none for paths.
-fn scheme(u: &str) -> Option<String> {
-    let end = u.find([':', '/', '?', '#'])?;
-    (u[end..].starts_with(':') && end > 0).then(|| {
-        u[..end]
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect::<String>()
-            .to_ascii_lowercase()
-    })
 }
 
 /// `500ms`, `10s`, `5m`, `26h`, `14d`.
@@ -307,7 +237,7 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
     }
 }
 
-fn duration(r: &mut Reader, key: &str, n: &Node) -> Option<Duration> {
+pub(super) fn duration(r: &mut Reader, key: &str, n: &Node) -> Option<Duration> {
     let found = match &n.value {
         Value::Str(s) => match parse_duration(s) {
             Some(d) => return Some(d),
@@ -390,14 +320,7 @@ fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Optio
         .iter()
         .filter(|e| !COMMON.contains(&e.key.as_str()))
         .collect();
-    let mut p = Params {
-        r,
-        vars,
-        kind: kind_name.clone(),
-        pos: kind_pos,
-        known: &[],
-        seen: Vec::new(),
-    };
+    let mut p = Params::new(r, vars, &kind_name, kind_pos);
     let kind = match kind_name.as_str() {
         "proof_of_life" => p.none(&rest).then_some(KindSpec::ProofOfLife),
         "docs" => p.none(&rest).then_some(KindSpec::Docs),
@@ -409,7 +332,7 @@ fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Optio
         "level" => level::Params::read(&rest, &mut p).map(KindSpec::Level),
         _ => None,
     };
-    if p.r.diags.count(Severity::Error) > errors_before {
+    if p.errors() > errors_before {
         return None;
     }
     Some(CheckSpec {
@@ -419,125 +342,6 @@ fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Optio
         timeout,
         snooze_until,
     })
-}
-
-/// Reads one kind's own keys: typed values with positions, `${NAME}` validated, unknown keys
-/// suggested among the keys this kind accepts.
-pub struct Params<'r, 'd> {
-    pub r: &'r mut Reader<'d>,
-    vars: &'r mut BTreeSet<String>,
-    kind: String,
-    /// Where the `kind:` value is, for "needs `url`" errors.
-    pos: Pos,
-    known: &'static [&'static str],
-    /// The keys present, so a required key given with a bad value is not also "missing".
-    seen: Vec<String>,
-}
-
-impl Params<'_, '_> {
-    /// Declares this kind's keys and reports every entry that is not one of them.
-    pub fn keys<'e>(
-        &mut self,
-        rest: &[&'e Entry],
-        known: &'static [&'static str],
-    ) -> Vec<&'e Entry> {
-        self.known = known;
-        let mut out = Vec::new();
-        for e in rest {
-            if known.contains(&e.key.as_str()) {
-                self.seen.push(e.key.clone());
-                out.push(*e);
-            } else {
-                let all: Vec<&str> = COMMON.iter().chain(known).copied().collect();
-                self.r
-                    .unknown_key(e, &format!("a check of kind `{}`", self.kind), &all);
-            }
-        }
-        out
-    }
-
-    /// For kinds without parameters; always succeeds, after reporting stray keys.
-    fn none(&mut self, rest: &[&Entry]) -> bool {
-        self.keys(rest, &[]);
-        true
-    }
-
-    /// Whether the check gives `key` at all (even with a value that is wrong).
-    pub fn given(&self, key: &str) -> bool {
-        self.seen.iter().any(|k| k == key)
-    }
-
-    /// A required value: reports its absence.
-    pub fn require<T>(&mut self, v: Option<T>, key: &str) -> Option<T> {
-        if v.is_none() && self.known.contains(&key) && !self.seen.iter().any(|k| k == key) {
-            let msg = format!("a check of kind `{}` needs `{key}`", self.kind);
-            self.r.error(self.pos, msg);
-        }
-        v
-    }
-
-    /// A string that may use `${NAME}`.
-    pub fn text(&mut self, e: &Entry) -> Option<String> {
-        let s = self.r.string(&e.key, &e.node)?;
-        self.template(&e.key, &s, e.node.pos).then_some(s)
-    }
-
-    /// A list of strings (a single string is a list of one), each may use `${NAME}`.
-    pub fn texts(&mut self, e: &Entry) -> Option<Vec<String>> {
-        let items = self.r.string_list(&e.key, &e.node);
-        let mut ok = true;
-        for (s, pos) in &items {
-            ok &= self.template(&e.key, s, *pos);
-        }
-        (ok && !items.is_empty()).then(|| items.into_iter().map(|(s, _)| s).collect())
-    }
-
-    /// A mapping of names to strings (`env`, `headers`).
-    pub fn text_map(&mut self, e: &Entry) -> Option<Vec<(String, String)>> {
-        let what = format!("`{}`", e.key);
-        let mut out = Vec::new();
-        for x in self.r.map(&what, &e.node) {
-            out.push((x.key.clone(), self.text(x)?));
-        }
-        Some(out)
-    }
-
-    pub fn number(&mut self, e: &Entry) -> Option<f64> {
-        self.r.number(&e.key, &e.node)
-    }
-
-    pub fn uint(&mut self, e: &Entry) -> Option<u64> {
-        self.r.uint(&e.key, &e.node)
-    }
-
-    pub fn duration(&mut self, e: &Entry) -> Option<Duration> {
-        duration(self.r, &e.key, &e.node)
-    }
-
-    pub fn choice<'c>(&mut self, e: &Entry, choices: &[&'c str]) -> Option<&'c str> {
-        self.r.choice(&e.key, &e.node, choices)
-    }
-
-    pub fn error(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.r.error(pos, msg);
-    }
-
-    pub fn kind_pos(&self) -> Pos {
-        self.pos
-    }
-
-    fn template(&mut self, key: &str, s: &str, pos: Pos) -> bool {
-        match secret::names(s) {
-            Ok(names) => {
-                self.vars.extend(names);
-                true
-            }
-            Err(msg) => {
-                self.r.error(pos, format!("`{key}`: {msg}"));
-                false
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -608,24 +412,5 @@ mod tests {
                 "site.yaml:22:5: error: another check is already named `A` (line 6); names must be unique",
             ]
         );
-    }
-
-    #[test]
-    fn link_forms() {
-        assert_eq!(
-            LinkRef::parse(" [[runbooks/backups#restore|Backups]] "),
-            LinkRef::Doc {
-                target: "runbooks/backups".into(),
-                anchor: Some("restore".into())
-            }
-        );
-        assert_eq!(
-            LinkRef::parse("https://x.example/"),
-            LinkRef::Url("https://x.example/".into())
-        );
-        assert_eq!(scheme("HTTPS://x"), Some("https".into()));
-        assert_eq!(scheme(" java\tscript:alert(1)"), Some("javascript".into()));
-        assert_eq!(scheme("/ops/x:y"), None);
-        assert_eq!(scheme("mailto:sre@x.example"), Some("mailto".into()));
     }
 }

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use jiff::Timestamp;
 
 use super::Cx;
-use super::config::Params as Reader;
 use super::format::age as age_text;
+use super::params::Params as Reader;
 use super::row::Finding;
 use crate::yaml::Entry;
 

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Instant;
 
 use super::Cx;
-use super::config::Params as Reader;
+use super::params::Params as Reader;
 use super::row::Finding;
 use crate::yaml::Entry;
 

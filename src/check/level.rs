@@ -4,7 +4,7 @@
 
 use super::Cx;
 use super::command::execute;
-use super::config::Params as Reader;
+use super::params::Params as Reader;
 use super::row::Finding;
 use crate::yaml::Entry;
 

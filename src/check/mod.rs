@@ -20,6 +20,8 @@ pub mod format;
 mod history;
 mod http;
 mod level;
+mod links;
+mod params;
 mod process;
 mod proof_of_life;
 mod row;

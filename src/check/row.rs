@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::config::{CheckSpec, LinkRef};
+use super::config::CheckSpec;
+use super::links::LinkRef;
 use super::secret::Secrets;
 use crate::config::SiteConfig;
 use crate::link::Site;

@@ -17,7 +17,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
 
 use super::Cx;
-use super::config::Params as Reader;
+use super::params::Params as Reader;
 use super::row::Finding;
 use crate::yaml::Entry;
 

@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 
-use super::config::Params as Reader;
+use super::params::Params as Reader;
 use super::row::{Finding, Level};
 use super::{Cx, csv};
 use crate::diag::{Diagnostics, Severity};
