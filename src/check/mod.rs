@@ -25,7 +25,7 @@ mod params;
 mod process;
 mod proof_of_life;
 mod row;
-pub mod runner;
+mod runner;
 pub mod secret;
 mod tls_expiry;
 mod triggers;

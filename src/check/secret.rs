@@ -7,8 +7,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The environment variables a run may read, by name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Vars(BTreeMap<String, String>);
+
+/// Names only: a value must not reach a log through `{:?}` either.
+impl std::fmt::Debug for Vars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
 
 impl Vars {
     /// Reads the named variables from this process's environment; unset ones are left out.
@@ -179,5 +186,6 @@ mod tests {
             "x ${LONG} y ${TOKEN} z ${TOKEN}"
         );
         assert_eq!(s.mask("nothing here"), "nothing here");
+        assert_eq!(format!("{vars:?}"), r#"{"EMPTY", "LONG", "TOKEN"}"#);
     }
 }
