@@ -6,9 +6,9 @@
 //! masked, each failing row dated from the [`history`] file. A failing check never stops the
 //! others or the page: whatever goes wrong inside a check becomes that check's ERROR row.
 //!
-//! With `write`, this is the only stage that touches the network and the filesystem outside
-//! `content/`. It never prints and knows nothing about templates; formats for the command line
-//! live in [`format`] and [`email`].
+//! Unlike the stages before it, this one does I/O by design: it reads files, runs programs,
+//! opens connections and keeps the history file. It never prints and knows nothing about
+//! templates; the formats for the command line live in [`format`] and [`email`].
 
 mod command;
 pub mod config;
