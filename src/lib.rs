@@ -6,6 +6,7 @@
 //! The library never prints; it returns values, diagnostics and errors.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod diag;

@@ -1,0 +1,98 @@
+//! The build cache: the bytes of pages rendered by earlier builds, filed by page digest under
+//! `.cairn/cache/` (a folder a CI job can keep between runs).
+//!
+//! A page's digest covers everything its bytes depend on (its document, the documents it
+//! shows, the theme, the config, the program's version and its highlighter), so an entry is
+//! either exactly right or never looked up. The cache is an optimisation only: any failure to
+//! read or write it means rendering again, never an error. Entries not used by the latest
+//! build are removed, so it holds one copy of the site at most.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Where the cache lives under a site's root.
+pub const CACHE_DIR: &str = ".cairn/cache";
+
+#[derive(Debug)]
+pub struct PageCache {
+    dir: PathBuf,
+}
+
+impl PageCache {
+    /// The cache of one kind of build (`namespace` separates, say, `serve` from `build`, whose
+    /// pages differ by base URL and would otherwise evict each other).
+    pub fn open(root: &Path, namespace: &str) -> PageCache {
+        PageCache {
+            dir: root.join(CACHE_DIR).join(namespace),
+        }
+    }
+
+    fn file(&self, digest: u64) -> PathBuf {
+        let hex = format!("{digest:016x}");
+        self.dir.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// The cached file for `digest`, if there is one.
+    pub fn get(&self, digest: u64) -> Option<PathBuf> {
+        let f = self.file(digest);
+        f.is_file().then_some(f)
+    }
+
+    /// Files a page. Written beside and renamed into place, so a killed build never leaves a
+    /// half-written entry.
+    pub fn put(&self, digest: u64, bytes: &[u8]) {
+        let f = self.file(digest);
+        let Some(dir) = f.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = f.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &f).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_file(&tmp);
+    }
+
+    /// Removes every entry but `keep` (and leftovers of killed writes).
+    pub fn prune(&self, keep: &HashSet<u64>) {
+        let Ok(shards) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for shard in shards.flatten() {
+            let Ok(files) = std::fs::read_dir(shard.path()) else {
+                continue;
+            };
+            let prefix = shard.file_name().to_string_lossy().into_owned();
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().into_owned();
+                let digest = u64::from_str_radix(&format!("{prefix}{name}"), 16).ok();
+                if !digest.is_some_and(|d| keep.contains(&d)) {
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_prune() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = PageCache::open(dir.path(), "build");
+        assert!(c.get(42).is_none());
+        c.put(42, b"page");
+        c.put(7, b"other");
+        assert_eq!(std::fs::read(c.get(42).unwrap()).unwrap(), b"page");
+        std::fs::write(c.file(42).with_extension("tmp999"), b"half").unwrap();
+        c.prune(&HashSet::from([42]));
+        assert!(c.get(42).is_some());
+        assert!(c.get(7).is_none());
+        let left: Vec<_> = std::fs::read_dir(c.file(42).parent().unwrap())
+            .unwrap()
+            .collect();
+        assert_eq!(left.len(), 1, "the leftover temporary file is gone");
+    }
+}
