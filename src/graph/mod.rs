@@ -1,0 +1,274 @@
+//! The relation graph: documents of every kind but `page` as nodes, their typed front-matter
+//! relations as edges. Built once from the linked [`Site`]; laid out in [`layout`] (a
+//! deterministic layered layout), drawn in [`svg`], and exported as `graph.json` here.
+//!
+//! Pure: no I/O and no tera. Layout and drawing work on [`Graph`] values, so tests build
+//! graphs by hand. Nothing here matches on kind names: column order comes from the kinds
+//! table's `serves` and `uses` rules.
+
+pub mod layout;
+pub mod svg;
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::kinds::{KindId, KindTable};
+use crate::link::Site;
+use crate::names::UrlPath;
+use crate::relation::Relation;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Index into `site.docs`.
+    pub doc: usize,
+    /// `kind/id`: unique, because ids are unique per kind.
+    pub id: String,
+    pub kind: KindId,
+    pub title: String,
+    pub status: Option<String>,
+    pub href: String,
+}
+
+/// `from` declared `relation` to `to` (indices into `nodes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub relation: Relation,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    /// Kinds in the order their columns are drawn, left to right.
+    pub columns: Vec<KindId>,
+    /// Document index → node, so each document page finds itself without a scan.
+    node_of: Vec<Option<usize>>,
+    /// Node → indices of the edges that touch it, in edge order.
+    touching: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    /// Nodes sorted by column, then id; edges by their source node, in the order written.
+    pub fn new(site: &Site, config: &SiteConfig) -> Graph {
+        let kinds = &config.kinds;
+        let columns = column_order(kinds);
+        let column = |k: KindId| columns.iter().position(|&c| c == k);
+        let mut docs: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| !site.docs[i].is_index && column(site.docs[i].kind).is_some())
+            .collect();
+        docs.sort_by(|&a, &b| {
+            let (da, db) = (&site.docs[a], &site.docs[b]);
+            column(da.kind)
+                .cmp(&column(db.kind))
+                .then_with(|| da.id.as_str().cmp(db.id.as_str()))
+        });
+        let mut node_of = vec![None; site.docs.len()];
+        let nodes: Vec<Node> = docs
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                node_of[i] = Some(n);
+                let d = &site.docs[i];
+                Node {
+                    doc: i,
+                    id: format!("{}/{}", kinds.get(d.kind).name, d.id),
+                    kind: d.kind,
+                    title: d.title.clone(),
+                    status: d.status.clone(),
+                    href: config.base_url.href(&site.urls[i]),
+                }
+            })
+            .collect();
+        let edges = nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(n, node)| {
+                site.relations[node.doc]
+                    .iter()
+                    .filter_map(|&(relation, j)| node_of[j].map(|to| (relation, to)))
+                    .map(move |(relation, to)| Edge {
+                        from: n,
+                        to,
+                        relation,
+                    })
+            })
+            .collect();
+        let present: Vec<KindId> = columns
+            .into_iter()
+            .filter(|k| nodes.iter().any(|n| n.kind == *k))
+            .collect();
+        Graph::from_parts(nodes, edges, present)
+    }
+
+    /// A graph from its parts (tests build them by hand), with its lookup tables.
+    pub fn from_parts(nodes: Vec<Node>, edges: Vec<Edge>, columns: Vec<KindId>) -> Graph {
+        let docs = nodes.iter().map(|n| n.doc + 1).max().unwrap_or(0);
+        let mut node_of = vec![None; docs];
+        for (n, node) in nodes.iter().enumerate() {
+            node_of[node.doc] = Some(n);
+        }
+        let mut touching = vec![Vec::new(); nodes.len()];
+        for (e, edge) in edges.iter().enumerate() {
+            touching[edge.from].push(e);
+            if edge.to != edge.from {
+                touching[edge.to].push(e);
+            }
+        }
+        Graph {
+            nodes,
+            edges,
+            columns,
+            node_of,
+            touching,
+        }
+    }
+
+    /// The node of document `doc`, if it is in the graph.
+    pub fn node_of_doc(&self, doc: usize) -> Option<usize> {
+        self.node_of.get(doc).copied().flatten()
+    }
+
+    /// The edges that touch node `n`.
+    pub fn edges_of(&self, n: usize) -> impl Iterator<Item = &Edge> {
+        self.touching[n].iter().map(|&e| &self.edges[e])
+    }
+}
+
+/// Kinds left to right: first the `serves` hierarchy from its roots (vision, strategy,
+/// decision…), then kinds outside it (patterns, which are only used), in table order.
+/// `page` is not a column.
+pub fn column_order(kinds: &KindTable) -> Vec<KindId> {
+    let all: Vec<(KindId, &crate::kinds::Kind)> =
+        kinds.iter().filter(|(_, k)| !k.is_page()).collect();
+    let served = |name: &str| all.iter().any(|(_, k)| k.serves.iter().any(|s| s == name));
+    // Depth in the serves chain; cycles (which the config allows) are cut by the budget.
+    fn depth(kinds: &KindTable, name: &str, budget: usize) -> usize {
+        let Some(k) = kinds.find(name).map(|id| kinds.get(id)) else {
+            return 0;
+        };
+        if budget == 0 {
+            return 0;
+        }
+        k.serves
+            .iter()
+            .map(|s| 1 + depth(kinds, s, budget - 1))
+            .max()
+            .unwrap_or(0)
+    }
+    let mut order: Vec<(usize, usize, usize, KindId)> = all
+        .iter()
+        .enumerate()
+        .map(|(pos, (id, k))| {
+            let in_hierarchy = !k.serves.is_empty() || served(&k.name);
+            let group = usize::from(!in_hierarchy);
+            (group, depth(kinds, &k.name, all.len()), pos, *id)
+        })
+        .collect();
+    order.sort();
+    order.into_iter().map(|(.., id)| id).collect()
+}
+
+#[derive(Serialize)]
+struct JsonGraph<'a> {
+    version: u32,
+    site: String,
+    kinds: Vec<JsonKind<'a>>,
+    nodes: Vec<JsonNode<'a>>,
+    edges: Vec<JsonEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonKind<'a> {
+    name: &'a str,
+    label: &'a str,
+    plural: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonNode<'a> {
+    id: &'a str,
+    kind: &'a str,
+    slug: &'a str,
+    title: &'a str,
+    status: Option<&'a str>,
+    summary: Option<&'a str>,
+    owners: &'a [String],
+    tags: &'a [String],
+    created: Option<String>,
+    updated: Option<String>,
+    review_by: Option<String>,
+    url: String,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    source: &'a str,
+    target: &'a str,
+    #[serde(rename = "type")]
+    relation: Relation,
+}
+
+impl Graph {
+    /// `graph.json`, documented in `docs/graph-json.md`. Pretty-printed: it is read by people
+    /// writing dashboards as often as by programs.
+    pub fn to_json(&self, site: &Site, config: &SiteConfig) -> String {
+        let kinds = &config.kinds;
+        let base = &config.base_url;
+        let graph = JsonGraph {
+            version: 1,
+            site: base.absolute(&UrlPath::page([])),
+            kinds: self
+                .columns
+                .iter()
+                .map(|&k| {
+                    let k = kinds.get(k);
+                    JsonKind {
+                        name: &k.name,
+                        label: &k.label,
+                        plural: &k.plural,
+                    }
+                })
+                .collect(),
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| {
+                    let d = &site.docs[n.doc];
+                    JsonNode {
+                        id: &n.id,
+                        kind: &kinds.get(n.kind).name,
+                        slug: d.id.as_str(),
+                        title: &d.title,
+                        status: d.status.as_deref(),
+                        summary: d.summary.as_deref(),
+                        owners: &d.owners,
+                        tags: &d.tags,
+                        created: d.created.map(|x| x.to_string()),
+                        updated: d.updated.map(|x| x.to_string()),
+                        review_by: d.review_by.map(|x| x.to_string()),
+                        url: base.absolute(&site.urls[n.doc]),
+                        source: &d.file,
+                    }
+                })
+                .collect(),
+            edges: self
+                .edges
+                .iter()
+                .map(|e| JsonEdge {
+                    source: &self.nodes[e.from].id,
+                    target: &self.nodes[e.to].id,
+                    relation: e.relation,
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_string_pretty(&graph).expect("the graph is plain data");
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

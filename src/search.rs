@@ -1,0 +1,163 @@
+//! The offline search index: one compact JSON file written at build time and read by the
+//! theme's `search.js` in the browser.
+//!
+//! Each document contributes its title, summary, tags, kind, status, URL and a deduplicated
+//! list of the words of its headings and body (lower-case, stop words dropped, capped per
+//! document), never the body itself: a 10,000-document site must stay a few megabytes. The
+//! shape, with short keys because the file is downloaded whole:
+//!
+//! ```json
+//! {"v":1,"stop":["the",…],"kinds":[["strategy","Strategy"],…],
+//!  "docs":[{"t":"Title","u":"strategies/x/","k":0,"s":"active","d":"Summary","g":["cost"],"w":"words …"}]}
+//! ```
+//!
+//! `u` is relative to the site's base path, so the file is the same under any prefix; `k`
+//! indexes `kinds`. The browser splits queries with the same rule as [`words`] and drops the
+//! same `stop` words, which is why the list travels in the file. Pure: no I/O, no tera.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::link::Site;
+
+/// Words too common to tell documents apart. The browser drops them from queries too.
+pub const STOP_WORDS: [&str; 47] = [
+    "an", "and", "are", "as", "at", "be", "but", "by", "do", "does", "for", "from", "had", "has",
+    "have", "he", "her", "his", "if", "in", "into", "is", "it", "its", "no", "not", "of", "on",
+    "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there", "they",
+    "this", "to", "was", "we", "were", "with", "you",
+];
+
+/// Most documents have a few hundred distinct words; the cap only bounds pathological ones
+/// (generated reference pages) so one file cannot dominate the index.
+pub const MAX_WORDS_PER_DOC: usize = 1500;
+
+/// Longer "words" are hashes, URLs or identifiers nobody types into a search box.
+const MAX_WORD_CHARS: usize = 40;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    v: u32,
+    stop: &'a [&'a str],
+    kinds: Vec<[&'a str; 2]>,
+    docs: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    t: &'a str,
+    u: String,
+    k: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    g: &'a [String],
+    w: String,
+}
+
+/// Splits text the way the browser splits a query: runs of letters and digits, lower-cased,
+/// at least two characters long.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            let n = w.chars().count();
+            (2..=MAX_WORD_CHARS).contains(&n)
+        })
+        .map(str::to_lowercase)
+}
+
+/// The distinct, non-stop words of `parts`, in order of first appearance, at most `cap`.
+pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str>, cap: usize) -> String {
+    let stop: HashSet<&str> = STOP_WORDS.into_iter().collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = String::new();
+    for part in parts {
+        for w in words(part) {
+            if seen.len() >= cap {
+                return out;
+            }
+            if stop.contains(w.as_str()) || seen.contains(&w) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&w);
+            seen.insert(w);
+        }
+    }
+    out
+}
+
+/// The index for every document of the site (folder introductions are not documents), in
+/// the site's document order.
+pub fn index_json(site: &Site, config: &SiteConfig) -> String {
+    let kinds: Vec<(crate::kinds::KindId, &crate::kinds::Kind)> = config.kinds.iter().collect();
+    let prefix_len = config.base_url.prefix().len();
+    let docs: Vec<Entry> = (0..site.docs.len())
+        .into_par_iter()
+        .filter(|&i| !site.docs[i].is_index)
+        .map(|i| {
+            let d = &site.docs[i];
+            let headings = d.outline.headings.iter().map(|h| h.text.as_str());
+            Entry {
+                t: &d.title,
+                u: config.base_url.href(&site.urls[i])[prefix_len..].to_string(),
+                k: kinds.iter().position(|(id, _)| *id == d.kind).unwrap_or(0),
+                s: d.status.as_deref(),
+                d: d.summary.as_deref(),
+                g: &d.tags,
+                w: word_list(headings.chain([d.outline.text.as_str()]), MAX_WORDS_PER_DOC),
+            }
+        })
+        .collect();
+    let index = Index {
+        v: 1,
+        stop: &STOP_WORDS,
+        kinds: kinds
+            .iter()
+            .map(|(_, k)| [k.name.as_str(), k.label.as_str()])
+            .collect(),
+        docs,
+    };
+    serde_json::to_string(&index).expect("the index is plain data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_like_the_browser() {
+        let got: Vec<String> =
+            words("Harbour's merchant_balances: 14 flows, Ünïcode a I").collect();
+        assert_eq!(
+            got,
+            ["harbour", "merchant", "balances", "14", "flows", "ünïcode"]
+        );
+    }
+
+    #[test]
+    fn word_lists_are_distinct_without_stop_words_and_capped() {
+        assert_eq!(
+            word_list(["The ledger and the Ledger", "ledger outbox"], 100),
+            "ledger outbox"
+        );
+        assert_eq!(word_list(["one two three four"], 2), "one two");
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        assert_eq!(word_list([long.as_str(), "kept"], 10), "kept");
+    }
+
+    #[test]
+    fn stop_words_are_what_words_produces() {
+        // A stop word the tokenizer could never emit would be dead weight in every index.
+        for w in STOP_WORDS {
+            assert_eq!(words(w).collect::<Vec<_>>(), [w], "{w}");
+        }
+    }
+}
