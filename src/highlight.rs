@@ -27,6 +27,10 @@ use crate::markdown::escape;
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
+/// Long lines scroll sideways inside the block; keyboard users need to reach it to scroll.
+const FOCUSABLE: &str = " tabindex=\"0\"";
+/// WCAG AA for normal text.
+const MIN_CONTRAST: f64 = 4.5;
 
 /// Parser states remembered per distinct line; more would only cost memory.
 const STATES_PER_LINE: usize = 4;
@@ -75,10 +79,12 @@ impl Highlighter {
             .unwrap_or_default();
         match syntax.and_then(|s| self.classed(s, code)) {
             Some(html) => {
-                format!("<pre class=\"code hl-code\"{lang_attr}><code>{html}</code></pre>\n")
+                format!(
+                    "<pre class=\"code hl-code\"{lang_attr}{FOCUSABLE}><code>{html}</code></pre>\n"
+                )
             }
             None => format!(
-                "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                "<pre class=\"code\"{lang_attr}{FOCUSABLE}><code>{}</code></pre>\n",
                 escape(code)
             ),
         }
@@ -145,18 +151,79 @@ impl Highlighter {
     /// the reader's system prefers dark or the page sets `data-theme="dark"`.
     pub fn stylesheet() -> String {
         let themes = ThemeSet::load_defaults();
-        let light =
-            css_for_theme_with_class_style(&themes.themes[LIGHT_THEME], STYLE).unwrap_or_default();
-        let dark =
-            css_for_theme_with_class_style(&themes.themes[DARK_THEME], STYLE).unwrap_or_default();
+        let palette = |name: &str| {
+            let theme = &themes.themes[name];
+            let css = css_for_theme_with_class_style(theme, STYLE).unwrap_or_default();
+            match theme.settings.background {
+                Some(bg) => readable(&css, (bg.r, bg.g, bg.b)),
+                None => css,
+            }
+        };
+        let (light, dark) = (palette(LIGHT_THEME), palette(DARK_THEME));
+        // Exactly one palette may match in every state: the palettes style different scope
+        // combinations, so a light rule left matching under a dark system preference would
+        // win over a less specific dark rule.
         let mut out = String::new();
+        out.push_str(&scoped(&light, ":root[data-theme=\"light\"]"));
+        out.push_str("@media not (prefers-color-scheme: dark) {\n");
         out.push_str(&scoped(&light, ":root:not([data-theme=\"dark\"])"));
-        out.push_str("@media (prefers-color-scheme: dark) {\n");
+        out.push_str("}\n@media (prefers-color-scheme: dark) {\n");
         out.push_str(&scoped(&dark, ":root:not([data-theme=\"light\"])"));
         out.push_str("}\n");
         out.push_str(&scoped(&dark, ":root[data-theme=\"dark\"]"));
         out
     }
+}
+
+/// The stock themes colour comments and some keywords below AA contrast. Every
+/// `color: #rrggbb` of `css` is moved towards black (on a light background) or white (on a
+/// dark one) just far enough to reach [`MIN_CONTRAST`] against `bg`, keeping its hue.
+fn readable(css: &str, bg: (u8, u8, u8)) -> String {
+    let target = if luminance(bg) > 0.18 { 0.0 } else { 255.0 };
+    let mut out = String::with_capacity(css.len());
+    for line in css.split_inclusive('\n') {
+        let hex = line
+            .trim_start()
+            .strip_prefix("color: #")
+            .and_then(|rest| rest.get(..6))
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        let Some(hex) = hex else {
+            out.push_str(line);
+            continue;
+        };
+        let mut c = [(hex >> 16) as u8, (hex >> 8) as u8, hex as u8].map(f64::from);
+        let mut step = 0;
+        while contrast((c[0] as u8, c[1] as u8, c[2] as u8), bg) < MIN_CONTRAST && step < 40 {
+            c = c.map(|v| v + (target - v) * 0.08);
+            step += 1;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        out.push_str(&format!(
+            "{indent}color: #{:02x}{:02x}{:02x};\n",
+            c[0].round() as u8,
+            c[1].round() as u8,
+            c[2].round() as u8
+        ));
+    }
+    out
+}
+
+/// WCAG relative luminance.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Prefixes every selector of syntect's generated CSS with `scope`.
@@ -199,7 +266,9 @@ mod tests {
         let h = Highlighter::new();
         let html = h.highlight(Some("rust"), "fn main() { let x = \"<b>\"; }\n");
         assert!(
-            html.starts_with("<pre class=\"code hl-code\" data-lang=\"rust\"><code>"),
+            html.starts_with(
+                "<pre class=\"code hl-code\" data-lang=\"rust\" tabindex=\"0\"><code>"
+            ),
             "{html}"
         );
         assert!(html.contains("class=\"hl-"), "{html}");
@@ -225,11 +294,11 @@ mod tests {
         let html = h.highlight(Some("no-such-lang"), "a < b\n");
         assert_eq!(
             html,
-            "<pre class=\"code\" data-lang=\"no-such-lang\"><code>a &lt; b\n</code></pre>\n"
+            "<pre class=\"code\" data-lang=\"no-such-lang\" tabindex=\"0\"><code>a &lt; b\n</code></pre>\n"
         );
         assert_eq!(
             h.highlight(None, "x"),
-            "<pre class=\"code\"><code>x</code></pre>\n"
+            "<pre class=\"code\" tabindex=\"0\"><code>x</code></pre>\n"
         );
     }
 
@@ -238,6 +307,36 @@ mod tests {
         let css = Highlighter::stylesheet();
         assert!(css.contains("prefers-color-scheme: dark"));
         assert!(css.contains(":root[data-theme=\"dark\"] .hl-code"));
+        assert!(css.contains(":root[data-theme=\"light\"] .hl-code"));
+        // Without a chosen theme, the light palette applies only when the system is not dark.
+        let (before, after) = css
+            .split_once("@media not (prefers-color-scheme: dark) {")
+            .unwrap();
+        assert!(!before.contains(":root:not("));
+        let light_block = after.split("\n}\n").next().unwrap();
+        assert!(light_block.contains(":root:not([data-theme=\"dark\"]) .hl-code"));
         assert!(!css.contains("generated by"));
+    }
+
+    #[test]
+    fn every_code_colour_reaches_aa_contrast() {
+        let css = Highlighter::stylesheet();
+        // Stock InspiredGitHub comments (#969896 on white) are 2.9:1.
+        assert!(!css.contains("#969896"), "{css}");
+        let readable = readable(
+            "  color: #969896;\n  background-color: #ffffff;\n",
+            (255, 255, 255),
+        );
+        let hex = readable
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .trim_start_matches("color: #");
+        let c = u32::from_str_radix(&hex[..6], 16).unwrap();
+        let c = ((c >> 16) as u8, (c >> 8) as u8, c as u8);
+        assert!(contrast(c, (255, 255, 255)) >= MIN_CONTRAST, "{readable}");
+        assert!(readable.ends_with("  background-color: #ffffff;\n"));
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
     }
 }

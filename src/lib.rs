@@ -27,6 +27,8 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod source;
+#[cfg(test)]
+mod testing;
 pub mod theme;
 pub mod write;
 pub mod yaml;

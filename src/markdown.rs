@@ -189,11 +189,17 @@ pub enum LinkTarget {
     Broken,
 }
 
-/// Rendering choices that come from the site config.
+/// Rendering choices that come from the site config, and from the page a body is shown on.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Pass raw HTML through. Off by default: raw HTML is shown as text.
     pub raw_html: bool,
+    /// Put before every heading anchor (and same-page link), so several documents can share
+    /// one page (the print packet) without clashing ids.
+    pub anchor_prefix: &'a str,
+    /// Levels to add to every heading (capped at 6), so a body nests under the page's own
+    /// headings.
+    pub heading_offset: u8,
 }
 
 /// How an open link is closed when its end arrives.
@@ -216,6 +222,8 @@ pub fn render(
     hl: &Highlighter,
     opts: RenderOptions,
 ) -> String {
+    let prefix = opts.anchor_prefix;
+    let shift = |level: pulldown_cmark::HeadingLevel| (level as u8 + opts.heading_offset).min(6);
     let mut events: Vec<Event> = Vec::new();
     let mut heading_no = 0;
     let mut link_no = 0;
@@ -263,7 +271,13 @@ pub fn render(
                     format!(" class=\"{}\"", escape(&classes.join(" ")))
                 };
                 events.push(Event::Html(
-                    format!("<{level} id=\"{}\"{class}>", escape(anchor)).into(),
+                    format!(
+                        "<h{} id=\"{}{}\"{class}>",
+                        shift(level),
+                        escape(prefix),
+                        escape(anchor)
+                    )
+                    .into(),
                 ));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -272,8 +286,10 @@ pub fn render(
                     .get(heading_no - 1)
                     .map_or("", |h| h.anchor.as_str());
                 let link = format!(
-                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-                    escape(anchor)
+                    "<a class=\"anchor\" href=\"#{}{}\" aria-label=\"Link to this section\">#</a></h{}>\n",
+                    escape(prefix),
+                    escape(anchor),
+                    shift(level)
                 );
                 events.push(Event::Html(link.into()));
             }
@@ -319,6 +335,10 @@ pub fn render(
                             String::new()
                         } else {
                             format!(" title=\"{}\"", escape(&title))
+                        };
+                        let href = match href.strip_prefix('#') {
+                            Some(anchor) => format!("#{prefix}{anchor}"),
+                            None => href,
                         };
                         closers.push(Close::Anchor);
                         events.push(Event::Html(
@@ -372,6 +392,12 @@ pub fn render(
                     events.push(Event::Text(h));
                 }
             }
+            // A task list's box is an input: it needs a name for screen readers.
+            Event::TaskListMarker(done) => events.push(Event::Html(CowStr::Borrowed(if done {
+                "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\n"
+            } else {
+                "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\n"
+            }))),
             other => events.push(other),
         }
     }
@@ -476,7 +502,17 @@ mod tests {
         assert!(!safe.contains("<script>"), "{safe}");
         assert!(safe.contains("&lt;script&gt;"));
         assert!(!safe.contains("a note"));
-        let raw = render(body, &o, &[], None, &hl(), RenderOptions { raw_html: true });
+        let raw = render(
+            body,
+            &o,
+            &[],
+            None,
+            &hl(),
+            RenderOptions {
+                raw_html: true,
+                ..Default::default()
+            },
+        );
         assert!(raw.contains("<script>"));
     }
 
@@ -499,6 +535,31 @@ mod tests {
     }
 
     #[test]
+    fn a_body_can_nest_under_a_page_with_prefixed_anchors() {
+        let body = "## Context\n\nSee [[#context]].\n\n###### Deep\n";
+        let o = analyse(body);
+        let links = vec![LinkTarget::Url {
+            href: "#context".into(),
+            title: None,
+        }];
+        let opts = RenderOptions {
+            anchor_prefix: "decision-x--",
+            heading_offset: 2,
+            ..Default::default()
+        };
+        let html = render(body, &o, &links, None, &hl(), opts);
+        assert!(
+            html.starts_with("<h4 id=\"decision-x--context\">Context<a class=\"anchor\" href=\"#decision-x--context\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"#decision-x--context\" class=\"wikilink\">"),
+            "{html}"
+        );
+        assert!(html.contains("<h6 id=\"decision-x--deep\">"), "{html}");
+    }
+
+    #[test]
     fn gfm_extensions_render() {
         let body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ note[^1]\n\n[^1]: The footnote.\n";
         let html = render(
@@ -511,7 +572,8 @@ mod tests {
         );
         for needle in [
             "<table>",
-            "type=\"checkbox\"",
+            "type=\"checkbox\" checked=\"\" aria-label=\"Done\"",
+            "type=\"checkbox\" aria-label=\"Not done\"",
             "<del>old</del>",
             "footnote-definition",
         ] {

@@ -29,8 +29,15 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/redirect.html",
     "templates/macros.html",
     "templates/status.html",
+    "templates/graph.html",
+    "templates/timeline.html",
+    "templates/packet.html",
+    "templates/search.html",
     "static/style.css",
+    "static/print.css",
     "static/cairn.js",
+    "static/search.js",
+    "static/graph.js",
 );
 
 /// Template sources by name, and static files by path under `static/`.

@@ -101,13 +101,16 @@ pub fn full(graph: &Graph, kinds: &KindTable) -> Scene {
         }
         x += sub as i32 * NODE_W + (sub as i32 - 1) * SUB_GAP + COL_GAP;
     }
-    let width = if cols.is_empty() {
-        2 * PAD
-    } else {
-        x - COL_GAP + PAD
-    };
-    let height = 2 * PAD + (max_rows as i32 * ROW_H - ROW_GAP).max(0);
     let routes = routes(graph, &boxes, graph.edges.iter().copied());
+    // Relations inside a column loop out to its right; the last column's loops need room.
+    let reach = routes
+        .iter()
+        .flat_map(|r| r.points.iter().map(|p| p.0))
+        .max()
+        .unwrap_or(0);
+    let columns_end = if cols.is_empty() { PAD } else { x - COL_GAP };
+    let width = (columns_end + PAD).max(reach + PAD);
+    let height = 2 * PAD + (max_rows as i32 * ROW_H - ROW_GAP).max(0);
     Scene {
         width,
         height,

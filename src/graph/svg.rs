@@ -64,12 +64,8 @@ pub fn render(scene: &Scene, graph: &Graph, kinds: &KindTable, opts: &SvgOptions
         let n = &graph.nodes[b.node];
         let kind = kinds.get(n.kind);
         let status = n.status.as_deref().unwrap_or("");
-        let class = format!(
-            "node kind-{}{}{}",
-            kind.name,
-            if status.is_empty() { "" } else { " status-" },
-            status
-        );
+        // Status is styled from `data-status`: the theme's `status-*` classes are for badges.
+        let class = format!("node kind-{}", kind.name);
         let data = format!(
             "data-id=\"{}\" data-kind=\"{}\" data-status=\"{}\"",
             escape(&n.id),

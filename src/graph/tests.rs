@@ -2,25 +2,7 @@ use super::layout::{self, NODE_W, wrap};
 use super::svg::{SvgOptions, render};
 use super::*;
 use crate::config::{self, SiteConfig};
-use crate::names::SourcePath;
-use crate::source::SourceFile;
-
-fn linked(config: &SiteConfig, files: &[(&str, &str)]) -> Site {
-    let docs = files
-        .iter()
-        .map(|(p, t)| {
-            crate::doc::parse(
-                SourceFile {
-                    path: SourcePath::new(*p),
-                    text: t.to_string(),
-                },
-                config,
-            )
-            .0
-        })
-        .collect();
-    crate::link::link(docs, config, false, &[]).0
-}
+use crate::testing::linked;
 
 fn names(kinds: &KindTable, order: &[KindId]) -> Vec<String> {
     order.iter().map(|&k| kinds.get(k).name.clone()).collect()
@@ -178,6 +160,23 @@ fn the_full_layout_puts_kinds_in_columns_and_untangles_crossings() {
     assert_eq!(a_above_b, z_above_y, "{scene:#?}");
     assert_eq!(scene.routes.len(), 2);
     assert_eq!(scene.boxes[0].caption, "Vision · active");
+    assert_eq!(scene.width, 12 + NODE_W + 90 + NODE_W + 12);
+    // Deterministic to the byte.
+    assert_eq!(scene, layout::full(&g, &kinds));
+}
+
+#[test]
+fn relations_inside_a_column_loop_out_within_the_picture() {
+    let kinds = KindTable::default();
+    let g = hand_graph(&kinds, &[("pattern", "A"), ("pattern", "B")], &[(0, 1)]);
+    let scene = layout::full(&g, &kinds);
+    let [start, c1, _, end] = scene.routes[0].points;
+    assert_eq!(
+        (start.0, end.0),
+        (12 + NODE_W, 12 + NODE_W),
+        "both ends on the right side"
+    );
+    assert!(c1.0 > start.0 && scene.width >= c1.0 + 12, "{scene:#?}");
     // Deterministic to the byte.
     assert_eq!(scene, layout::full(&g, &kinds));
 }
@@ -280,5 +279,5 @@ fn svg_nodes_are_escaped_links_and_the_current_one_is_not_a_link() {
         },
     );
     assert_eq!(near.matches("<a class=\"node ").count(), 3);
-    assert!(near.contains("<g class=\"node kind-strategy status-active current\""));
+    assert!(near.contains("<g class=\"node kind-strategy current\" data-id=\"strategy/cloud\" data-kind=\"strategy\" data-status=\"active\">"));
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
 use crate::doc::Doc;
-use crate::kinds::KindId;
+use crate::kinds::{KindId, KindTable};
 use crate::markdown::LinkTarget;
 use crate::names::{SourcePath, UrlPath, slugify};
 use crate::relation::Relation;
@@ -56,6 +56,30 @@ pub const RESERVED: [&str; 8] = [
     "/404.html",
     "/atom.xml",
 ];
+
+/// Whether documents of `kind` get a print packet: kinds in the middle of the `serves` chain,
+/// which serve something and are served by another kind (strategies, by default).
+pub fn has_packet(kinds: &KindTable, kind: KindId) -> bool {
+    let k = kinds.get(kind);
+    !k.is_page()
+        && !k.serves.is_empty()
+        && kinds
+            .iter()
+            .any(|(_, other)| other.serves.contains(&k.name))
+}
+
+/// Where a document's print packet lives: below its own URL.
+pub fn packet_url(url: &UrlPath) -> UrlPath {
+    UrlPath::page(url.as_str().split('/').chain(["packet"]))
+}
+
+/// Packet URL → the document it belongs to, so no document or alias can take that address.
+fn packet_urls(docs: &[Doc], urls: &[UrlPath], config: &SiteConfig) -> HashMap<UrlPath, usize> {
+    (0..docs.len())
+        .filter(|&i| !docs[i].is_index && has_packet(&config.kinds, docs[i].kind))
+        .map(|i| (packet_url(&urls[i]), i))
+        .collect()
+}
 
 /// The URL of a document (folder intros get their folder's URL).
 pub fn doc_url(doc: &Doc, config: &SiteConfig) -> UrlPath {
@@ -330,7 +354,7 @@ pub fn link(
         b.dedup();
     }
 
-    let aliases = collect_aliases(&docs, &urls, &mut diags);
+    let aliases = collect_aliases(&docs, &urls, config, &mut diags);
     let site = Site {
         docs,
         urls,
@@ -351,6 +375,7 @@ fn diag(severity: Severity, file: &str, pos: Pos, msg: String) -> crate::diag::D
 /// Ids unique per kind, URLs unique across the site and clear of generated pages.
 fn check_unique(docs: &[Doc], urls: &[UrlPath], config: &SiteConfig, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&UrlPath, usize> = BTreeMap::new();
+    let packets = packet_urls(docs, urls, config);
     for (i, url) in urls.iter().enumerate() {
         let d = &docs[i];
         if RESERVED.contains(&url.as_str()) {
@@ -358,6 +383,17 @@ fn check_unique(docs: &[Doc], urls: &[UrlPath], config: &SiteConfig, diags: &mut
                 &d.file,
                 d.id_pos,
                 format!("`{url}` is a page the site writes itself; rename this document"),
+            );
+            continue;
+        }
+        if let Some(&owner) = packets.get(url) {
+            diags.error(
+                &d.file,
+                d.id_pos,
+                format!(
+                    "`{url}` is the print packet of {}; rename this document",
+                    docs[owner].file
+                ),
             );
             continue;
         }
@@ -625,9 +661,11 @@ fn percent_decode(s: &str) -> String {
 fn collect_aliases(
     docs: &[Doc],
     urls: &[UrlPath],
+    config: &SiteConfig,
     diags: &mut Diagnostics,
 ) -> Vec<(UrlPath, usize)> {
-    let taken: HashSet<&UrlPath> = urls.iter().collect();
+    let packets = packet_urls(docs, urls, config);
+    let taken: HashSet<&UrlPath> = urls.iter().chain(packets.keys()).collect();
     let mut out: Vec<(UrlPath, usize)> = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         for (alias, pos) in &d.aliases {

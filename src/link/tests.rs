@@ -285,3 +285,33 @@ fn relative_paths_join_inside_content_only() {
     assert_eq!(join_relative("", "./x/y.md").as_deref(), Some("x/y.md"));
     assert_eq!(join_relative("a", "../../x.md"), None);
 }
+
+#[test]
+fn print_packets_live_below_strategies_and_their_address_is_taken() {
+    let config = SiteConfig::default();
+    let kinds = &config.kinds;
+    let has = |name: &str| has_packet(kinds, kinds.find(name).unwrap());
+    assert!(has("strategy"));
+    assert!(!has("vision") && !has("decision") && !has("pattern") && !has("page"));
+    assert_eq!(
+        packet_url(&UrlPath::page(["strategies", "cloud"])).as_str(),
+        "/strategies/cloud/packet/"
+    );
+    let s = strategy("", "x");
+    let (site, diags) = site(&[
+        ("strategies/cloud.md", &s),
+        ("strategies/cloud/packet.md", "# Packet notes\n"),
+        (
+            "notes/n.md",
+            "---\ntitle: N\naliases: [/strategies/cloud/packet/]\n---\n",
+        ),
+    ]);
+    assert!(site.aliases.is_empty());
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:3:11: error: alias `/strategies/cloud/packet/` is already the address of a page",
+            "content/strategies/cloud/packet.md:1:1: error: `/strategies/cloud/packet/` is the print packet of content/strategies/cloud.md; rename this document",
+        ]
+    );
+}

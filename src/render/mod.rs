@@ -4,8 +4,12 @@
 //! independent, so the caller renders them in parallel and writes each as it is done. Only
 //! this module knows tera. It does no I/O.
 
+mod doc;
 mod feeds;
 mod status;
+mod graph;
+mod packet;
+mod timeline;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +51,18 @@ pub enum Page {
     /// The status page and its JSON, when the checks ran.
     Status,
     StatusJson,
+    /// `/graph/`: the relation graph drawn at build time.
+    Graph,
+    /// `graph.json`: the same graph as data.
+    GraphJson,
+    /// `/timeline/`: documents by date across kinds.
+    Timeline,
+    /// `/search/`: the full results page the search box falls back to.
+    Search,
+    /// `search.json`: the index the search box loads.
+    SearchIndex,
+    /// The print packet of a document (index into `site.docs`), see [`packet`].
+    Packet(usize),
 }
 
 /// What a build needs that is not in the documents: the clock, for "due for review", and the
@@ -66,6 +82,7 @@ pub struct Renderer<'a> {
     views: Vec<LinkView>,
     statics: BTreeMap<String, Vec<u8>>,
     tags: BTreeMap<String, Vec<usize>>,
+    graph: crate::graph::Graph,
 }
 
 #[derive(Serialize)]
@@ -84,11 +101,17 @@ struct SiteView<'a> {
     feed_href: String,
     tags_href: String,
     status_href: String,
+    graph_href: String,
+    timeline_href: String,
+    search_href: String,
+    search_index_href: String,
     assets: BTreeMap<String, String>,
     version: &'static str,
 }
 
 const SYNTAX_CSS: &str = "syntax.css";
+const SEARCH_INDEX: &str = "search.json";
+const GRAPH_JSON: &str = "graph.json";
 
 impl<'a> Renderer<'a> {
     pub fn new(
@@ -143,6 +166,10 @@ impl<'a> Renderer<'a> {
             feed_href: base.href(&UrlPath::file("atom.xml")),
             tags_href: base.href(&UrlPath::page(["tags"])),
             status_href: base.href(&UrlPath::page(["status"])),
+            graph_href: base.href(&UrlPath::page(["graph"])),
+            timeline_href: base.href(&UrlPath::page(["timeline"])),
+            search_href: base.href(&UrlPath::page(["search"])),
+            search_index_href: base.href(&UrlPath::file(SEARCH_INDEX)),
             assets,
             version: env!("CARGO_PKG_VERSION"),
         };
@@ -160,6 +187,7 @@ impl<'a> Renderer<'a> {
             views: views::link_views(site, config),
             statics,
             tags: tag_index(site),
+            graph: crate::graph::Graph::new(site, config),
         })
     }
 
@@ -171,6 +199,11 @@ impl<'a> Renderer<'a> {
             Page::NotFound,
             Page::Sitemap,
             Page::Feed,
+            Page::Graph,
+            Page::GraphJson,
+            Page::Timeline,
+            Page::Search,
+            Page::SearchIndex,
         ];
         let page_kind = self.config.kinds.page();
         for (id, kind) in self.config.kinds.iter() {
@@ -190,6 +223,11 @@ impl<'a> Renderer<'a> {
             (0..self.site.docs.len())
                 .filter(|&i| !self.site.docs[i].is_index)
                 .map(Page::Doc),
+        );
+        pages.extend(
+            (0..self.site.docs.len())
+                .filter(|&i| self.has_packet(i))
+                .map(Page::Packet),
         );
         pages
     }
@@ -268,6 +306,25 @@ impl<'a> Renderer<'a> {
             ),
             Page::Status => (UrlPath::page(["status"]), self.status_page()?),
             Page::StatusJson => (UrlPath::file(status::JSON_PATH), self.status_json()),
+            Page::Graph => (UrlPath::page(["graph"]), self.graph_page()?),
+            Page::GraphJson => (
+                UrlPath::file(GRAPH_JSON),
+                self.graph.to_json(self.site, self.config).into_bytes(),
+            ),
+            Page::Timeline => (UrlPath::page(["timeline"]), self.timeline()?),
+            Page::Search => {
+                let url = UrlPath::page(["search"]);
+                let bytes = self.page("search.html", "Search", &url, Context::new())?;
+                (url, bytes)
+            }
+            Page::SearchIndex => (
+                UrlPath::file(SEARCH_INDEX),
+                crate::search::index_json(self.site, self.config).into_bytes(),
+            ),
+            Page::Packet(i) => (
+                crate::link::packet_url(&self.site.urls[*i]),
+                self.packet(*i)?,
+            ),
         };
         Ok((url.out_path(), bytes))
     }
@@ -276,7 +333,13 @@ impl<'a> Renderer<'a> {
         let mut urls = Vec::new();
         for p in self.pages() {
             match p {
-                Page::Home | Page::Kind(_) | Page::Folder(_) | Page::Tags | Page::Tag(_) => {
+                Page::Home
+                | Page::Kind(_)
+                | Page::Folder(_)
+                | Page::Tags
+                | Page::Tag(_)
+                | Page::Graph
+                | Page::Timeline => {
                     let (out, _) = (self.url_of(&p), ());
                     urls.push((out, None));
                 }
@@ -296,6 +359,8 @@ impl<'a> Renderer<'a> {
             Page::Tags => UrlPath::page(["tags"]),
             Page::Tag(t) => tag_url(t),
             Page::Doc(i) => self.site.urls[*i].clone(),
+            Page::Graph => UrlPath::page(["graph"]),
+            Page::Timeline => UrlPath::page(["timeline"]),
             _ => UrlPath::page([]),
         }
     }
@@ -332,124 +397,19 @@ impl<'a> Renderer<'a> {
             })
     }
 
-    fn doc(&self, i: usize) -> Result<Vec<u8>> {
-        let site = self.site;
-        let d = &site.docs[i];
-        let kind = self.config.kinds.get(d.kind);
-        let content = markdown::render(
-            d.body(),
-            &d.outline,
-            &site.links[i],
-            d.title_heading,
-            self.hl,
-            RenderOptions {
-                raw_html: self.config.raw_html,
-            },
-        );
-        // Outgoing relations keep the order written; incoming ones are sorted by title.
-        let group = |pairs: &[(Relation, usize)],
-                     label: fn(Relation) -> &'static str,
-                     sort: bool|
-         -> Vec<Group> {
-            let mut groups: Vec<Group> = Vec::new();
-            for rel in Relation::ALL {
-                let mut items: Vec<usize> = pairs
-                    .iter()
-                    .filter(|(r, _)| *r == rel)
-                    .map(|(_, j)| *j)
-                    .collect();
-                if items.is_empty() {
-                    continue;
-                }
-                if sort {
-                    by_title(site, &mut items);
-                }
-                groups.push(Group {
-                    label: label(rel).into(),
-                    items: items.into_iter().map(|j| self.views[j].clone()).collect(),
-                });
-            }
-            groups
-        };
-        let mut backlinks: Vec<Group> = Vec::new();
-        for (kid, k) in self.config.kinds.iter() {
-            let mut items: Vec<usize> = site.backlinks[i]
-                .iter()
-                .copied()
-                .filter(|&j| site.docs[j].kind == kid)
-                .collect();
-            if !items.is_empty() {
-                by_title(site, &mut items);
-                backlinks.push(Group {
-                    label: k.plural.clone(),
-                    items: items.into_iter().map(|j| self.views[j].clone()).collect(),
-                });
-            }
-        }
-        let view = DocView {
-            link: self.views[i].clone(),
-            id: d.id.to_string(),
-            owners: d.owners.clone(),
-            tags: d
-                .tags
-                .iter()
-                .map(|t| TagView {
-                    name: t.clone(),
-                    href: self.config.base_url.href(&tag_url(t)),
-                    count: 0,
-                })
-                .collect(),
-            created: date(d.created),
-            updated: date(d.updated),
-            review_by: date(d.review_by),
-            review_overdue: d.review_by.is_some_and(|r| r < self.env.today),
-            fields: d
-                .fields
-                .iter()
-                .map(|(n, v)| Field {
-                    name: humanize_key(n),
-                    value: v.clone(),
-                })
-                .collect(),
-            toc: d
-                .outline
-                .headings
-                .iter()
-                .enumerate()
-                .filter(|(h, x)| Some(*h) != d.title_heading && (2..=3).contains(&x.level))
-                .map(|(_, h)| TocEntry {
-                    level: h.level,
-                    text: h.text.clone(),
-                    anchor: h.anchor.clone(),
-                })
-                .collect(),
-            relations: group(&site.relations[i], Relation::label, false),
-            inverse: group(&site.inverse[i], Relation::inverse_label, true),
-            backlinks,
-            content,
-            words: d.outline.text.split_whitespace().count(),
-            source: d.file.clone(),
-        };
-        let mut ctx = Context::new();
-        ctx.insert("doc", &view);
-        ctx.insert(
-            "kind_href",
-            &self
-                .config
-                .base_url
-                .href(&UrlPath::page([kind.folder.as_str()])),
-        );
-        self.page("doc.html", &d.title, &site.urls[i], ctx)
-    }
-
     fn intro(&self, dir: &str) -> Option<(String, String)> {
         let i = self
             .site
             .docs
             .iter()
             .position(|d| d.is_index && d.source.dir() == dir)?;
+        Some((self.site.docs[i].title.clone(), self.body_html(i, "", 0)))
+    }
+
+    /// Document `i`'s body as HTML; see [`RenderOptions`] for the prefix and offset.
+    fn body_html(&self, i: usize, anchor_prefix: &str, heading_offset: u8) -> String {
         let d = &self.site.docs[i];
-        let html = markdown::render(
+        markdown::render(
             d.body(),
             &d.outline,
             &self.site.links[i],
@@ -457,9 +417,10 @@ impl<'a> Renderer<'a> {
             self.hl,
             RenderOptions {
                 raw_html: self.config.raw_html,
+                anchor_prefix,
+                heading_offset,
             },
-        );
-        Some((d.title.clone(), html))
+        )
     }
 
     fn kind(&self, k: KindId) -> Result<Vec<u8>> {
@@ -720,3 +681,6 @@ fn fnv(bytes: &[u8]) -> u32 {
         (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
     })
 }
+
+#[cfg(test)]
+mod tests;

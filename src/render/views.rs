@@ -69,6 +69,10 @@ pub struct DocView {
     pub content: String,
     pub words: usize,
     pub source: String,
+    /// The document and its one-hop neighbours as inline SVG, when it has relations.
+    pub neighbourhood: Option<String>,
+    /// Its print packet, for kinds that have one.
+    pub packet_href: Option<String>,
 }
 
 /// A node of the home page's tree (vision → strategy → decision, from `serves`).
@@ -85,6 +89,61 @@ pub struct ReviewItem {
     pub link: LinkView,
     pub review_by: String,
     pub overdue: bool,
+}
+
+/// A kind or status the graph page can filter on, with how many nodes have it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetView {
+    pub name: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// One node of the graph page's list view: the document and what it points at.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphListItem {
+    #[serde(flatten)]
+    pub link: LinkView,
+    pub relations: Vec<Group>,
+}
+
+/// One dated event of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub date: String,
+    /// `created`, `updated`, or the status the document reached (`accepted`, `superseded`…).
+    pub event: String,
+    pub label: String,
+    pub link: LinkView,
+    /// The document that caused the event (what superseded this one).
+    pub by: Option<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub year: i16,
+    pub events: Vec<EventView>,
+}
+
+/// A document inside a print packet, with its body rendered for that page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketDoc {
+    #[serde(flatten)]
+    pub link: LinkView,
+    pub anchor: String,
+    pub owners: Vec<String>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub url: String,
+    pub content: String,
+}
+
+/// A part of a print packet: the strategy, the vision it serves, its decisions…
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketSection {
+    pub heading: String,
+    pub anchor: String,
+    pub docs: Vec<PacketDoc>,
 }
 
 pub fn date(d: Option<Date>) -> Option<String> {

@@ -2,13 +2,6 @@
 
 use crate::support::*;
 
-fn built(name: &str) -> Site {
-    let site = Site::copy(name);
-    let report = cairn::build(&site.options()).unwrap();
-    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    site
-}
-
 #[test]
 fn the_output_tree_has_every_page() {
     let site = built("basic");
@@ -19,6 +12,8 @@ fn the_output_tree_has_every_page() {
         "atom.xml",
         "decisions/index.html",
         "decisions/use-spot/index.html",
+        "graph.json",
+        "graph/index.html",
         "index.html",
         "patterns/grand-migration/index.html",
         "patterns/index.html",
@@ -26,17 +21,24 @@ fn the_output_tree_has_every_page() {
         "rfcs/rfc-1/index.html",
         "runbooks/backups/index.html",
         "runbooks/index.html",
+        "search.json",
+        "search/index.html",
         "sitemap.xml",
         "static/cairn.js",
+        "static/graph.js",
+        "static/print.css",
+        "static/search.js",
         "static/style.css",
         "static/syntax.css",
         "strategies/cloud-cost/index.html",
+        "strategies/cloud-cost/packet/index.html",
         "strategies/index.html",
         "strategies/spend-less/index.html",
         "tags/bboldb/index.html",
         "tags/cost/index.html",
         "tags/index.html",
         "tags/reliability/index.html",
+        "timeline/index.html",
         "visions/index.html",
         "visions/north-star/index.html",
     ];
@@ -138,7 +140,7 @@ fn document_pages_show_metadata_toc_and_highlighted_code() {
         "<a class=\"tag\" href=\"/docs/tags/cost/\">cost</a>",
         "<li class=\"toc-2\"><a href=\"#guiding-policy\">Guiding policy</a></li>",
         "<h2 id=\"problem\">Problem<a class=\"anchor\" href=\"#problem\"",
-        "<pre class=\"code hl-code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">",
+        "<pre class=\"code hl-code\" data-lang=\"rust\" tabindex=\"0\"><code><span class=\"hl-source hl-rust\">",
         "type=\"checkbox\" checked=\"\"",
     ] {
         assert!(html.contains(needle), "missing {needle}");

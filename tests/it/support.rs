@@ -71,6 +71,14 @@ impl Site {
     }
 }
 
+/// A fixture copied and built, with no diagnostics.
+pub fn built(name: &str) -> Site {
+    let site = Site::copy(name);
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    site
+}
+
 #[derive(Debug)]
 pub struct Output {
     pub code: i32,

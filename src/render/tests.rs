@@ -1,0 +1,71 @@
+use super::*;
+use crate::testing::linked;
+
+fn renderer_for<'a>(site: &'a Site, config: &'a SiteConfig, hl: &'a Highlighter) -> Renderer<'a> {
+    let env = RenderEnv {
+        today: "2026-05-01".parse().unwrap(),
+    };
+    Renderer::new(site, config, &Theme::builtin(), hl, env).unwrap()
+}
+
+const STRATEGY: &str = "---\ntitle: Cloud\nstatus: active\ncreated: 2026-01-01\n---\n## Problem\n\nx\n\n## Guiding policy\n\ny\n\n## Actions\n\nz\n";
+
+#[test]
+fn every_page_the_site_writes_at_a_fixed_address_is_reserved() {
+    let config = SiteConfig::default();
+    let site = linked(&config, &[("strategies/cloud.md", STRATEGY)]);
+    let hl = Highlighter::new();
+    let r = renderer_for(&site, &config, &hl);
+    let mut fixed = Vec::new();
+    for page in r.pages() {
+        let documents = matches!(
+            page,
+            Page::Doc(_)
+                | Page::Kind(_)
+                | Page::Folder(_)
+                | Page::Tag(_)
+                | Page::Redirect(_)
+                | Page::Static(_)
+                | Page::Packet(_)
+                | Page::Home
+                | Page::Sitemap
+                | Page::GraphJson
+                | Page::SearchIndex
+        );
+        if !documents {
+            let (out, _) = r.render(&page).unwrap();
+            let url = match out.as_str().strip_suffix("index.html") {
+                Some(dir) => format!("/{dir}"),
+                None => format!("/{}", out.as_str()),
+            };
+            assert!(
+                crate::link::RESERVED.contains(&url.as_str()),
+                "{page:?} writes {url}, which is missing from link::RESERVED"
+            );
+            fixed.push(url);
+        }
+    }
+    assert!(fixed.contains(&"/graph/".to_string()) && fixed.contains(&"/timeline/".to_string()));
+}
+
+#[test]
+fn a_strategy_gets_a_packet_page_and_other_kinds_do_not() {
+    let config = SiteConfig::default();
+    let vision = "---\ntitle: North\nstatus: active\nhorizon: x\n---\n## Vision statement\n\nv\n";
+    let site = linked(
+        &config,
+        &[
+            ("strategies/cloud.md", STRATEGY),
+            ("visions/north.md", vision),
+        ],
+    );
+    let hl = Highlighter::new();
+    let r = renderer_for(&site, &config, &hl);
+    let packets: Vec<String> = r
+        .pages()
+        .into_iter()
+        .filter(|p| matches!(p, Page::Packet(_)))
+        .map(|p| r.render(&p).unwrap().0.to_string())
+        .collect();
+    assert_eq!(packets, ["strategies/cloud/packet/index.html"]);
+}

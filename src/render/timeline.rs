@@ -1,0 +1,116 @@
+//! `/timeline/`: every document (not pages) by date across kinds, oldest first and grouped by
+//! year, so a newcomer can read how the thinking evolved.
+//!
+//! Front matter has no date per status change, so events are derived from what it has:
+//! `created` (labelled "Accepted" or "Rejected" for records settled when written, as ADRs
+//! are), `updated`, "Superseded" on the date the superseding document was created, and
+//! "Retired"/"Deprecated" on the last `updated`. A date nobody wrote is never invented.
+
+use jiff::civil::Date;
+use tera::Context;
+
+use super::views::{EventView, YearView};
+use super::{Renderer, humanize_key};
+use crate::error::Result;
+use crate::names::UrlPath;
+use crate::relation::Relation;
+
+/// Statuses a record has from the day it is written.
+const SETTLED_WHEN_WRITTEN: [&str; 2] = ["accepted", "rejected"];
+/// Statuses a document reaches later, dated by its last update.
+const ENDED_ON_UPDATE: [&str; 2] = ["retired", "deprecated"];
+
+/// Same-day events read in this order.
+fn rank(event: &str) -> u8 {
+    match event {
+        "created" | "accepted" | "rejected" => 0,
+        "updated" => 1,
+        "superseded" => 2,
+        _ => 3,
+    }
+}
+
+impl Renderer<'_> {
+    pub(super) fn timeline(&self) -> Result<Vec<u8>> {
+        let site = self.site;
+        let page = self.config.kinds.page();
+        let mut events: Vec<(Date, u8, usize, EventView)> = Vec::new();
+        let mut push = |date: Date, event: &str, i: usize, by: Option<usize>| {
+            events.push((
+                date,
+                rank(event),
+                i,
+                EventView {
+                    date: date.to_string(),
+                    event: event.to_string(),
+                    label: humanize_key(event),
+                    link: self.views[i].clone(),
+                    by: by.map(|j| self.views[j].clone()),
+                },
+            ));
+        };
+        for (i, d) in site.docs.iter().enumerate() {
+            if d.is_index || d.kind == page {
+                continue;
+            }
+            let status = d.status.as_deref().unwrap_or("");
+            let mut dated: Vec<Date> = Vec::new();
+            if let Some(c) = d.created {
+                let event = if SETTLED_WHEN_WRITTEN.contains(&status) {
+                    status
+                } else {
+                    "created"
+                };
+                push(c, event, i, None);
+                dated.push(c);
+            }
+            if status == "superseded" {
+                // The earliest document that supersedes this one is when it stopped applying.
+                let by = site.inverse[i]
+                    .iter()
+                    .filter(|(r, _)| *r == Relation::Supersedes)
+                    .map(|&(_, j)| j)
+                    .min_by_key(|&j| (site.docs[j].created.or(site.docs[j].updated), j));
+                let when = by
+                    .and_then(|j| site.docs[j].created.or(site.docs[j].updated))
+                    .or(d.updated);
+                if let Some(w) = when {
+                    push(w, "superseded", i, by);
+                    dated.push(w);
+                }
+            }
+            if let Some(u) = d.updated.filter(|u| !dated.contains(u)) {
+                let event = if ENDED_ON_UPDATE.contains(&status) {
+                    status
+                } else {
+                    "updated"
+                };
+                push(u, event, i, None);
+            }
+        }
+        events.sort_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| site.docs[a.2].title.cmp(&site.docs[b.2].title))
+                .then(a.2.cmp(&b.2))
+        });
+        let mut years: Vec<YearView> = Vec::new();
+        for (date, _, _, event) in events {
+            match years.last_mut() {
+                Some(y) if y.year == date.year() => y.events.push(event),
+                _ => years.push(YearView {
+                    year: date.year(),
+                    events: vec![event],
+                }),
+            }
+        }
+        let mut ctx = Context::new();
+        ctx.insert("years", &years);
+        self.page(
+            "timeline.html",
+            "Timeline",
+            &UrlPath::page(["timeline"]),
+            ctx,
+        )
+    }
+}

@@ -1,0 +1,196 @@
+// The reader's side of the example site, in headless Chromium: every page type loads
+// cleanly, search, the graph, dark mode, the print packet and accessibility.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { start, axeViolations, screenshot, frontMatter, documents, PREFIX, SITE, SHOTS } from './harness.mjs';
+
+const STRATEGY = 'strategies/harbour-ledger-extraction/';
+const PAGE_TYPES = {
+  home: '',
+  'kind-index': 'strategies/',
+  strategy: STRATEGY,
+  vision: 'visions/ledger-as-source-of-truth/',
+  decision: 'decisions/transactional-outbox-to-tally/',
+  pattern: 'patterns/grand-migration/',
+  page: 'runbooks/backups/',
+  folder: 'runbooks/',
+  tags: 'tags/',
+  tag: 'tags/ledger/',
+  graph: 'graph/',
+  timeline: 'timeline/',
+  packet: `${STRATEGY}packet/`,
+  search: 'search/?q=ledger',
+  redirect: 'strategies/ledger-strangler/',
+  'not-found': 'no-such-page/',
+};
+
+let site;
+before(async () => {
+  site = await start();
+});
+after(async () => {
+  await site.close();
+});
+
+test('every page type loads without console errors, failed requests or other hosts', async () => {
+  for (const [name, path] of Object.entries(PAGE_TYPES)) {
+    const { page, context, problems } = await site.open(path, {
+      expectStatus: name === 'not-found' ? 404 : undefined,
+    });
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(problems, [], `${name} (${path})`);
+    if (name !== 'redirect') await screenshot(page, name);
+    await context.close();
+  }
+});
+
+test('pages fit a phone screen without sideways scrolling', async () => {
+  for (const [name, path] of Object.entries(PAGE_TYPES)) {
+    if (name === 'redirect') continue;
+    const { page, context } = await site.open(path, {
+      viewport: { width: 360, height: 740 },
+      expectStatus: name === 'not-found' ? 404 : undefined,
+    });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a 360px screen`);
+    if (name === 'home' || name === 'strategy') await screenshot(page, `${name}-phone`);
+    await context.close();
+  }
+});
+
+test('search finds a document by a word from its body, from the keyboard, under the prefix', async () => {
+  const source = 'decisions/transactional-outbox-to-tally.md';
+  const fm = frontMatter(source);
+  const word = 'redelivery';
+  const prose = fm.body.replace(/^```[\s\S]*?^```/gm, '');
+  assert.ok(prose.toLowerCase().includes(word), 'the word is in the body, outside code');
+  assert.ok(!`${fm.title} ${fm.summary}`.toLowerCase().includes(word), 'and only there');
+  const target = `${PREFIX}decisions/transactional-outbox-to-tally/`;
+
+  const { page, context, problems } = await site.open('patterns/grand-migration/');
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search-input', '"/" focuses search');
+  await page.keyboard.type(word);
+  const hit = page.locator(`.search-results a[href="${target}"]`);
+  await hit.waitFor();
+  assert.equal(await hit.locator('.kind-badge').textContent(), 'Decision', 'results show the kind');
+  assert.equal(await hit.locator('.status').textContent(), fm.status, 'and the status');
+  await screenshot(page, 'search-menu');
+
+  // Down from the field reaches the results; Enter follows the focused one.
+  await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  assert.equal(focused, await page.locator('.search-results a').first().getAttribute('href'));
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search-input', 'Escape returns to the field');
+  assert.ok(await page.locator('.search-panel').isHidden());
+
+  // Enter in the field opens the full results page, which finds it too.
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/docs\/search\/\?q=/);
+  await page.locator(`.search-page-results a[href="${target}"]`).waitFor();
+  await page.locator(`.search-page-results a[href="${target}"]`).click();
+  await page.waitForURL(site.origin + target);
+  assert.deepEqual(problems, []);
+
+  // A prefix of a word matches, and a word nowhere in the site finds nothing.
+  await page.keyboard.press('/');
+  await page.keyboard.type('redeliv');
+  await page.locator(`.search-results a[href="${target}"]`).waitFor();
+  await page.fill('#site-search-input', 'zzyzxnotaword');
+  await page.locator('.search-status', { hasText: 'No document matches' }).waitFor();
+  await context.close();
+});
+
+test('the graph shows every document, filters by kind and a click opens the document', async () => {
+  const expected = ['visions', 'strategies', 'decisions', 'patterns'].flatMap(documents).length;
+  const graph = JSON.parse(readFileSync(join(SITE, 'graph.json'), 'utf8'));
+  assert.equal(graph.nodes.length, expected, 'graph.json has every document');
+  const { page, context, problems } = await site.open('graph/');
+  const nodes = page.locator('#relation-graph .node');
+  assert.equal(await nodes.count(), expected, 'one box per document');
+  assert.equal(await page.locator('#relation-graph .edge').count(), graph.edges.length);
+
+  const patterns = documents('patterns').length;
+  await page.getByRole('checkbox', { name: /Patterns/ }).uncheck();
+  assert.equal(await page.locator('#relation-graph .node:visible').count(), expected - patterns);
+  assert.match(await page.locator('.graph-count').innerText(), new RegExp(`Showing ${expected - patterns} of ${expected}`));
+  await page.getByRole('checkbox', { name: /Patterns/ }).check();
+
+  const vision = page.locator('#relation-graph .node[data-id="vision/ledger-as-source-of-truth"]');
+  await vision.click();
+  await page.waitForURL(`${site.origin}${PREFIX}visions/ledger-as-source-of-truth/`);
+  // The document page draws its own neighbourhood, itself in the middle.
+  const near = page.locator('.neighbourhood .graph-svg');
+  assert.equal(await near.locator('.node.current').count(), 1);
+  assert.ok((await near.locator('a.node').count()) >= 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the dark-mode toggle persists across a reload', async () => {
+  const { page, context, problems } = await site.open(STRATEGY, { colorScheme: 'light' });
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  const toggle = page.locator('.theme-toggle');
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  await toggle.click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  const dark = await background();
+  assert.notEqual(dark, light);
+  await page.reload();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await background(), dark);
+  assert.equal(await page.locator('.theme-toggle').getAttribute('aria-pressed'), 'true');
+  await screenshot(page, 'strategy-dark');
+  // And on another page of the site.
+  await page.goto(site.url(''));
+  assert.equal(await background(), dark);
+  await page.locator('.theme-toggle').click();
+  await page.reload();
+  assert.equal(await background(), light);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the print packet holds the strategy, its vision, decisions and patterns', async () => {
+  const strategy = frontMatter('strategies/harbour-ledger-extraction.md');
+  const vision = frontMatter(`visions/${strategy.serves[0]}.md`);
+  const decisions = documents('decisions')
+    .map(frontMatter)
+    .filter((d) => d.serves.includes('harbour-ledger-extraction'));
+  const patterns = strategy.uses.map((p) => frontMatter(`patterns/${p}.md`));
+  assert.ok(decisions.length >= 1 && patterns.length >= 1);
+
+  const { page, context, problems } = await site.open(STRATEGY);
+  await page.getByRole('link', { name: 'Review packet' }).click();
+  await page.waitForURL(`${site.origin}${PREFIX}${STRATEGY}packet/`);
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.locator('.site-header').isHidden(), 'no site chrome on paper');
+  const text = await page.locator('main').innerText();
+  for (const doc of [strategy, vision, ...decisions, ...patterns]) {
+    assert.ok(text.includes(doc.title), `the packet includes “${doc.title}”`);
+  }
+  const pdf = join(SHOTS, 'packet.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  assert.ok(statSync(pdf).size > 20000);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('axe finds no serious or critical problems, in light and dark', async () => {
+  const pages = { home: '', strategy: STRATEGY, graph: 'graph/', timeline: 'timeline/', packet: `${STRATEGY}packet/`, search: 'search/?q=ledger' };
+  const failures = [];
+  for (const scheme of ['light', 'dark']) {
+    for (const [name, path] of Object.entries(pages)) {
+      const { page, context } = await site.open(path, { colorScheme: scheme });
+      await page.waitForLoadState('networkidle');
+      for (const v of await axeViolations(page)) failures.push(`${name} (${scheme}): ${v}`);
+      await context.close();
+    }
+  }
+  assert.deepEqual(failures, []);
+});

@@ -1,0 +1,323 @@
+//! The reader's pages of a built site: search index, relation graph and `graph.json`,
+//! neighbourhoods, timeline, print packet, and what every page carries (landmarks, theme
+//! script, print styles, no third-party assets). The browser side is in `tests/browser/`.
+
+use std::collections::BTreeSet;
+
+use crate::support::*;
+
+fn json(site: &Site, rel: &str) -> serde_json::Value {
+    serde_json::from_str(&site.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The part of `html` from `start` up to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn the_search_index_is_compact_relative_to_the_base_path_and_has_body_words() {
+    let site = built("basic");
+    let index = json(&site, "search.json");
+    let docs = index["docs"].as_array().unwrap();
+    let titles: BTreeSet<&str> = docs.iter().map(|d| d["t"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        BTreeSet::from([
+            "About <this> \"site\"",
+            "Backups runbook",
+            "Cloud cost",
+            "North star",
+            "RFC 1",
+            "The grand migration",
+            "Use spot instances",
+        ]),
+        "every document, no draft, no folder introduction"
+    );
+    let cloud = docs.iter().find(|d| d["t"] == "Cloud cost").unwrap();
+    assert_eq!(cloud["u"], "strategies/cloud-cost/");
+    let kind = cloud["k"].as_u64().unwrap() as usize;
+    assert_eq!(
+        index["kinds"][kind],
+        serde_json::json!(["strategy", "Strategy"])
+    );
+    assert_eq!(cloud["s"], "active");
+    assert_eq!(cloud["d"], "Spend less on compute.");
+    assert_eq!(cloud["g"], serde_json::json!(["cost", "reliability"]));
+    let words: Vec<&str> = cloud["w"].as_str().unwrap().split(' ').collect();
+    for w in ["expensive", "guiding", "policy", "measure", "trap"] {
+        assert!(words.contains(&w), "{w} in {words:?}");
+    }
+    let distinct: BTreeSet<&&str> = words.iter().collect();
+    assert_eq!(distinct.len(), words.len(), "no word twice");
+    assert!(!words.contains(&"the"), "stop words are left out");
+    assert!(!words.contains(&"println"), "code is not prose");
+    assert!(index["stop"].as_array().unwrap().contains(&"the".into()));
+    // Every page carries the box, pointing at the index and results page under the prefix.
+    for (path, bytes) in tree(&site.out()) {
+        let html = String::from_utf8_lossy(&bytes);
+        if path.ends_with(".html") && !html.contains("http-equiv=\"refresh\"") {
+            assert!(
+                html.contains("action=\"/docs/search/\" method=\"get\" data-index=\"/docs/search.json\" data-base=\"/docs/\""),
+                "{path}"
+            );
+        }
+    }
+    assert!(
+        site.read("search/index.html")
+            .contains("search-page-results")
+    );
+}
+
+#[test]
+fn the_graph_page_and_graph_json_hold_every_document_and_typed_relation() {
+    let site = built("basic");
+    let page = site.read("graph/index.html");
+    let svg = between(&page, "<svg xmlns", "</svg>");
+    assert_eq!(svg.matches("<a class=\"node ").count(), 5, "{svg}");
+    for href in [
+        "/docs/visions/north-star/",
+        "/docs/strategies/cloud-cost/",
+        "/docs/decisions/use-spot/",
+        "/docs/rfcs/rfc-1/",
+        "/docs/patterns/grand-migration/",
+    ] {
+        assert!(svg.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    assert_eq!(svg.matches("<path class=\"edge ").count(), 5);
+    assert!(svg.contains("class=\"edge edge-serves\""));
+    assert!(svg.contains("data-from=\"rfc/rfc-1\" data-to=\"strategy/cloud-cost\""));
+    assert!(
+        page.contains("name=\"kind\" value=\"rfc\""),
+        "filter by kind"
+    );
+    assert!(
+        page.contains("name=\"status\" value=\"accepted\""),
+        "filter by status"
+    );
+    assert!(page.contains("<script src=\"/docs/static/graph.js?v="));
+
+    let graph = json(&site, "graph.json");
+    let ids: Vec<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "vision/north-star",
+            "strategy/cloud-cost",
+            "decision/use-spot",
+            "rfc/rfc-1",
+            "pattern/grand-migration"
+        ]
+    );
+    let cloud = &graph["nodes"][1];
+    assert_eq!(
+        cloud["url"],
+        "https://example.org/docs/strategies/cloud-cost/"
+    );
+    assert_eq!(cloud["owners"], serde_json::json!(["Platform team"]));
+    assert_eq!(cloud["created"], "2026-02-01");
+    assert_eq!(cloud["updated"], "2026-04-01");
+    let edges: Vec<String> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {} {}", e["source"], e["type"], e["target"]).replace('"', ""))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            "strategy/cloud-cost serves vision/north-star",
+            "strategy/cloud-cost uses pattern/grand-migration",
+            "decision/use-spot serves strategy/cloud-cost",
+            "decision/use-spot uses pattern/grand-migration",
+            "rfc/rfc-1 serves strategy/cloud-cost",
+        ]
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/docs/graph/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/docs/timeline/</loc>"));
+    assert!(!sitemap.contains("packet") && !sitemap.contains("/search/"));
+}
+
+#[test]
+fn document_pages_draw_their_one_hop_neighbourhood() {
+    let site = built("basic");
+    let strategy = site.read("strategies/cloud-cost/index.html");
+    let figure = between(&strategy, "<figure class=\"neighbourhood\">", "</figure>");
+    assert_eq!(figure.matches("<a class=\"node ").count(), 4, "{figure}");
+    assert!(figure.contains("<g class=\"node kind-strategy current\""));
+    assert!(figure.contains(">Served by · Decision · accepted</text>"));
+    assert!(figure.contains(">Serves · Vision · active</text>"));
+    assert!(
+        !site
+            .read("runbooks/backups/index.html")
+            .contains("class=\"neighbourhood\"")
+    );
+}
+
+#[test]
+fn the_timeline_lists_documents_by_date_across_kinds_with_supersessions() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/decisions/use-spot.md",
+        &std::fs::read_to_string(fixture("basic/content/decisions/use-spot.md"))
+            .unwrap()
+            .replace("status: accepted", "status: superseded"),
+    );
+    site.write(
+        "content/decisions/use-reserved.md",
+        "---\ntitle: Use reserved instances\nstatus: accepted\nserves: [cloud-cost]\nsupersedes: [use-spot]\ncreated: 2026-04-15\n---\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n",
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let html = site.read("timeline/index.html");
+    let order = [
+        "<h2 id=\"year-2025\">2025</h2>",
+        "2025-06-01</time> <span class=\"event-label\">Created</span> <span class=\"kind-badge kind-pattern\">Pattern</span> <a href=\"/docs/patterns/grand-migration/\">",
+        "<h2 id=\"year-2026\">2026</h2>",
+        "2026-01-01</time> <span class=\"event-label\">Created</span> <span class=\"kind-badge kind-vision\">",
+        "2026-02-01</time> <span class=\"event-label\">Created</span> <span class=\"kind-badge kind-strategy\">",
+        "2026-03-01</time> <span class=\"event-label\">Created</span> <span class=\"kind-badge kind-decision\">Decision</span> <a href=\"/docs/decisions/use-spot/\">",
+        "2026-04-01</time> <span class=\"event-label\">Updated</span> <span class=\"kind-badge kind-strategy\">",
+        "2026-04-15</time> <span class=\"event-label\">Accepted</span> <span class=\"kind-badge kind-decision\">Decision</span> <a href=\"/docs/decisions/use-reserved/\">",
+        "2026-04-15</time> <span class=\"event-label\">Superseded</span> <span class=\"kind-badge kind-decision\">Decision</span> <a href=\"/docs/decisions/use-spot/\">Use spot instances</a> <span class=\"status status-superseded\">superseded</span> <span class=\"event-by\">by <a href=\"/docs/decisions/use-reserved/\">Use reserved instances</a>",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = html[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing or out of order in {html}"));
+        at += found + needle.len();
+    }
+    assert!(
+        !html.contains("Backups runbook") && !html.contains("About &lt;this"),
+        "pages are not part of the timeline"
+    );
+    assert!(
+        site.read("index.html")
+            .contains("href=\"/docs/timeline/\">Timeline</a>")
+    );
+}
+
+#[test]
+fn a_strategy_has_a_printable_packet_with_its_vision_decisions_and_patterns() {
+    let site = built("basic");
+    let strategy = site.read("strategies/cloud-cost/index.html");
+    assert!(strategy.contains(
+        "<a class=\"button-link\" href=\"/docs/strategies/cloud-cost/packet/\">Review packet</a>"
+    ));
+    assert!(
+        !site
+            .read("visions/north-star/index.html")
+            .contains("Review packet")
+    );
+    let packet = site.read("strategies/cloud-cost/packet/index.html");
+    let sections: Vec<&str> = packet
+        .match_indices("<section class=\"packet-section\" aria-labelledby=\"")
+        .map(|(i, m)| {
+            let rest = &packet[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "strategy",
+            "vision-it-serves",
+            "decision-serving-it",
+            "rfc-serving-it",
+            "pattern-it-uses"
+        ]
+    );
+    for body in [
+        "Too expensive.",
+        "Calm systems.",
+        "<p>Spot.</p>",
+        "A custom kind.",
+        "With conviction.",
+    ] {
+        assert!(packet.contains(body), "{body}");
+    }
+    // Bodies nest under the packet's headings, and their anchors cannot clash.
+    assert!(packet.contains("<h4 id=\"strategy-cloud-cost--problem\">Problem<a class=\"anchor\" href=\"#strategy-cloud-cost--problem\""));
+    assert!(packet.contains("<h4 id=\"decision-use-spot--context\">"));
+    let ids: Vec<&str> = packet
+        .match_indices(" id=\"")
+        .map(|(i, m)| {
+            let rest = &packet[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let distinct: BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "duplicate ids in {ids:?}");
+    assert!(
+        packet.contains("<dd>https://example.org/docs/visions/north-star/</dd>"),
+        "printed addresses are absolute"
+    );
+}
+
+#[test]
+fn every_page_has_landmarks_theme_script_print_styles_and_only_local_assets() {
+    let site = built("basic");
+    for (path, bytes) in tree(&site.out()) {
+        let html = String::from_utf8_lossy(&bytes);
+        if !path.ends_with(".html") || html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        for needle in [
+            "<a class=\"skip-link\" href=\"#main\">Skip to content</a>",
+            "<header class=\"site-header\">",
+            "<nav class=\"site-nav\" aria-label=\"Main\">",
+            "role=\"search\"",
+            "<main id=\"main\"",
+            "<footer class=\"site-footer\">",
+            "<button type=\"button\" class=\"theme-toggle\" aria-pressed=\"false\" hidden>",
+            "media=\"print\"",
+            "href=\"/docs/graph/\"",
+        ] {
+            assert!(html.contains(needle), "{path}: {needle}");
+        }
+        // The saved theme is applied before any stylesheet, so no page flashes the wrong one.
+        let script = html.find("localStorage.getItem(\"cairn-theme\")").unwrap();
+        let styles = html.find("<link rel=\"stylesheet\"").unwrap();
+        assert!(script < styles, "{path}");
+        for tag in ["<script src=\"", "<link rel=\"stylesheet\" href=\""] {
+            for (i, m) in html.match_indices(tag) {
+                let url = &html[i + m.len()..];
+                assert!(url.starts_with("/docs/static/"), "{path}: {}", &url[..40]);
+            }
+        }
+    }
+    let print = site.read("static/print.css");
+    assert!(print.contains(".site-header") && print.contains("break-before: page"));
+}
+
+#[test]
+fn document_text_is_escaped_on_the_graph_timeline_and_packet() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/rfcs/rfc-1.md",
+        "---\ntitle: \"<script>alert(1)</script> & co\"\nstatus: open\nserves: [cloud-cost]\ncreated: 2026-02-02\n---\n## Summary\n\nA custom kind.\n",
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    for page in [
+        "graph/index.html",
+        "timeline/index.html",
+        "strategies/cloud-cost/packet/index.html",
+        "strategies/cloud-cost/index.html",
+    ] {
+        let html = site.read(page);
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{page}");
+    }
+}
