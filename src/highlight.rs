@@ -83,11 +83,19 @@ impl Highlighter {
                     "<pre class=\"code hl-code\"{lang_attr}{FOCUSABLE}><code>{html}</code></pre>\n"
                 )
             }
-            None => format!(
-                "<pre class=\"code\"{lang_attr}{FOCUSABLE}><code>{}</code></pre>\n",
-                escape(code)
-            ),
+            None => Self::plain(lang, code),
         }
+    }
+
+    /// The same block without highlighting: escaped code in the same `<pre>`.
+    pub fn plain(lang: Option<&str>, code: &str) -> String {
+        let lang_attr = lang
+            .map(|l| format!(" data-lang=\"{}\"", escape(l)))
+            .unwrap_or_default();
+        format!(
+            "<pre class=\"code\"{lang_attr}{FOCUSABLE}><code>{}</code></pre>\n",
+            escape(code)
+        )
     }
 
     /// The code as HTML with class spans; `None` if the syntax definition fails on it.

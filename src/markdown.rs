@@ -200,6 +200,9 @@ pub struct RenderOptions<'a> {
     /// Levels to add to every heading (capped at 6), so a body nests under the page's own
     /// headings.
     pub heading_offset: u8,
+    /// Write code blocks without highlighting: for bodies shown a second time (the print
+    /// packet), where highlighting would double the build's most expensive work.
+    pub plain_code: bool,
 }
 
 /// How an open link is closed when its end arrives.
@@ -239,7 +242,12 @@ pub fn render(
             match event {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(hl.highlight(lang.as_deref(), buf).into()));
+                    let html = if opts.plain_code {
+                        Highlighter::plain(lang.as_deref(), buf)
+                    } else {
+                        hl.highlight(lang.as_deref(), buf)
+                    };
+                    events.push(Event::Html(html.into()));
                     code = None;
                 }
                 _ => {}
@@ -548,6 +556,15 @@ mod tests {
             ..Default::default()
         };
         let html = render(body, &o, &links, None, &hl(), opts);
+        let code = "```rust\nfn x() {}\n```\n";
+        let plain = RenderOptions {
+            plain_code: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            render(code, &analyse(code), &[], None, &hl(), plain),
+            "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code>fn x() {}\n</code></pre>\n"
+        );
         assert!(
             html.starts_with("<h4 id=\"decision-x--context\">Context<a class=\"anchor\" href=\"#decision-x--context\""),
             "{html}"

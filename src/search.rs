@@ -17,10 +17,11 @@
 
 use std::collections::HashSet;
 
-use rayon::prelude::*;
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
 use crate::config::SiteConfig;
+use crate::kinds::KindId;
 use crate::link::Site;
 
 /// Words too common to tell documents apart. The browser drops them from queries too.
@@ -43,13 +44,21 @@ struct Index<'a> {
     v: u32,
     stop: &'a [&'a str],
     kinds: Vec<[&'a str; 2]>,
-    docs: Vec<Entry<'a>>,
+    docs: Entries<'a>,
+}
+
+/// The documents, each entry built as it is written: the word lists of a large site never
+/// exist all at once, only the finished file does.
+struct Entries<'a> {
+    site: &'a Site,
+    config: &'a SiteConfig,
+    kinds: Vec<KindId>,
 }
 
 #[derive(Serialize)]
 struct Entry<'a> {
     t: &'a str,
-    u: String,
+    u: &'a str,
     k: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<&'a str>,
@@ -58,6 +67,28 @@ struct Entry<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     g: &'a [String],
     w: String,
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, base) = (self.site, &self.config.base_url);
+        let prefix = base.prefix().len();
+        let mut seq = serializer.serialize_seq(None)?;
+        for (i, d) in site.docs.iter().enumerate().filter(|(_, d)| !d.is_index) {
+            let href = base.href(&site.urls[i]);
+            let headings = d.outline.headings.iter().map(|h| h.text.as_str());
+            seq.serialize_element(&Entry {
+                t: &d.title,
+                u: &href[prefix..],
+                k: self.kinds.iter().position(|&k| k == d.kind).unwrap_or(0),
+                s: d.status.as_deref(),
+                d: d.summary.as_deref(),
+                g: &d.tags,
+                w: word_list(headings.chain([d.outline.text.as_str()]), MAX_WORDS_PER_DOC),
+            })?;
+        }
+        seq.end()
+    }
 }
 
 /// Splits text the way the browser splits a query: runs of letters and digits, lower-cased,
@@ -96,26 +127,8 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str>, cap: usize) -> St
 
 /// The index for every document of the site (folder introductions are not documents), in
 /// the site's document order.
-pub fn index_json(site: &Site, config: &SiteConfig) -> String {
-    let kinds: Vec<(crate::kinds::KindId, &crate::kinds::Kind)> = config.kinds.iter().collect();
-    let prefix_len = config.base_url.prefix().len();
-    let docs: Vec<Entry> = (0..site.docs.len())
-        .into_par_iter()
-        .filter(|&i| !site.docs[i].is_index)
-        .map(|i| {
-            let d = &site.docs[i];
-            let headings = d.outline.headings.iter().map(|h| h.text.as_str());
-            Entry {
-                t: &d.title,
-                u: config.base_url.href(&site.urls[i])[prefix_len..].to_string(),
-                k: kinds.iter().position(|(id, _)| *id == d.kind).unwrap_or(0),
-                s: d.status.as_deref(),
-                d: d.summary.as_deref(),
-                g: &d.tags,
-                w: word_list(headings.chain([d.outline.text.as_str()]), MAX_WORDS_PER_DOC),
-            }
-        })
-        .collect();
+pub fn index_json(site: &Site, config: &SiteConfig) -> Vec<u8> {
+    let kinds = &config.kinds;
     let index = Index {
         v: 1,
         stop: &STOP_WORDS,
@@ -123,9 +136,13 @@ pub fn index_json(site: &Site, config: &SiteConfig) -> String {
             .iter()
             .map(|(_, k)| [k.name.as_str(), k.label.as_str()])
             .collect(),
-        docs,
+        docs: Entries {
+            site,
+            config,
+            kinds: kinds.iter().map(|(id, _)| id).collect(),
+        },
     };
-    serde_json::to_string(&index).expect("the index is plain data")
+    serde_json::to_vec(&index).expect("the index is plain data")
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! sort has a total tie-break, so the same graph always gives the same bytes. No drawing
 //! here: that is [`super::svg`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Edge, Graph};
 use crate::kinds::KindTable;
@@ -101,7 +101,7 @@ pub fn full(graph: &Graph, kinds: &KindTable) -> Scene {
         }
         x += sub as i32 * NODE_W + (sub as i32 - 1) * SUB_GAP + COL_GAP;
     }
-    let routes = routes(graph, &boxes, graph.edges.iter().copied());
+    let routes = routes(&boxes, graph.edges.iter().copied());
     // Relations inside a column loop out to its right; the last column's loops need room.
     let reach = routes
         .iter()
@@ -275,7 +275,7 @@ pub fn neighbourhood(
         column_of(&right, x, &mut boxes);
         x += NODE_W;
     }
-    let routes = routes(graph, &boxes, edges.into_iter());
+    let routes = routes(&boxes, edges.into_iter());
     Some(Scene {
         width: x + PAD,
         height,
@@ -317,14 +317,14 @@ fn placed(
 }
 
 /// Routes for the edges whose two ends are both placed.
-fn routes(graph: &Graph, boxes: &[Placed], edges: impl Iterator<Item = Edge>) -> Vec<Route> {
-    let mut box_of = vec![None; graph.nodes.len()];
-    for (b, p) in boxes.iter().enumerate() {
-        box_of[p.node] = Some(b);
-    }
+fn routes(boxes: &[Placed], edges: impl Iterator<Item = Edge>) -> Vec<Route> {
+    // Keyed by node, sized by the boxes: a neighbourhood has a handful of them, and every
+    // document page draws one.
+    let box_of: HashMap<usize, usize> =
+        boxes.iter().enumerate().map(|(b, p)| (p.node, b)).collect();
     edges
         .filter_map(|e| {
-            let (a, b) = (&boxes[box_of[e.from]?], &boxes[box_of[e.to]?]);
+            let (a, b) = (&boxes[*box_of.get(&e.from)?], &boxes[*box_of.get(&e.to)?]);
             Some(Route {
                 edge: e,
                 points: route(a, b, e.relation),

@@ -16,7 +16,7 @@ impl Renderer<'_> {
         let base = &self.config.base_url;
         let d = &site.docs[i];
         let kind = self.config.kinds.get(d.kind);
-        let content = self.body_html(i, "", 0);
+        let content = self.body_html(i);
         // Outgoing relations keep the order written; incoming ones are sorted by title.
         let group = |pairs: &[(Relation, usize)],
                      label: fn(Relation) -> &'static str,

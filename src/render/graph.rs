@@ -18,6 +18,21 @@ use crate::relation::Relation;
 /// Neighbours drawn on each side of a document; its relation panels list them all.
 const NEIGHBOURS_PER_SIDE: usize = 12;
 
+/// Where `graph.html` puts the picture (`{{ svg | safe }}`).
+const SVG_SLOT: &str = "<!-- cairn: relation graph -->";
+
+/// `html` with the first `slot` replaced by `content`; unchanged when a theme left it out.
+fn splice(html: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
+    let Some(at) = html.windows(slot.len()).position(|w| w == slot) else {
+        return html;
+    };
+    let mut out = Vec::with_capacity(html.len() - slot.len() + content.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(content);
+    out.extend_from_slice(&html[at + slot.len()..]);
+    out
+}
+
 impl Renderer<'_> {
     pub(super) fn graph_page(&self) -> Result<Vec<u8>> {
         let g = &self.graph;
@@ -81,7 +96,9 @@ impl Renderer<'_> {
             });
         }
         let mut ctx = Context::new();
-        ctx.insert("svg", &picture);
+        // The picture is the largest string of a big site's build: it goes into the page after
+        // rendering instead of through the template context, which would copy it.
+        ctx.insert("svg", SVG_SLOT);
         ctx.insert("kinds", &facets);
         ctx.insert("statuses", &status_facets);
         ctx.insert("node_count", &g.nodes.len());
@@ -95,12 +112,13 @@ impl Renderer<'_> {
             "relations",
             &Relation::ALL.iter().map(|r| r.key()).collect::<Vec<_>>(),
         );
-        self.page(
+        let html = self.page(
             "graph.html",
             "Relation graph",
             &UrlPath::page(["graph"]),
             ctx,
-        )
+        )?;
+        Ok(splice(html, SVG_SLOT.as_bytes(), picture.as_bytes()))
     }
 
     /// Every node with what it points at, grouped by relation: the graph without the picture.
@@ -147,5 +165,18 @@ impl Renderer<'_> {
                 label: &format!("{} and the documents it is related to", g.nodes[node].title),
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_picture_replaces_its_slot_once() {
+        let html = b"<div><!--x--></div><!--x-->".to_vec();
+        assert_eq!(
+            super::splice(html.clone(), b"<!--x-->", b"<svg/>"),
+            b"<div><svg/></div><!--x-->"
+        );
+        assert_eq!(super::splice(html.clone(), b"<!--y-->", b"<svg/>"), html);
     }
 }

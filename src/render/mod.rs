@@ -319,7 +319,7 @@ impl<'a> Renderer<'a> {
             }
             Page::SearchIndex => (
                 UrlPath::file(SEARCH_INDEX),
-                crate::search::index_json(self.site, self.config).into_bytes(),
+                crate::search::index_json(self.site, self.config),
             ),
             Page::Packet(i) => (
                 crate::link::packet_url(&self.site.urls[*i]),
@@ -403,11 +403,17 @@ impl<'a> Renderer<'a> {
             .docs
             .iter()
             .position(|d| d.is_index && d.source.dir() == dir)?;
-        Some((self.site.docs[i].title.clone(), self.body_html(i, "", 0)))
+        Some((self.site.docs[i].title.clone(), self.body_html(i)))
     }
 
-    /// Document `i`'s body as HTML; see [`RenderOptions`] for the prefix and offset.
-    fn body_html(&self, i: usize, anchor_prefix: &str, heading_offset: u8) -> String {
+    /// Document `i`'s body as HTML for its own page.
+    fn body_html(&self, i: usize) -> String {
+        self.body_html_with(i, RenderOptions::default())
+    }
+
+    /// Document `i`'s body as HTML, nested and prefixed for another page (see
+    /// [`RenderOptions`]); `raw_html` always comes from the site.
+    fn body_html_with(&self, i: usize, opts: RenderOptions) -> String {
         let d = &self.site.docs[i];
         markdown::render(
             d.body(),
@@ -417,8 +423,7 @@ impl<'a> Renderer<'a> {
             self.hl,
             RenderOptions {
                 raw_html: self.config.raw_html,
-                anchor_prefix,
-                heading_offset,
+                ..opts
             },
         )
     }

@@ -3,7 +3,9 @@
 //! the documents that serve it and the patterns it uses, for one review meeting.
 //!
 //! Bodies are rendered again for this page with prefixed anchors and headings nested under
-//! the packet's own, so ids stay unique and the outline stays whole.
+//! the packet's own, so ids stay unique and the outline stays whole. Their code is not
+//! highlighted: a strategy's packet repeats four or five documents, highlighting is the most
+//! expensive part of a build, and its colours do not survive a black-and-white printer.
 
 use tera::Context;
 
@@ -12,6 +14,7 @@ use super::views::{PacketDoc, PacketSection, date};
 use crate::error::Result;
 use crate::graph::column_order;
 use crate::link::packet_url;
+use crate::markdown::RenderOptions;
 use crate::names::slugify;
 use crate::relation::Relation;
 
@@ -97,7 +100,15 @@ impl Renderer<'_> {
                     created: date(d.created),
                     updated: date(d.updated),
                     url: base.absolute(&self.site.urls[j]),
-                    content: self.body_html(j, &format!("{anchor}--"), 2),
+                    content: self.body_html_with(
+                        j,
+                        RenderOptions {
+                            anchor_prefix: &format!("{anchor}--"),
+                            heading_offset: 2,
+                            plain_code: true,
+                            ..Default::default()
+                        },
+                    ),
                     anchor,
                 }
             })

@@ -263,6 +263,10 @@ fn a_strategy_has_a_printable_packet_with_its_vision_decisions_and_patterns() {
         packet.contains("<dd>https://example.org/docs/visions/north-star/</dd>"),
         "printed addresses are absolute"
     );
+    assert!(
+        packet.contains("<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code>fn main()"),
+        "code in a packet is plain"
+    );
 }
 
 #[test]
