@@ -4,6 +4,7 @@ use crate::testing::linked;
 fn renderer_for<'a>(site: &'a Site, config: &'a SiteConfig, hl: &'a Highlighter) -> Renderer<'a> {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
+        status: None,
     };
     Renderer::new(site, config, &Theme::builtin(), hl, env).unwrap()
 }
