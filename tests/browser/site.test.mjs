@@ -22,6 +22,7 @@ const PAGE_TYPES = {
   timeline: 'timeline/',
   packet: `${STRATEGY}packet/`,
   search: 'search/?q=ledger',
+  status: 'status/',
   redirect: 'strategies/ledger-strangler/',
   'not-found': 'no-such-page/',
 };
