@@ -6,9 +6,9 @@
 
 mod doc;
 mod feeds;
-mod status;
 mod graph;
 mod packet;
+mod status;
 mod timeline;
 mod views;
 

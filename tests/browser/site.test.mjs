@@ -132,6 +132,30 @@ test('the graph shows every document, filters by kind and a click opens the docu
   await context.close();
 });
 
+test('the keyboard reaches the skip link first, focus shows, and heading anchors copy their link', async () => {
+  const { page, context, problems } = await site.open(STRATEGY);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => {
+    const el = document.activeElement;
+    const box = el.getBoundingClientRect();
+    return { cls: el.className, left: box.left, outline: getComputedStyle(el).outlineStyle };
+  });
+  assert.equal(skip.cls, 'skip-link');
+  assert.ok(skip.left >= 0, 'the skip link shows when focused');
+  assert.notEqual(skip.outline, 'none', 'focus is visible');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+
+  const anchor = page.locator('.prose h2 .anchor').first();
+  const href = await anchor.evaluate((a) => a.href);
+  await anchor.click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+  await page.locator('.toast', { hasText: 'Link copied' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the dark-mode toggle persists across a reload', async () => {
   const { page, context, problems } = await site.open(STRATEGY, { colorScheme: 'light' });
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -301,6 +301,14 @@ fn every_page_has_landmarks_theme_script_print_styles_and_only_local_assets() {
             }
         }
     }
+    // System fonts only: nothing to download, nothing to shift the layout when it arrives.
+    for css in ["static/style.css", "static/print.css", "static/syntax.css"] {
+        let text = site.read(css);
+        assert!(
+            !text.contains("@font-face") && !text.contains("url("),
+            "{css}"
+        );
+    }
     let print = site.read("static/print.css");
     assert!(print.contains(".site-header") && print.contains("break-before: page"));
 }
