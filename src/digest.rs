@@ -62,6 +62,18 @@ pub fn of(parts: &[&str]) -> u64 {
     d.finish()
 }
 
+/// Also a [`std::hash::Hasher`], for hash sets of many short keys from the site's own files
+/// (the search index's words), where it is several times cheaper than the standard SipHash.
+impl std::hash::Hasher for Digest {
+    fn write(&mut self, b: &[u8]) {
+        self.bytes(b);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,16 +15,19 @@
 //! indexes `kinds`. The browser splits queries with the same rule as [`words`] and drops the
 //! same `stop` words, which is why the list travels in the file. Pure: no I/O, no tera.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
 use crate::config::SiteConfig;
+use crate::digest::Digest;
 use crate::kinds::KindId;
 use crate::link::Site;
 
-/// Words too common to tell documents apart. The browser drops them from queries too.
+/// Words too common to tell documents apart, sorted. The browser drops them from queries too.
 pub const STOP_WORDS: [&str; 47] = [
     "an", "and", "are", "as", "at", "be", "but", "by", "do", "does", "for", "from", "had", "has",
     "have", "he", "her", "his", "if", "in", "into", "is", "it", "its", "no", "not", "of", "on",
@@ -92,34 +95,56 @@ impl Serialize for Entries<'_> {
 }
 
 /// Splits text the way the browser splits a query: runs of letters and digits, lower-cased,
-/// at least two characters long.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+/// at least two characters long. Words already in lower case are not copied.
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| {
-            let n = w.chars().count();
+            let n = if w.is_ascii() {
+                w.len()
+            } else {
+                w.chars().count()
+            };
             (2..=MAX_WORD_CHARS).contains(&n)
         })
-        .map(str::to_lowercase)
+        .map(|w| {
+            if w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase())
+            }
+        })
+}
+
+fn is_stop(word: &str) -> bool {
+    word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// The distinct, non-stop words of `parts`, in order of first appearance, at most `cap`.
-pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str>, cap: usize) -> String {
-    let stop: HashSet<&str> = STOP_WORDS.into_iter().collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = String::new();
+pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usize) -> String {
+    // Every word of every document passes through here: one hash per word, no copies, and
+    // room for about one distinct word per dozen bytes up front.
+    let bytes: usize = parts.clone().into_iter().map(str::len).sum();
+    let mut seen: HashSet<Cow<'t, str>, BuildHasherDefault<Digest>> =
+        HashSet::with_capacity_and_hasher((bytes / 12).min(cap), BuildHasherDefault::default());
+    let mut out = String::with_capacity(bytes / 2);
     for part in parts {
         for w in words(part) {
             if seen.len() >= cap {
                 return out;
             }
-            if stop.contains(w.as_str()) || seen.contains(&w) {
+            if is_stop(&w) {
                 continue;
             }
-            if !out.is_empty() {
+            let before = out.len();
+            if before > 0 {
                 out.push(' ');
             }
             out.push_str(&w);
-            seen.insert(w);
+            if !seen.insert(w) {
+                out.truncate(before);
+            }
         }
     }
     out
@@ -151,7 +176,7 @@ mod tests {
 
     #[test]
     fn words_split_like_the_browser() {
-        let got: Vec<String> =
+        let got: Vec<Cow<str>> =
             words("Harbour's merchant_balances: 14 flows, Ünïcode a I").collect();
         assert_eq!(
             got,
@@ -166,15 +191,27 @@ mod tests {
             "ledger outbox"
         );
         assert_eq!(word_list(["one two three four"], 2), "one two");
+        // A repeated word is dropped without leaving its separator behind.
+        assert_eq!(word_list(["Alpha alpha", "beta"], 10), "alpha beta");
         let long = "x".repeat(MAX_WORD_CHARS + 1);
         assert_eq!(word_list([long.as_str(), "kept"], 10), "kept");
+    }
+
+    #[test]
+    fn stop_words_are_sorted_and_short() {
+        assert!(
+            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "binary search needs order"
+        );
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5));
+        assert!(is_stop("the") && !is_stop("ledger"));
     }
 
     #[test]
     fn stop_words_are_what_words_produces() {
         // A stop word the tokenizer could never emit would be dead weight in every index.
         for w in STOP_WORDS {
-            assert_eq!(words(w).collect::<Vec<_>>(), [w], "{w}");
+            assert_eq!(words(w).collect::<Vec<_>>(), [Cow::Borrowed(w)], "{w}");
         }
     }
 }
