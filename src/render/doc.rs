@@ -66,7 +66,7 @@ impl Renderer<'_> {
                 .iter()
                 .map(|t| TagView {
                     name: t.clone(),
-                    href: self.config.base_url.href(&tag_url(t)),
+                    href: base.href(&tag_url(t)),
                     count: 0,
                 })
                 .collect(),
@@ -109,10 +109,7 @@ impl Renderer<'_> {
         ctx.insert("doc", &view);
         ctx.insert(
             "kind_href",
-            &self
-                .config
-                .base_url
-                .href(&UrlPath::page([kind.folder.as_str()])),
+            &base.href(&UrlPath::page([kind.folder.as_str()])),
         );
         self.page("doc.html", &d.title, &site.urls[i], ctx)
     }
