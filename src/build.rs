@@ -94,7 +94,13 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(SiteConfig, D
     let (mut config, mut diags) = config::parse(&text);
     if let Some(b) = base_url {
         match BaseUrl::parse(b) {
-            Ok(b) => config.base_url = b,
+            Ok(url) => {
+                config.digest = crate::digest::Digest::new()
+                    .u64(config.digest)
+                    .str(b)
+                    .finish();
+                config.base_url = url;
+            }
             Err(msg) => diags.error(
                 CONFIG_FILE,
                 crate::diag::Pos::START,

@@ -33,6 +33,8 @@ pub struct SiteConfig {
     pub status: Option<Node>,
     /// The `checks:` list, read by the check stage.
     pub checks: Option<Node>,
+    /// A digest of the configuration as read (text and overrides), for page digests.
+    pub digest: u64,
     /// `new: { owners: [...] }`: who `cairn new` names as owners. `None` means "ask git".
     pub new_owners: Option<Vec<String>>,
 }
@@ -53,6 +55,7 @@ impl Default for SiteConfig {
             home_recent: 8,
             status: None,
             checks: None,
+            digest: 0,
             new_owners: None,
         }
     }
@@ -78,6 +81,7 @@ const KEYS: [&str; 13] = [
 pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut config = SiteConfig::default();
+    config.digest = crate::digest::of(&[text]);
     let root = match yaml::parse(text) {
         Ok(n) => n,
         Err(e) => {

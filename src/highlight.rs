@@ -32,6 +32,24 @@ const FOCUSABLE: &str = " tabindex=\"0\"";
 /// WCAG AA for normal text.
 const MIN_CONTRAST: f64 = 4.5;
 
+/// Samples whose markup stands for the highlighter's behaviour in [`Highlighter::fingerprint`].
+const PROBES: [(&str, &str); 5] = [
+    (
+        "rust",
+        "#[derive(Debug)]\npub fn f<'a>(x: &'a str) -> Option<u8> { /* c */ x.parse().ok() }\n",
+    ),
+    (
+        "python",
+        "@dataclass\nclass A:\n    def f(self, n: int = 1) -> str:\n        return f\"{n!r}\"  # c\n",
+    ),
+    ("yaml", "key: [a, 'b', 1.5]\nnested:\n  - name: x # c\n"),
+    (
+        "bash",
+        "set -euo pipefail\nfor f in \"$DIR\"/*.log; do grep -c 'x' \"$f\"; done\n",
+    ),
+    ("json", "{\"a\": [1, true, null, \"s\"]}\n"),
+];
+
 /// Parser states remembered per distinct line; more would only cost memory.
 const STATES_PER_LINE: usize = 4;
 
@@ -41,6 +59,7 @@ pub struct Highlighter {
     syntaxes: SyntaxSet,
     /// Which highlighter a thread's memo belongs to.
     id: u64,
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -68,7 +87,24 @@ impl Highlighter {
         Highlighter {
             syntaxes: SyntaxSet::load_defaults_newlines(),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            fingerprint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What the highlighter is, as far as its output goes: its syntax definitions, its
+    /// stylesheet and how it marks up a sample in each common language. A new syntect release
+    /// that changes any of them changes this, and so every cached page with code.
+    pub fn fingerprint(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| {
+            let mut d = crate::digest::Digest::new();
+            let dump = syntect::dumps::dump_binary(&self.syntaxes);
+            d.str(&String::from_utf8_lossy(&dump));
+            d.str(&Self::stylesheet());
+            for (lang, sample) in PROBES {
+                d.str(&self.highlight(Some(lang), sample));
+            }
+            d.finish()
+        })
     }
 
     /// A `<pre>` block for `code` in language `lang` (a fence token like `rust` or `sh`).

@@ -48,6 +48,18 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// A digest of every template and static file, for page digests.
+    pub fn digest(&self) -> u64 {
+        let mut d = crate::digest::Digest::new();
+        for (name, text) in &self.templates {
+            d.str(name).str(text);
+        }
+        for (name, bytes) in &self.statics {
+            d.str(name).str(&String::from_utf8_lossy(bytes));
+        }
+        d.finish()
+    }
+
     /// Loads theme `name` for the site at `root`, then the site's own overrides.
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut theme = Theme::default();

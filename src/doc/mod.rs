@@ -54,6 +54,8 @@ pub struct Doc {
     /// `_index.md`: the title and introduction of its folder's index page.
     pub is_index: bool,
     pub text: String,
+    /// A stable digest of the path and text: everything the document is made of.
+    pub hash: u64,
     pub body_offset: usize,
     pub outline: Outline,
     /// File positions of `outline.links`, in the same order.
@@ -179,6 +181,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         relations: Vec::new(),
         is_index,
         text: String::new(),
+        hash: 0,
         body_offset,
         outline,
         link_pos,
@@ -385,6 +388,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     if doc.status.is_none() && !kind.statuses.is_empty() {
         doc.status = Some(kind.statuses[0].clone());
     }
+    doc.hash = crate::digest::of(&[file.path.as_str(), &file.text]);
     doc.text = file.text;
     (doc, diags)
 }

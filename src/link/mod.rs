@@ -7,12 +7,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
 use crate::doc::Doc;
 use crate::kinds::{KindId, KindTable};
 use crate::markdown::LinkTarget;
-use crate::names::{SourcePath, UrlPath, slugify};
+use crate::names::{BaseUrl, SourcePath, UrlPath, slugify};
 use crate::relation::Relation;
 
 /// Documents with their URLs and the resolved graph between them. Index `i` everywhere is
@@ -27,14 +29,63 @@ pub struct Site {
     pub inverse: Vec<Vec<(Relation, usize)>>,
     /// Documents whose body links here, sorted, without duplicates.
     pub backlinks: Vec<Vec<usize>>,
-    /// What each body link becomes, aligned with `docs[i].outline.links`.
-    pub links: Vec<Vec<LinkTarget>>,
+    /// Where each body link goes, aligned with `docs[i].outline.links`.
+    pub links: Vec<Vec<Resolved>>,
     /// Redirect pages: old path → document.
     pub aliases: Vec<(UrlPath, usize)>,
     lookup: Lookup,
 }
 
+/// Where a body link goes. Kept compact (a document is an index, not a copied URL and title)
+/// and turned into an `href` only for the pages that are rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Resolved {
+    /// External, site-absolute or a plain same-page anchor: left as written.
+    Keep,
+    /// Another document (or this one), at a heading when `anchor` is set.
+    Doc { doc: usize, anchor: Option<String> },
+    /// A heading of this document, written as a wikilink `[[#heading]]`.
+    Local(String),
+    /// A file copied from `content/`, at its site path.
+    Asset {
+        url: UrlPath,
+        anchor: Option<String>,
+    },
+    /// Unresolved or refused: shown as text.
+    Broken,
+}
+
 impl Site {
+    /// The links of document `i` as the Markdown renderer takes them.
+    pub fn link_targets(&self, i: usize, base: &BaseUrl) -> Vec<LinkTarget> {
+        let with_anchor = |mut href: String, anchor: &Option<String>| {
+            if let Some(a) = anchor {
+                href.push('#');
+                href.push_str(a);
+            }
+            href
+        };
+        self.links[i]
+            .iter()
+            .map(|r| match r {
+                Resolved::Keep => LinkTarget::Keep,
+                Resolved::Broken => LinkTarget::Broken,
+                Resolved::Doc { doc, anchor } => LinkTarget::Url {
+                    href: with_anchor(base.href(&self.urls[*doc]), anchor),
+                    title: Some(self.docs[*doc].title.clone()),
+                },
+                Resolved::Local(a) => LinkTarget::Url {
+                    href: format!("#{a}"),
+                    title: None,
+                },
+                Resolved::Asset { url, anchor } => LinkTarget::Url {
+                    href: with_anchor(base.href(url), anchor),
+                    title: None,
+                },
+            })
+            .collect()
+    }
+
     /// Documents of one kind (not folder intros), in id order.
     pub fn of_kind(&self, kind: KindId) -> impl Iterator<Item = usize> + '_ {
         self.docs
@@ -319,34 +370,37 @@ pub fn link(
     check_supersede_cycles(&docs, &relations, &mut diags);
 
     let asset_set: HashSet<&str> = assets.iter().map(SourcePath::as_str).collect();
+    // Body links of different documents resolve independently: the bulk of this stage's work.
+    let resolved: Vec<(Vec<Resolved>, Vec<crate::diag::Diagnostic>)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut targets = Vec::with_capacity(d.outline.links.len());
+            let mut problems = Vec::new();
+            for (l, &pos) in d.outline.links.iter().zip(&d.link_pos) {
+                match resolve_body_link(l.dest.as_str(), l.wiki, i, &docs, &idx, &asset_set, config)
+                {
+                    Ok(t) => targets.push(t),
+                    Err((severity, msg)) => {
+                        problems.push(diag(severity, &d.file, pos, msg));
+                        targets.push(Resolved::Broken);
+                    }
+                }
+            }
+            (targets, problems)
+        })
+        .collect();
     let mut backlinks = vec![Vec::new(); n];
     let mut links = Vec::with_capacity(n);
-    for (i, d) in docs.iter().enumerate() {
-        let mut targets = Vec::with_capacity(d.outline.links.len());
-        for (l, &pos) in d.outline.links.iter().zip(&d.link_pos) {
-            let (target, points_at) = resolve_body_link(
-                l.dest.as_str(),
-                l.wiki,
-                i,
-                &docs,
-                &urls,
-                &idx,
-                &asset_set,
-                config,
-            );
-            match target {
-                Ok(t) => {
-                    if let Some(j) = points_at.filter(|&j| j != i) {
-                        backlinks[j].push(i);
-                    }
-                    targets.push(t);
-                }
-                Err((severity, msg)) => {
-                    diags.push(diag(severity, &d.file, pos, msg));
-                    targets.push(LinkTarget::Broken);
+    for (i, (targets, problems)) in resolved.into_iter().enumerate() {
+        for t in &targets {
+            if let Resolved::Doc { doc: j, .. } = t {
+                if *j != i {
+                    backlinks[*j].push(i);
                 }
             }
         }
+        diags.extend(problems.into_iter().collect());
         links.push(targets);
     }
     for b in &mut backlinks {
@@ -474,134 +528,105 @@ fn check_supersede_cycles(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn resolve_body_link(
     dest: &str,
     wiki: bool,
     from: usize,
     docs: &[Doc],
-    urls: &[UrlPath],
     idx: &Lookup,
     assets: &HashSet<&str>,
     config: &SiteConfig,
-) -> (Result<LinkTarget, (Severity, String)>, Option<usize>) {
+) -> Result<Resolved, (Severity, String)> {
     let broken = config.broken_links;
-    let base = &config.base_url;
     let (path, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(a)),
         None => (dest, None),
     };
-    let to_doc = |j: usize| -> Result<LinkTarget, (Severity, String)> {
+    let to_doc = |j: usize| -> Result<Resolved, (Severity, String)> {
         let target = &docs[j];
-        let mut href = base.href(&urls[j]);
-        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+        let anchor = anchor.filter(|a| !a.is_empty());
+        if let Some(a) = anchor {
             if !target.outline.has_anchor(a) {
                 return Err((broken, format!("no heading `#{a}` in {}", target.file)));
             }
-            href.push('#');
-            href.push_str(a);
         }
-        Ok(LinkTarget::Url {
-            href,
-            title: Some(target.title.clone()),
+        Ok(Resolved::Doc {
+            doc: j,
+            anchor: anchor.map(String::from),
         })
     };
     if wiki {
         if path.is_empty() {
-            return (to_doc(from).map(|_| local_anchor(anchor)), None);
+            return to_doc(from).map(|_| Resolved::Local(anchor.unwrap_or("").to_string()));
         }
         return match idx.resolve(path, docs, config) {
-            Ok(j) => (to_doc(j), Some(j)),
-            Err(e) => (Err((broken, ref_message(path, e))), None),
+            Ok(j) => to_doc(j),
+            Err(e) => Err((broken, ref_message(path, e))),
         };
     }
     if let Some(scheme) = url_scheme(dest) {
         let s = scheme.to_ascii_lowercase();
         if matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file") {
-            return (
-                Err((
-                    Severity::Error,
-                    format!("links with `{s}:` are not allowed"),
-                )),
-                None,
-            );
+            return Err((
+                Severity::Error,
+                format!("links with `{s}:` are not allowed"),
+            ));
         }
-        return (Ok(LinkTarget::Keep), None);
+        return Ok(Resolved::Keep);
     }
     if dest.starts_with("//") || dest.starts_with('/') || dest.is_empty() {
-        return (Ok(LinkTarget::Keep), None);
+        return Ok(Resolved::Keep);
     }
     if path.is_empty() {
         // `#anchor` on the same page.
         let a = anchor.unwrap_or("");
         return if a.is_empty() || docs[from].outline.has_anchor(a) || a.starts_with("fn") {
-            (Ok(LinkTarget::Keep), None)
+            Ok(Resolved::Keep)
         } else {
-            (
-                Err((broken, format!("no heading `#{a}` in this document"))),
-                None,
-            )
+            Err((broken, format!("no heading `#{a}` in this document")))
         };
     }
     let path = path.split('?').next().unwrap_or(path);
     let decoded = percent_decode(path);
-    let Some(resolved) = join_relative(docs[from].source.dir(), &decoded) else {
-        return (
-            Err((
-                broken,
-                format!("`{dest}` points outside the content folder"),
-            )),
-            None,
-        );
+    let Some(joined) = join_relative(docs[from].source.dir(), &decoded) else {
+        return Err((
+            broken,
+            format!("`{dest}` points outside the content folder"),
+        ));
     };
-    let key = resolved.trim_end_matches('/');
+    let key = joined.trim_end_matches('/');
     if let Some(stem) = key.strip_suffix(".md") {
         let stem = stem
             .strip_suffix("/_index")
             .or_else(|| (stem == "_index").then_some(""))
             .unwrap_or(stem);
         return match idx.path(stem) {
-            Some(j) => (to_doc(j), Some(j)),
-            None => (
-                Err((
-                    broken,
-                    format!(
-                        "broken link: no document `{}`",
-                        crate::source::display_source(&SourcePath::new(key))
-                    ),
-                )),
-                None,
-            ),
+            Some(j) => to_doc(j),
+            None => Err((
+                broken,
+                format!(
+                    "broken link: no document `{}`",
+                    crate::source::display_source(&SourcePath::new(key))
+                ),
+            )),
         };
     }
     if assets.contains(key) {
-        let mut href = base.href(&UrlPath::file(key));
-        if let Some(a) = anchor {
-            href.push('#');
-            href.push_str(a);
-        }
-        return (Ok(LinkTarget::Url { href, title: None }), None);
+        return Ok(Resolved::Asset {
+            url: UrlPath::file(key),
+            anchor: anchor.map(String::from),
+        });
     }
     if let Some(j) = idx.path(key) {
-        return (to_doc(j), Some(j));
+        return to_doc(j);
     }
-    (
-        Err((
-            broken,
-            format!(
-                "broken link: no file `{}`",
-                crate::source::display_source(&SourcePath::new(key))
-            ),
-        )),
-        None,
-    )
-}
-
-fn local_anchor(anchor: Option<&str>) -> LinkTarget {
-    LinkTarget::Url {
-        href: format!("#{}", anchor.unwrap_or("")),
-        title: None,
-    }
+    Err((
+        broken,
+        format!(
+            "broken link: no file `{}`",
+            crate::source::display_source(&SourcePath::new(key))
+        ),
+    ))
 }
 
 /// `https:` → `https`; `a/b:c` has no scheme.

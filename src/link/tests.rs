@@ -75,8 +75,16 @@ fn relations_resolve_with_inverses_and_urls() {
     assert_eq!(site.backlinks[v], [c]);
     assert_eq!(
         site.links[c],
+        [Resolved::Doc {
+            doc: v,
+            anchor: None
+        }]
+    );
+    let base = crate::names::BaseUrl::parse("/docs/").unwrap();
+    assert_eq!(
+        site.link_targets(c, &base),
         [LinkTarget::Url {
-            href: "/visions/north-star/".into(),
+            href: "/docs/visions/north-star/".into(),
             title: Some("North star".into())
         }]
     );
@@ -206,8 +214,9 @@ fn pages_are_found_by_path_and_assets_by_file() {
         .position(|d| d.source.as_str() == "runbooks/backups.md")
         .unwrap();
     assert_eq!(site.urls[b].as_str(), "/runbooks/backups/");
+    let base = crate::names::BaseUrl::parse("/").unwrap();
     assert_eq!(
-        site.links[b][0],
+        site.link_targets(b, &base)[0],
         LinkTarget::Url {
             href: "/runbooks/img/flow.png".into(),
             title: None
@@ -215,11 +224,12 @@ fn pages_are_found_by_path_and_assets_by_file() {
     );
     let about = idx(&site, "about");
     assert_eq!(site.backlinks[b], [about]);
-    let hrefs: Vec<_> = site.links[about]
+    let hrefs: Vec<_> = site
+        .link_targets(about, &base)
         .iter()
         .map(|l| match l {
-            LinkTarget::Url { href, .. } => href.as_str(),
-            _ => "?",
+            LinkTarget::Url { href, .. } => href.clone(),
+            _ => "?".into(),
         })
         .collect();
     assert_eq!(
@@ -242,8 +252,8 @@ fn external_links_are_kept_and_script_urls_refused() {
         ]
     );
     let n = idx(&site, "n");
-    assert_eq!(site.links[n][0], LinkTarget::Keep);
-    assert_eq!(site.links[n][2], LinkTarget::Broken);
+    assert_eq!(site.links[n][0], Resolved::Keep);
+    assert_eq!(site.links[n][2], Resolved::Broken);
 }
 
 #[test]

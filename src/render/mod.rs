@@ -418,7 +418,7 @@ impl<'a> Renderer<'a> {
         markdown::render(
             d.body(),
             &d.outline,
-            &self.site.links[i],
+            &self.site.link_targets(i, &self.config.base_url),
             d.title_heading,
             self.hl,
             RenderOptions {
