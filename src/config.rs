@@ -80,8 +80,10 @@ const KEYS: [&str; 13] = [
 /// Parses `site.yaml`. Errors leave the corresponding defaults in place.
 pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut config = SiteConfig::default();
-    config.digest = crate::digest::of(&[text]);
+    let mut config = SiteConfig {
+        digest: crate::digest::of(&[text]),
+        ..SiteConfig::default()
+    };
     let root = match yaml::parse(text) {
         Ok(n) => n,
         Err(e) => {
