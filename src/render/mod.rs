@@ -205,7 +205,6 @@ impl<'a> Renderer<'a> {
             Page::Search,
             Page::SearchIndex,
         ];
-        let page_kind = self.config.kinds.page();
         for (id, kind) in self.config.kinds.iter() {
             if !kind.is_page() && self.site.of_kind(id).next().is_some() {
                 pages.push(Page::Kind(id));
@@ -218,7 +217,6 @@ impl<'a> Renderer<'a> {
         if self.env.status.is_some() {
             pages.extend([Page::Status, Page::StatusJson]);
         }
-        let _ = page_kind;
         pages.extend(
             (0..self.site.docs.len())
                 .filter(|&i| !self.site.docs[i].is_index)
@@ -261,92 +259,63 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// The file a page is written to.
+    pub fn out_path(&self, page: &Page) -> OutPath {
+        self.url_of(page).out_path()
+    }
+
     pub fn render(&self, page: &Page) -> Result<(OutPath, Vec<u8>)> {
         let base = &self.config.base_url;
-        let (url, bytes) = match page {
-            Page::Home => (UrlPath::page([]), self.home()?),
-            Page::Doc(i) => (self.site.urls[*i].clone(), self.doc(*i)?),
-            Page::Kind(k) => {
-                let kind = self.config.kinds.get(*k);
-                (UrlPath::page([kind.folder.as_str()]), self.kind(*k)?)
-            }
-            Page::Folder(dir) => (folder_url(dir), self.folder(dir)?),
-            Page::Tags => (UrlPath::page(["tags"]), self.tags_page()?),
-            Page::Tag(t) => (tag_url(t), self.tag_page(t)?),
-            Page::NotFound => (
-                UrlPath::file("404.html"),
-                self.page(
-                    "404.html",
-                    "Page not found",
-                    &UrlPath::file("404.html"),
-                    Context::new(),
-                )?,
-            ),
+        let url = self.url_of(page);
+        let bytes = match page {
+            Page::Home => self.home()?,
+            Page::Doc(i) => self.doc(*i)?,
+            Page::Kind(k) => self.kind(*k)?,
+            Page::Folder(dir) => self.folder(dir)?,
+            Page::Tags => self.tags_page()?,
+            Page::Tag(t) => self.tag_page(t)?,
+            Page::NotFound => self.page("404.html", "Page not found", &url, Context::new())?,
             Page::Redirect(a) => {
-                let (url, target) = &self.site.aliases[*a];
+                let target = self.site.aliases[*a].1;
                 let mut ctx = Context::new();
-                ctx.insert("target", &base.href(&self.site.urls[*target]));
-                ctx.insert("target_title", &self.site.docs[*target].title);
-                (
-                    url.clone(),
-                    self.page("redirect.html", &self.site.docs[*target].title, url, ctx)?,
-                )
+                ctx.insert("target", &base.href(&self.site.urls[target]));
+                ctx.insert("target_title", &self.site.docs[target].title);
+                self.page("redirect.html", &self.site.docs[target].title, &url, ctx)?
             }
-            Page::Sitemap => (
-                UrlPath::file("sitemap.xml"),
-                feeds::sitemap(self.site, self.config, &self.sitemap_urls()).into_bytes(),
-            ),
-            Page::Feed => (
-                UrlPath::file("atom.xml"),
-                feeds::atom(self.site, self.config, &self.views).into_bytes(),
-            ),
-            Page::Static(name) => (
-                UrlPath::file(&format!("static/{name}")),
-                self.statics[name].clone(),
-            ),
-            Page::Status => (UrlPath::page(["status"]), self.status_page()?),
-            Page::StatusJson => (UrlPath::file(status::JSON_PATH), self.status_json()),
-            Page::Graph => (UrlPath::page(["graph"]), self.graph_page()?),
-            Page::GraphJson => (
-                UrlPath::file(GRAPH_JSON),
-                self.graph.to_json(self.site, self.config).into_bytes(),
-            ),
-            Page::Timeline => (UrlPath::page(["timeline"]), self.timeline()?),
-            Page::Search => {
-                let url = UrlPath::page(["search"]);
-                let bytes = self.page("search.html", "Search", &url, Context::new())?;
-                (url, bytes)
+            Page::Sitemap => {
+                feeds::sitemap(self.site, self.config, &self.sitemap_urls()).into_bytes()
             }
-            Page::SearchIndex => (
-                UrlPath::file(SEARCH_INDEX),
-                crate::search::index_json(self.site, self.config),
-            ),
-            Page::Packet(i) => (
-                crate::link::packet_url(&self.site.urls[*i]),
-                self.packet(*i)?,
-            ),
+            Page::Feed => feeds::atom(self.site, self.config, &self.views).into_bytes(),
+            Page::Static(name) => self.statics[name].clone(),
+            Page::Status => self.status_page()?,
+            Page::StatusJson => self.status_json(),
+            Page::Graph => self.graph_page()?,
+            Page::GraphJson => self.graph.to_json(self.site, self.config).into_bytes(),
+            Page::Timeline => self.timeline()?,
+            Page::Search => self.page("search.html", "Search", &url, Context::new())?,
+            Page::SearchIndex => crate::search::index_json(self.site, self.config),
+            Page::Packet(i) => self.packet(*i)?,
         };
         Ok((url.out_path(), bytes))
     }
 
+    /// Pages listed in the sitemap, with the date their document last changed.
     fn sitemap_urls(&self) -> Vec<(UrlPath, Option<Date>)> {
-        let mut urls = Vec::new();
-        for p in self.pages() {
-            match p {
+        let mut urls: Vec<(UrlPath, Option<Date>)> = self
+            .pages()
+            .into_iter()
+            .filter_map(|p| match p {
                 Page::Home
                 | Page::Kind(_)
                 | Page::Folder(_)
                 | Page::Tags
                 | Page::Tag(_)
                 | Page::Graph
-                | Page::Timeline => {
-                    let (out, _) = (self.url_of(&p), ());
-                    urls.push((out, None));
-                }
-                Page::Doc(i) => urls.push((self.site.urls[i].clone(), self.site.docs[i].changed())),
-                _ => {}
-            }
-        }
+                | Page::Timeline => Some((self.url_of(&p), None)),
+                Page::Doc(i) => Some((self.site.urls[i].clone(), self.site.docs[i].changed())),
+                _ => None,
+            })
+            .collect();
         urls.sort();
         urls
     }
@@ -354,14 +323,24 @@ impl<'a> Renderer<'a> {
     fn url_of(&self, p: &Page) -> UrlPath {
         match p {
             Page::Home => UrlPath::page([]),
+            Page::Doc(i) => self.site.urls[*i].clone(),
             Page::Kind(k) => UrlPath::page([self.config.kinds.get(*k).folder.as_str()]),
             Page::Folder(dir) => folder_url(dir),
             Page::Tags => UrlPath::page(["tags"]),
             Page::Tag(t) => tag_url(t),
-            Page::Doc(i) => self.site.urls[*i].clone(),
+            Page::NotFound => UrlPath::file("404.html"),
+            Page::Redirect(a) => self.site.aliases[*a].0.clone(),
+            Page::Sitemap => UrlPath::file("sitemap.xml"),
+            Page::Feed => UrlPath::file("atom.xml"),
+            Page::Static(name) => UrlPath::file(&format!("static/{name}")),
+            Page::Status => UrlPath::page(["status"]),
+            Page::StatusJson => UrlPath::file(status::JSON_PATH),
             Page::Graph => UrlPath::page(["graph"]),
+            Page::GraphJson => UrlPath::file(GRAPH_JSON),
             Page::Timeline => UrlPath::page(["timeline"]),
-            _ => UrlPath::page([]),
+            Page::Search => UrlPath::page(["search"]),
+            Page::SearchIndex => UrlPath::file(SEARCH_INDEX),
+            Page::Packet(i) => crate::link::packet_url(&self.site.urls[*i]),
         }
     }
 

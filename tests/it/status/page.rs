@@ -109,7 +109,7 @@ fn page_json_summary_and_staleness_data() {
     ] {
         let html = s.read(page);
         assert!(
-            html.contains("<a class=\"status-summary status-error\" href=\"/status/\" data-generated=\"2026-11-23T08:30:00Z\" data-stale-after=\"93600\">Status: 1 error, 1 OK</a>"),
+            html.contains("<a class=\"status-summary status-error\" href=\"/status/\" data-status-json=\"/status/status.json\">Status: 1 error, 1 OK</a>"),
             "{page}"
         );
     }

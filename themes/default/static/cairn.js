@@ -76,13 +76,23 @@
     );
   });
   // The status summary in the header admits it when the checks have not run for too long.
-  var status = document.querySelector(".status-summary[data-generated]");
-  if (status) {
-    var generated = Date.parse(status.getAttribute("data-generated"));
-    var limit = Number(status.getAttribute("data-stale-after")) * 1000;
-    if (!isNaN(generated) && limit > 0 && Date.now() - generated > limit) {
-      status.classList.add("status-stale");
-      status.textContent = "Status: stale, checks not run since " + status.getAttribute("data-generated").slice(0, 10);
-    }
+  // The time comes from status.json rather than the page, so pages do not change with every
+  // run of the checks (only the status page does).
+  var status = document.querySelector(".status-summary[data-status-json]");
+  if (status && window.fetch) {
+    fetch(status.getAttribute("data-status-json"), { cache: "no-store" })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (s) {
+        if (!s) return;
+        var generated = Date.parse(s.generated_at);
+        var limit = Number(s.stale_after_seconds) * 1000;
+        if (!isNaN(generated) && limit > 0 && Date.now() - generated > limit) {
+          status.classList.add("status-stale");
+          status.textContent = "Status: stale, checks not run since " + String(s.generated_at).slice(0, 10);
+        }
+      })
+      .catch(function () {});
   }
 })();
