@@ -14,11 +14,10 @@ use crate::doc;
 use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::link::{self, Site};
-use crate::names::{BaseUrl, UrlPath};
+use crate::names::BaseUrl;
 use crate::render::{RenderEnv, Renderer};
 use crate::source::{self, CONTENT_DIR};
 use crate::theme::Theme;
-use crate::write::Staging;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -37,6 +36,8 @@ pub struct BuildOptions {
     pub now: Timestamp,
     /// Run the status checks (`--no-checks` turns them off).
     pub checks: bool,
+    /// Keep rendered pages in `.cairn/cache/` and reuse them when nothing they show changed.
+    pub cache: bool,
 }
 
 impl BuildOptions {
@@ -50,6 +51,7 @@ impl BuildOptions {
             today,
             now: Timestamp::now(),
             checks: true,
+            cache: false,
         }
     }
 
@@ -69,6 +71,9 @@ pub struct BuildReport {
     pub documents: usize,
     /// The status checks' results, when they ran.
     pub status: Option<check::Report>,
+    /// Pages rendered by this build; the rest of `files` came from the build cache or, for a
+    /// rebuild, were already up to date.
+    pub rendered: usize,
 }
 
 impl BuildReport {
@@ -191,64 +196,16 @@ pub fn lint(opts: &BuildOptions) -> Result<BuildReport> {
         files: 0,
         documents,
         status: None,
+        rendered: 0,
     })
 }
 
 /// `cairn build`: the whole pipeline. On content errors nothing is written and the previous
 /// output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let output = opts.output_dir();
-    guard_output(&opts.root, &output)?;
-    let a = analyse(opts)?;
-    let documents = a.site.docs.iter().filter(|d| !d.is_index).count();
-    let diagnostics = finish(a.diags, opts.strict);
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error)
-    {
-        return Ok(BuildReport {
-            diagnostics,
-            files: 0,
-            documents,
-            status: None,
-        });
-    }
-    let theme = Theme::load(&opts.root, &a.config.theme)?;
-    let status = (opts.checks && !a.checks.checks.is_empty()).then(|| {
-        let env = RunEnv::new(&opts.root, opts.now, opts.today, &a.checks);
-        check::run(&a.checks, &env, &a.site, &a.config, &diagnostics)
-    });
-    let hl = Highlighter::new();
-    let renderer = Renderer::new(
-        &a.site,
-        &a.config,
-        &theme,
-        &hl,
-        RenderEnv {
-            today: opts.today,
-            status: status.as_ref(),
-        },
-    )?;
-    let staging = Staging::begin(&output)?;
-    let pages = renderer.pages();
-    pages.par_iter().try_for_each(|p| {
-        let (path, bytes) = renderer.render(p)?;
-        staging.write(&path, &bytes)
-    })?;
-    let content = opts.root.join(CONTENT_DIR);
-    a.assets.par_iter().try_for_each(|asset| {
-        staging.copy(
-            &UrlPath::file(asset.as_str()).out_path(),
-            &content.join(asset.as_str()),
-        )
-    })?;
-    staging.commit()?;
-    Ok(BuildReport {
-        diagnostics,
-        files: pages.len() + a.assets.len(),
-        documents,
-        status,
-    })
+    crate::session::Session::new(opts.clone())
+        .with_cache(opts.cache)
+        .build()
 }
 
 /// What `cairn check` prints: the report, with what it needs to make links absolute.
@@ -287,28 +244,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckRun> {
     })
 }
 
-/// A build that can be repeated as sources change (`cairn serve`).
-pub struct Session {
-    opts: BuildOptions,
-}
-
-impl Session {
-    pub fn new(opts: BuildOptions) -> Self {
-        Session { opts }
-    }
-
-    pub fn build_all(&mut self) -> Result<BuildReport> {
-        build(&self.opts)
-    }
-
-    /// Rebuilds after the given files changed.
-    pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<BuildReport> {
-        build(&self.opts)
-    }
-}
-
 /// Refuses an output folder that would swallow the site's own files.
-fn guard_output(root: &Path, output: &Path) -> Result<()> {
+pub(crate) fn guard_output(root: &Path, output: &Path) -> Result<()> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let root = canon(root);
     let out = match (output.parent(), output.file_name()) {

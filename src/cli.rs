@@ -50,6 +50,9 @@ enum Command {
         /// Do not run the status checks (no status page is written).
         #[arg(long)]
         no_checks: bool,
+        /// Render every page again instead of reusing unchanged pages from .cairn/cache/.
+        #[arg(long)]
+        no_cache: bool,
         /// Fail the build when a status check row is at this level or worse (snoozed rows
         /// do not count). By default check results never fail a build.
         #[arg(long, value_enum, value_name = "LEVEL")]
@@ -76,6 +79,10 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Do not run the status checks. Otherwise they run with the first build, when
+        /// site.yaml changes and when /__cairn/check is opened, never on every edit.
+        #[arg(long)]
+        no_checks: bool,
         /// Where to build the served site [default: <root>/.cairn/serve].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
@@ -163,6 +170,7 @@ pub fn run() -> ExitCode {
             strict,
             base_url,
             no_checks,
+            no_cache,
             fail_on,
         } => {
             let opts = BuildOptions {
@@ -174,6 +182,7 @@ pub fn run() -> ExitCode {
                 today,
                 now: now(),
                 checks: !no_checks,
+                cache: !no_cache,
             };
             let started = Instant::now();
             cairn::build(&opts).map(|report| {
@@ -227,12 +236,13 @@ pub fn run() -> ExitCode {
             drafts,
             open,
             output,
+            no_checks,
         } => {
             let build = BuildOptions {
                 output,
                 drafts,
-                // Checks can take seconds; a preview rebuilds on every save.
-                checks: false,
+                checks: !no_checks,
+                now: now(),
                 ..BuildOptions::new(cli.root.clone(), today)
             };
             serve(

@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod session;
 pub mod source;
 #[cfg(test)]
 mod testing;

@@ -152,6 +152,35 @@ fn exchange(_: &Path, _: &Path) -> bool {
     false
 }
 
+/// Replaces one file of a live output folder (the development server's), atomically: readers
+/// see the old bytes or the new, never half a file.
+pub fn replace_file(output: &Path, path: &OutPath, bytes: &[u8]) -> Result<()> {
+    if !path.is_contained() {
+        return Err(Error::io(
+            output.join(path.as_str()),
+            std::io::Error::other("refusing to write outside the output folder"),
+        ));
+    }
+    let full = output.join(path.as_str());
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = full.with_file_name(format!(
+        ".{}.cairn-new",
+        full.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&full, e))?;
+    std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))
+}
+
+/// Removes a file that no longer belongs to a live output folder.
+pub fn remove_file(output: &Path, path: &OutPath) {
+    if path.is_contained() {
+        let _ = std::fs::remove_file(output.join(path.as_str()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

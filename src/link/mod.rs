@@ -19,7 +19,7 @@ use crate::relation::Relation;
 
 /// Documents with their URLs and the resolved graph between them. Index `i` everywhere is
 /// `docs[i]`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Site {
     pub docs: Vec<Doc>,
     pub urls: Vec<UrlPath>,
@@ -34,6 +34,8 @@ pub struct Site {
     /// Redirect pages: old path → document.
     pub aliases: Vec<(UrlPath, usize)>,
     lookup: Lookup,
+    /// Drafts left out of this build, kept so the documents can be linked again.
+    left_out: Vec<Doc>,
 }
 
 /// Where a body link goes. Kept compact (a document is an index, not a copied URL and title)
@@ -56,6 +58,13 @@ pub enum Resolved {
 }
 
 impl Site {
+    /// Every document given to [`link`], drafts included, to link again after a change.
+    pub fn into_docs(self) -> Vec<Doc> {
+        let mut docs = self.docs;
+        docs.extend(self.left_out);
+        docs
+    }
+
     /// The links of document `i` as the Markdown renderer takes them.
     pub fn link_targets(&self, i: usize, base: &BaseUrl) -> Vec<LinkTarget> {
         let with_anchor = |mut href: String, anchor: &Option<String>| {
@@ -418,6 +427,7 @@ pub fn link(
         links,
         aliases,
         lookup: idx,
+        left_out,
     };
     (site, diags)
 }

@@ -4,6 +4,7 @@
 //! independent, so the caller renders them in parallel and writes each as it is done. Only
 //! this module knows tera. It does no I/O.
 
+mod digest;
 mod doc;
 mod feeds;
 mod graph;
@@ -83,6 +84,10 @@ pub struct Renderer<'a> {
     statics: BTreeMap<String, Vec<u8>>,
     tags: BTreeMap<String, Vec<usize>>,
     graph: crate::graph::Graph,
+    /// What every page depends on (see [`digest`]).
+    global: u64,
+    /// [`digest::view_digest`] of every document's link view.
+    view_digests: Vec<u64>,
 }
 
 #[derive(Serialize)]
@@ -173,18 +178,32 @@ impl<'a> Renderer<'a> {
             assets,
             version: env!("CARGO_PKG_VERSION"),
         };
+        let mut global = crate::digest::Digest::new();
+        global
+            .str(env!("CARGO_PKG_VERSION"))
+            .u64(theme.digest())
+            .u64(hl.fingerprint())
+            .u64(config.digest);
+        for item in &site_view.nav {
+            global.str(&item.label).str(&item.href);
+        }
         tera.global_context().insert("site", &site_view);
         if let Some(report) = env.status {
-            tera.global_context()
-                .insert("status", &status::summary(report));
+            let summary = status::summary(report);
+            global.str(summary.level).str(&summary.text);
+            tera.global_context().insert("status", &summary);
         }
+        let views = views::link_views(site, config);
+        let view_digests = views.iter().map(digest::view_digest).collect();
         Ok(Renderer {
             tera,
             site,
             config,
             hl,
             env,
-            views: views::link_views(site, config),
+            views,
+            global: global.finish(),
+            view_digests,
             statics,
             tags: tag_index(site),
             graph: crate::graph::Graph::new(site, config),

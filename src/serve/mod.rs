@@ -4,8 +4,11 @@
 //! address as base URL, so a deployable `public/` is never touched. Files are served only from
 //! that folder ([`route`]); the reload script is injected into HTML responses by the server
 //! and never written to disk. When a rebuild fails, the last good site keeps being served and
-//! browsers show the diagnostics in an overlay until the next good build. Binds to 127.0.0.1
-//! unless told otherwise. Reports what happens through a callback; it never prints.
+//! browsers show the diagnostics in an overlay until the next good build. A rebuild re-reads
+//! only the files that changed and rewrites only the pages they affect (see `session`). The
+//! status checks run with the first build and again on request (`/__cairn/check`), not on
+//! every edit. Binds to 127.0.0.1 unless told otherwise. Reports what happens through a
+//! callback; it never prints.
 
 mod route;
 mod watch;
@@ -21,11 +24,12 @@ use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use crate::build::{BuildOptions, Session};
+use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::session::Session;
 
-pub use route::{EVENTS_PATH, MAX_URL, Route, SCRIPT_PATH, route};
+pub use route::{CHECK_PATH, EVENTS_PATH, MAX_URL, Route, SCRIPT_PATH, route};
 pub use watch::is_ignored;
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -125,11 +129,11 @@ pub fn start(
     let server = Arc::new(server);
 
     let mut session = Session::new(opts.build.clone());
-    rebuild(&mut session, &[], &shared, report.as_ref());
+    rebuild(&mut session, Work::Everything, &shared, report.as_ref());
     report(ServeEvent::Listening(addr));
 
     let (tx, rx) = channel();
-    let watcher = watch::watch(&opts.build.root, tx)?;
+    let watcher = watch::watch(&opts.build.root, tx.clone())?;
     let mut threads = Vec::new();
     {
         let shared = shared.clone();
@@ -142,8 +146,9 @@ pub fn start(
     {
         let shared = shared.clone();
         let server = server.clone();
+        let recheck = Mutex::new(tx);
         threads.push(thread::spawn(move || {
-            accept_loop(&server, out_dir, &shared)
+            accept_loop(&server, out_dir, &shared, &recheck)
         }));
     }
     Ok(Handle {
@@ -152,6 +157,16 @@ pub fn start(
         shared,
         threads,
     })
+}
+
+/// What the rebuild thread is asked to do.
+enum Work {
+    /// The first build.
+    Everything,
+    /// Files changed.
+    Changed(Vec<PathBuf>),
+    /// Run the status checks again.
+    Recheck,
 }
 
 fn rebuild_loop(
@@ -164,28 +179,36 @@ fn rebuild_loop(
         let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
-        // Editors write a file in several steps; wait until the burst is over.
+        // Editors write a file in several steps (and some touch it twice); a short pause
+        // gathers the burst into one rebuild.
         let mut changed = vec![first];
-        while let Ok(p) = rx.recv_timeout(Duration::from_millis(30)) {
+        while let Ok(p) = rx.recv_timeout(Duration::from_millis(5)) {
             changed.push(p);
         }
+        let recheck = changed.iter().any(|p| p.as_os_str() == CHECK_PATH);
+        changed.retain(|p| p.as_os_str() != CHECK_PATH);
         changed.sort();
         changed.dedup();
-        rebuild(&mut session, &changed, shared, report);
+        if !changed.is_empty() {
+            rebuild(&mut session, Work::Changed(changed), shared, report);
+        }
+        if recheck {
+            rebuild(&mut session, Work::Recheck, shared, report);
+        }
     }
 }
 
 fn rebuild(
     session: &mut Session,
-    changed: &[PathBuf],
+    work: Work,
     shared: &Shared,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
     let started = Instant::now();
-    let result = if changed.is_empty() {
-        session.build_all()
-    } else {
-        session.rebuild(changed)
+    let result = match work {
+        Work::Everything => session.build(),
+        Work::Changed(paths) => session.rebuild(&paths),
+        Work::Recheck => session.recheck(),
     };
     let messages = match result {
         Ok(r) if !r.has_errors() => {
@@ -214,7 +237,12 @@ fn rebuild(
     report(ServeEvent::Failed { messages });
 }
 
-fn accept_loop(server: &tiny_http::Server, root: PathBuf, shared: &Arc<Shared>) {
+fn accept_loop(
+    server: &tiny_http::Server,
+    root: PathBuf,
+    shared: &Arc<Shared>,
+    recheck: &Mutex<Sender<PathBuf>>,
+) {
     loop {
         let req = match server.recv() {
             Ok(r) => r,
@@ -223,6 +251,12 @@ fn accept_loop(server: &tiny_http::Server, root: PathBuf, shared: &Arc<Shared>) 
         };
         if shared.stop.load(Ordering::SeqCst) {
             return;
+        }
+        if route::route(&root, req.url()) == Route::Check {
+            let _ = recheck
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .send(PathBuf::from(CHECK_PATH));
         }
         let root = root.clone();
         let shared = shared.clone();
@@ -292,6 +326,12 @@ fn handle(req: Request, root: &std::path::Path, shared: &Shared) {
             LIVE_JS.as_bytes().to_vec(),
         ),
         Route::Events => events(req, shared),
+        Route::Check => respond(
+            req,
+            202,
+            "text/plain; charset=utf-8",
+            b"running the status checks again; pages reload when they are done\n".to_vec(),
+        ),
     }
 }
 

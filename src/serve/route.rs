@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 /// Where the live-reload event stream and script live; never a file of the site.
 pub const EVENTS_PATH: &str = "/__cairn/events";
 pub const SCRIPT_PATH: &str = "/__cairn/live.js";
+/// Asks the server to run the status checks again.
+pub const CHECK_PATH: &str = "/__cairn/check";
 
 /// Longest request target the server accepts.
 pub const MAX_URL: usize = 4096;
@@ -26,6 +28,8 @@ pub enum Route {
     TooLong,
     Events,
     Script,
+    /// Run the status checks again.
+    Check,
 }
 
 /// Resolves `url` (the raw request target) against the site in `root`.
@@ -39,6 +43,9 @@ pub fn route(root: &Path, url: &str) -> Route {
     }
     if path == SCRIPT_PATH {
         return Route::Script;
+    }
+    if path == CHECK_PATH {
+        return Route::Check;
     }
     let Some(decoded) = decode(path) else {
         return Route::Forbidden;

@@ -1,0 +1,232 @@
+//! Incremental rebuilds (`cairn serve`) and the build cache: a site brought up to date after
+//! edits is byte for byte the site a full build makes, and only what an edit affects is
+//! rendered again.
+
+use std::path::PathBuf;
+
+use cairn::session::Session;
+
+use crate::support::*;
+
+/// A site being served: a live session and the folder it writes.
+struct Live {
+    site: Site,
+    session: Session,
+}
+
+impl Live {
+    fn start() -> Live {
+        let site = Site::copy("basic");
+        let mut opts = site.options();
+        opts.output = Some(site.root().join("live"));
+        opts.checks = false;
+        let mut session = Session::new(opts);
+        let report = session.build().unwrap();
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        Live { site, session }
+    }
+
+    /// Applies an edit, rebuilds incrementally, and checks the result against a full build.
+    /// Returns how many pages the rebuild rendered.
+    fn edit(&mut self, what: &str, changes: &[(&str, Option<&str>)]) -> usize {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for (rel, text) in changes {
+            let p = self.site.root().join(rel);
+            match text {
+                Some(t) => self.site.write(rel, t),
+                None => std::fs::remove_file(&p).unwrap(),
+            }
+            paths.push(p);
+        }
+        let report = self.session.rebuild(&paths).unwrap();
+        assert!(
+            report.diagnostics.is_empty(),
+            "{what}: {:?}",
+            report.diagnostics
+        );
+        self.assert_matches_full_build(what);
+        report.rendered
+    }
+
+    fn assert_matches_full_build(&self, what: &str) {
+        let fresh = self.site.root().join("fresh");
+        let mut opts = self.session.options().clone();
+        opts.output = Some(fresh.clone());
+        cairn::build(&opts).unwrap();
+        let (live, full) = (tree(&self.site.root().join("live")), tree(&fresh));
+        let only_live: Vec<_> = live.keys().filter(|k| !full.contains_key(*k)).collect();
+        let only_full: Vec<_> = full.keys().filter(|k| !live.contains_key(*k)).collect();
+        assert!(
+            only_live.is_empty() && only_full.is_empty(),
+            "{what}: stale {only_live:?}, missing {only_full:?}"
+        );
+        for (path, bytes) in &full {
+            assert!(
+                live[path] == *bytes,
+                "{what}: {path} differs from a full build"
+            );
+        }
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(fixture("basic").join(rel)).unwrap()
+    }
+}
+
+#[test]
+fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
+    let mut live = Live::start();
+    let strategy = live.read("content/strategies/cloud-cost.md");
+    let pattern = live.read("content/patterns/grand-migration.md");
+
+    let n = live.edit(
+        "a body edit",
+        &[(
+            "content/strategies/cloud-cost.md",
+            Some(&strategy.replace("Too expensive.", "Far too expensive.")),
+        )],
+    );
+    assert!(
+        n <= 4,
+        "a body edit renders its page, its packet and the search index, not {n} pages"
+    );
+
+    live.edit(
+        "a new heading that another document links to",
+        &[(
+            "content/patterns/grand-migration.md",
+            Some(&pattern.replace("## Examples", "## Worked examples\n\nx\n\n## Examples")),
+        )],
+    );
+    let n = live.edit(
+        "a title change",
+        &[(
+            "content/patterns/grand-migration.md",
+            Some(&pattern.replace("The grand migration", "The big move")),
+        )],
+    );
+    assert!(n > 4, "a title shows on its neighbours, lists and feed too");
+    live.edit(
+        "new tags and a summary",
+        &[(
+            "content/patterns/grand-migration.md",
+            Some(&pattern.replace(
+                "created: 2025-06-01",
+                "created: 2025-06-01\ntags: [Migration, cost]\nsummary: Move it all.",
+            )),
+        )],
+    );
+    live.edit("a new document serving the strategy", &[(
+        "content/decisions/use-arm.md",
+        Some("---\ntitle: Use ARM instances\nstatus: proposed\nserves: [cloud-cost]\ncreated: 2026-04-20\n---\n## Context\n\nc\n\n## Decision\n\nd [[grand-migration]]\n\n## Consequences\n\ne\n"),
+    )]);
+    live.edit(
+        "a relation changed",
+        &[(
+            "content/decisions/use-spot.md",
+            Some(
+                &live
+                    .read("content/decisions/use-spot.md")
+                    .replace("uses: [grand-migration]\n", ""),
+            ),
+        )],
+    );
+    live.edit(
+        "an alias added",
+        &[(
+            "content/strategies/cloud-cost.md",
+            Some(&strategy.replace(
+                "aliases: [/strategies/spend-less/]",
+                "aliases: [/strategies/spend-less/, /old/cost/]",
+            )),
+        )],
+    );
+    live.edit(
+        "a document deleted",
+        &[("content/decisions/use-arm.md", None)],
+    );
+    live.edit(
+        "an asset added and linked",
+        &[
+            ("content/runbooks/diagram.txt", Some("a diagram")),
+            (
+                "content/runbooks/backups.md",
+                Some("# Backups runbook\n\nSee [the diagram](diagram.txt) and [[north-star]].\n"),
+            ),
+        ],
+    );
+    live.edit(
+        "a draft promoted",
+        &[(
+            "content/strategies/old-cost.md",
+            Some(
+                &live
+                    .read("content/strategies/old-cost.md")
+                    .replace("draft: true\n", ""),
+            ),
+        )],
+    );
+    live.edit(
+        "site.yaml changed",
+        &[(
+            "site.yaml",
+            Some(&live.read("site.yaml").replace("Fixture Org", "Renamed Org")),
+        )],
+    );
+    live.edit("a template overridden", &[("templates/tag.html", Some("{% extends \"base.html\" %}{% block content %}<p>{{ tag }} again</p>{% endblock content %}"))]);
+}
+
+#[test]
+fn a_broken_edit_writes_nothing_and_the_fix_catches_up() {
+    let mut live = Live::start();
+    let before = tree(&live.site.root().join("live"));
+    let path = live.site.root().join("content/strategies/cloud-cost.md");
+    let strategy = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, strategy.replace("status: active", "status: nope")).unwrap();
+    let report = live.session.rebuild(std::slice::from_ref(&path)).unwrap();
+    assert!(report.has_errors());
+    assert_eq!(tree(&live.site.root().join("live")), before);
+    live.edit(
+        "the fix",
+        &[(
+            "content/strategies/cloud-cost.md",
+            Some(&strategy.replace("Too expensive.", "Fixed.")),
+        )],
+    );
+}
+
+#[test]
+fn the_build_cache_reuses_unchanged_pages_and_never_a_stale_one() {
+    let site = Site::copy("basic");
+    let mut opts = site.options();
+    opts.cache = true;
+    let first = cairn::build(&opts).unwrap();
+    assert_eq!(
+        first.rendered, first.files,
+        "a cold cache renders everything"
+    );
+    let second = cairn::build(&opts).unwrap();
+    assert_eq!(second.rendered, 0, "nothing changed, nothing rendered");
+    let cached = tree(&site.out());
+
+    // A changed code block: its page (and the strategy's packet and the search index) are
+    // rendered again, and the site equals one built without any cache.
+    let path = "content/strategies/cloud-cost.md";
+    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(path, &text.replace("println!(\"hi\")", "println!(\"bye\")"));
+    let third = cairn::build(&opts).unwrap();
+    assert!(
+        third.rendered > 0 && third.rendered <= 4,
+        "{} pages rendered",
+        third.rendered
+    );
+    let page = site.read("strategies/cloud-cost/index.html");
+    assert!(page.contains("bye") && !page.contains("\"hi\""));
+    let with_cache = tree(&site.out());
+    assert_ne!(with_cache, cached);
+    let mut plain = opts.clone();
+    plain.cache = false;
+    plain.output = Some(site.root().join("plain"));
+    cairn::build(&plain).unwrap();
+    assert_eq!(with_cache, tree(&site.root().join("plain")));
+}
