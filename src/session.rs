@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::link::{self, Site};
 use crate::names::{OutPath, SourcePath, UrlPath};
-use crate::render::{Page, RenderEnv, Renderer};
+use crate::render::{Page, RenderEnv, Renderer, Templates};
 use crate::source::{self, CONTENT_DIR, SourceFile};
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -40,7 +40,7 @@ struct State {
     /// Warnings about `site.yaml` and the checks' configuration.
     config_diags: Diagnostics,
     plan: Plan,
-    theme: Theme,
+    templates: Templates,
     hl: Highlighter,
     site: Site,
     assets: Vec<SourcePath>,
@@ -254,6 +254,8 @@ impl Session {
             });
         }
         let theme = Theme::load(root, &config.theme)?;
+        let hl = Highlighter::new();
+        let templates = Templates::new(&theme, &hl)?;
         let (sources, read_diags) = source::read_content(&root.join(CONTENT_DIR))?;
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
@@ -272,8 +274,8 @@ impl Session {
             config,
             config_diags,
             plan,
-            theme,
-            hl: Highlighter::new(),
+            templates,
+            hl,
             site,
             assets: sources.assets,
             parse_diags,
@@ -350,7 +352,7 @@ impl Session {
         Renderer::new(
             &state.site,
             &state.config,
-            &state.theme,
+            &state.templates,
             &state.hl,
             RenderEnv {
                 today: self.opts.today,

@@ -10,6 +10,7 @@ mod feeds;
 mod graph;
 mod packet;
 mod status;
+mod templates;
 mod timeline;
 mod views;
 
@@ -27,8 +28,8 @@ use crate::link::Site;
 use crate::markdown::{self, RenderOptions};
 use crate::names::{OutPath, UrlPath, slugify};
 use crate::relation::Relation;
-use crate::theme::Theme;
 
+pub use templates::Templates;
 use views::*;
 pub use views::{LinkView, tag_url};
 
@@ -75,13 +76,15 @@ pub struct RenderEnv<'a> {
 }
 
 pub struct Renderer<'a> {
-    tera: Tera,
+    tera: &'a Tera,
+    /// `site` and `status`, which every template sees.
+    globals: Context,
     site: &'a Site,
     config: &'a SiteConfig,
     hl: &'a Highlighter,
     env: RenderEnv<'a>,
     views: Vec<LinkView>,
-    statics: BTreeMap<String, Vec<u8>>,
+    statics: &'a BTreeMap<String, Vec<u8>>,
     tags: BTreeMap<String, Vec<usize>>,
     graph: crate::graph::Graph,
     /// What every page depends on (see [`digest`]).
@@ -114,7 +117,6 @@ struct SiteView<'a> {
     version: &'static str,
 }
 
-const SYNTAX_CSS: &str = "syntax.css";
 const SEARCH_INDEX: &str = "search.json";
 const GRAPH_JSON: &str = "graph.json";
 
@@ -122,23 +124,11 @@ impl<'a> Renderer<'a> {
     pub fn new(
         site: &'a Site,
         config: &'a SiteConfig,
-        theme: &Theme,
+        templates: &'a Templates,
         hl: &'a Highlighter,
         env: RenderEnv<'a>,
     ) -> Result<Self> {
-        let mut tera = Tera::new();
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(n, t)| (n.as_str(), t.as_str())),
-        )
-        .map_err(|e| Error::Template {
-            name: template_of(&e),
-            message: e.to_string(),
-        })?;
-        let mut statics = theme.statics.clone();
-        statics.insert(SYNTAX_CSS.into(), Highlighter::stylesheet().into_bytes());
+        let statics = &templates.statics;
         let base = &config.base_url;
         let assets = statics
             .iter()
@@ -179,24 +169,22 @@ impl<'a> Renderer<'a> {
             version: env!("CARGO_PKG_VERSION"),
         };
         let mut global = crate::digest::Digest::new();
-        global
-            .str(env!("CARGO_PKG_VERSION"))
-            .u64(theme.digest())
-            .u64(hl.fingerprint())
-            .u64(config.digest);
+        global.u64(templates.digest).u64(config.digest);
         for item in &site_view.nav {
             global.str(&item.label).str(&item.href);
         }
-        tera.global_context().insert("site", &site_view);
+        let mut globals = Context::new();
+        globals.insert("site", &site_view);
         if let Some(report) = env.status {
             let summary = status::summary(report);
             global.str(summary.level).str(&summary.text);
-            tera.global_context().insert("status", &summary);
+            globals.insert("status", &summary);
         }
         let views = views::link_views(site, config);
         let view_digests = views.iter().map(digest::view_digest).collect();
         Ok(Renderer {
-            tera,
+            tera: &templates.tera,
+            globals,
             site,
             config,
             hl,
@@ -386,6 +374,7 @@ impl<'a> Renderer<'a> {
                 canonical: base.absolute(url),
             },
         );
+        ctx.extend(self.globals.clone());
         self.tera
             .render(template, &ctx)
             .map(String::into_bytes)
@@ -666,16 +655,6 @@ fn humanize_key(k: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-/// The template an error is about, from tera's report (`--> name.html:3:7`).
-fn template_of(e: &tera::Error) -> String {
-    let s = e.to_string();
-    s.lines()
-        .find_map(|l| l.trim_start().strip_prefix("--> "))
-        .and_then(|loc| loc.split(':').next())
-        .unwrap_or("(theme)")
-        .to_string()
 }
 
 /// A small stable hash for cache-busting asset URLs.

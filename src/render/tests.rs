@@ -1,12 +1,17 @@
 use super::*;
 use crate::testing::linked;
 
-fn renderer_for<'a>(site: &'a Site, config: &'a SiteConfig, hl: &'a Highlighter) -> Renderer<'a> {
+fn renderer_for<'a>(
+    site: &'a Site,
+    config: &'a SiteConfig,
+    templates: &'a Templates,
+    hl: &'a Highlighter,
+) -> Renderer<'a> {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: None,
     };
-    Renderer::new(site, config, &Theme::builtin(), hl, env).unwrap()
+    Renderer::new(site, config, templates, hl, env).unwrap()
 }
 
 const STRATEGY: &str = "---\ntitle: Cloud\nstatus: active\ncreated: 2026-01-01\n---\n## Problem\n\nx\n\n## Guiding policy\n\ny\n\n## Actions\n\nz\n";
@@ -16,7 +21,8 @@ fn every_page_the_site_writes_at_a_fixed_address_is_reserved() {
     let config = SiteConfig::default();
     let site = linked(&config, &[("strategies/cloud.md", STRATEGY)]);
     let hl = Highlighter::new();
-    let r = renderer_for(&site, &config, &hl);
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
     let mut fixed = Vec::new();
     for page in r.pages() {
         let documents = matches!(
@@ -61,7 +67,8 @@ fn a_strategy_gets_a_packet_page_and_other_kinds_do_not() {
         ],
     );
     let hl = Highlighter::new();
-    let r = renderer_for(&site, &config, &hl);
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
     let packets: Vec<String> = r
         .pages()
         .into_iter()

@@ -1,0 +1,58 @@
+//! A theme made ready to render: templates compiled, static files gathered with the generated
+//! syntax stylesheet, and a digest of all of it. Built once per theme and kept by a session
+//! across rebuilds, since compiling templates costs more than rendering one page.
+
+use std::collections::BTreeMap;
+
+use tera::Tera;
+
+use crate::error::{Error, Result};
+use crate::highlight::Highlighter;
+use crate::theme::Theme;
+
+pub const SYNTAX_CSS: &str = "syntax.css";
+
+pub struct Templates {
+    pub(super) tera: Tera,
+    pub(super) statics: BTreeMap<String, Vec<u8>>,
+    /// The theme's and the highlighter's share of every page digest.
+    pub(super) digest: u64,
+}
+
+impl Templates {
+    pub fn new(theme: &Theme, hl: &Highlighter) -> Result<Templates> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| Error::Template {
+            name: template_of(&e),
+            message: e.to_string(),
+        })?;
+        let mut statics = theme.statics.clone();
+        statics.insert(SYNTAX_CSS.into(), Highlighter::stylesheet().into_bytes());
+        let digest = crate::digest::Digest::new()
+            .str(env!("CARGO_PKG_VERSION"))
+            .u64(theme.digest())
+            .u64(hl.fingerprint())
+            .finish();
+        Ok(Templates {
+            tera,
+            statics,
+            digest,
+        })
+    }
+}
+
+/// The template an error is about, from tera's report (`--> name.html:3:7`).
+fn template_of(e: &tera::Error) -> String {
+    let s = e.to_string();
+    s.lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .and_then(|loc| loc.split(':').next())
+        .unwrap_or("(theme)")
+        .to_string()
+}
