@@ -120,6 +120,15 @@ impl Diagnostics {
         self.items.len()
     }
 
+    /// Takes out one occurrence of each of `gone`.
+    pub fn remove(&mut self, gone: &[Diagnostic]) {
+        for g in gone {
+            if let Some(at) = self.items.iter().position(|d| d == g) {
+                self.items.swap_remove(at);
+            }
+        }
+    }
+
     /// `--strict`: every warning becomes an error.
     pub fn promote_warnings(&mut self) {
         for d in &mut self.items {

@@ -69,7 +69,7 @@ struct Entry<'a> {
     d: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     g: &'a [String],
-    w: String,
+    w: &'a str,
 }
 
 impl Serialize for Entries<'_> {
@@ -79,7 +79,6 @@ impl Serialize for Entries<'_> {
         let mut seq = serializer.serialize_seq(None)?;
         for (i, d) in site.docs.iter().enumerate().filter(|(_, d)| !d.is_index) {
             let href = base.href(&site.urls[i]);
-            let headings = d.outline.headings.iter().map(|h| h.text.as_str());
             seq.serialize_element(&Entry {
                 t: &d.title,
                 u: &href[prefix..],
@@ -87,7 +86,7 @@ impl Serialize for Entries<'_> {
                 s: d.status.as_deref(),
                 d: d.summary.as_deref(),
                 g: &d.tags,
-                w: word_list(headings.chain([d.outline.text.as_str()]), MAX_WORDS_PER_DOC),
+                w: &d.search_words,
             })?;
         }
         seq.end()

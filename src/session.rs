@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::link::{self, Site};
 use crate::names::{OutPath, SourcePath, UrlPath};
-use crate::render::{Page, RenderEnv, Renderer, Templates};
+use crate::render::{RenderEnv, Renderer, Templates};
 use crate::source::{self, CONTENT_DIR, SourceFile};
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -54,6 +54,13 @@ struct State {
     /// What the output folder holds now: each file with its page's digest (`None`: a page
     /// that is rewritten every time).
     written: HashMap<OutPath, Option<u64>>,
+}
+
+/// The files a rebuild read again.
+#[derive(Default)]
+struct Reread {
+    docs: Vec<SourcePath>,
+    assets: Vec<SourcePath>,
 }
 
 /// How much a change to the sources touches.
@@ -133,6 +140,7 @@ impl Session {
         let Some(mut state) = self.state.take() else {
             return self.build();
         };
+        let mut reread = None;
         match change {
             Change::Everything => {
                 let status = state.status.take();
@@ -166,11 +174,14 @@ impl Session {
                     ));
                 }
             }
-            Change::Content(paths) => self.reread(&mut state, &paths)?,
+            Change::Content(paths) => reread = Some(self.reread(&mut state, &paths)?),
         }
-        let diagnostics = self.diagnostics(&state);
+        let diagnostics = match &reread {
+            Some(r) => rebuild_diagnostics(&state, &r.docs, self.opts.strict),
+            None => self.diagnostics(&state),
+        };
         let documents = count_documents(&state.site);
-        if has_errors(&diagnostics) {
+        if has_errors(&diagnostics) || any_errors(&state, self.opts.strict) {
             self.state = Some(state);
             return Ok(BuildReport {
                 diagnostics,
@@ -180,7 +191,8 @@ impl Session {
                 rendered: 0,
             });
         }
-        let result = self.write_live(&mut state, &output);
+        let assets = reread.as_ref().map(|r| r.assets.as_slice());
+        let result = self.write_live(&mut state, &output, assets);
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -286,35 +298,51 @@ impl Session {
         })
     }
 
-    /// Re-reads the changed files under `content/` and links the site again.
-    fn reread(&self, state: &mut State, paths: &[PathBuf]) -> Result<()> {
+    /// Re-reads the changed files under `content/` and links the site again: in place when
+    /// every change is to documents whose edit no other document can see (the common case of
+    /// editing a body), from scratch otherwise. Returns what changed.
+    fn reread(&self, state: &mut State, paths: &[PathBuf]) -> Result<Reread> {
         let root = self
             .opts
             .root
             .canonicalize()
             .unwrap_or_else(|_| self.opts.root.clone());
         let content = root.join(CONTENT_DIR);
-        let mut docs = std::mem::take(&mut state.site).into_docs();
+        let mut changed = Reread::default();
+        // Edited and removed documents, and whether the set of files changed.
+        let mut edited: Vec<Doc> = Vec::new();
+        let mut removed: Vec<SourcePath> = Vec::new();
+        let mut files_changed = false;
         for p in paths {
             let Some(rel) = p.strip_prefix(&content).ok().and_then(|r| r.to_str()) else {
                 continue;
             };
             let sp = SourcePath::new(rel.replace(std::path::MAIN_SEPARATOR, "/"));
             let shown = source::display_source(&sp);
-            docs.retain(|d| d.source != sp);
-            state.parse_diags.remove(&sp);
-            state.read_diags = state
-                .read_diags
-                .iter()
-                .filter(|d| d.path != shown)
-                .cloned()
-                .collect();
-            state.assets.retain(|a| *a != sp);
-            if !p.is_file() {
-                continue;
+            let had_read_problem = state.read_diags.iter().any(|d| d.path == shown);
+            if had_read_problem {
+                state.read_diags = state
+                    .read_diags
+                    .iter()
+                    .filter(|d| d.path != shown)
+                    .cloned()
+                    .collect();
             }
             if !is_document(&sp) {
-                state.assets.push(sp);
+                files_changed = true;
+                state.assets.retain(|a| *a != sp);
+                if p.is_file() {
+                    state.assets.push(sp.clone());
+                }
+                changed.assets.push(sp);
+                continue;
+            }
+            state.parse_diags.remove(&sp);
+            changed.docs.push(sp.clone());
+            let known = state.site.docs.iter().any(|d| d.source == sp) && !had_read_problem;
+            if !p.is_file() {
+                files_changed = true;
+                removed.push(sp);
                 continue;
             }
             match read_document(p) {
@@ -327,21 +355,47 @@ impl Session {
                         &state.config,
                     );
                     state.parse_diags.insert(sp, dd);
-                    docs.push(d);
+                    files_changed |= !known;
+                    edited.push(d);
                 }
-                Err((pos, msg)) => state.read_diags.error(&shown, pos, msg),
+                Err((pos, msg)) => {
+                    state.read_diags.error(&shown, pos, msg);
+                    files_changed = true;
+                    removed.push(sp);
+                }
             }
         }
+        state.assets.sort();
+        if !files_changed {
+            let mut rest = Vec::new();
+            for d in edited.drain(..) {
+                match state.site.update_body(d, &state.config, &state.assets) {
+                    Ok(u) => {
+                        state.link_diags.remove(&u.removed);
+                        state.link_diags.extend(u.added.into_iter().collect());
+                    }
+                    Err(d) => rest.push(d),
+                }
+            }
+            edited = rest;
+            if edited.is_empty() {
+                return Ok(changed);
+            }
+        }
+        let mut docs = std::mem::take(&mut state.site).into_docs();
+        docs.retain(|old| {
+            !removed.contains(&old.source) && !edited.iter().any(|e| e.source == old.source)
+        });
+        docs.extend(edited);
         // Documents keep the order a fresh read gives them, so output does not depend on the
         // order of edits.
         docs.sort_by(|a, b| a.source.cmp(&b.source));
-        state.assets.sort();
         let (site, mut link_diags) =
             link::link(docs, &state.config, self.opts.drafts, &state.assets);
         link_diags.extend(state.plan.resolve_links(&site, &state.config));
         state.site = site;
         state.link_diags = link_diags;
-        Ok(())
+        Ok(changed)
     }
 
     fn diagnostics(&self, state: &State) -> Vec<Diagnostic> {
@@ -404,52 +458,59 @@ impl Session {
 
     /// Rewrites, in place, the pages whose digest changed, documents first; removes pages that
     /// are gone.
-    fn write_live(&self, state: &mut State, output: &Path) -> Result<usize> {
+    fn write_live(
+        &self,
+        state: &mut State,
+        output: &Path,
+        assets: Option<&[SourcePath]>,
+    ) -> Result<usize> {
         let renderer = self.renderer(state)?;
-        let mut pages: Vec<(Page, OutPath, Option<u64>)> = renderer
-            .pages()
-            .into_par_iter()
-            .map(|p| {
-                let out = renderer.out_path(&p);
-                let digest = renderer.digest(&p);
-                (p, out, digest)
-            })
-            .collect();
-        let keep: HashSet<OutPath> = pages.iter().map(|(_, o, _)| o.clone()).collect();
-        pages.retain(|(_, out, digest)| digest.is_none() || state.written.get(out) != Some(digest));
-        // A reader waits for the page they edited: documents before lists and indexes.
-        let (first, rest): (Vec<_>, Vec<_>) = pages
-            .into_iter()
-            .partition(|(p, ..)| matches!(p, Page::Doc(_)));
+        // A reader waits for the page they edited: documents first, so the fresh page is
+        // servable before the lists, indexes and feeds that mention it are brought up to date.
+        let mut keep: HashSet<OutPath> = HashSet::with_capacity(state.written.len());
         let mut done = Vec::new();
-        for batch in [first, rest] {
-            let rendered: Vec<(OutPath, Option<u64>)> = batch
+        for batch in [
+            renderer.doc_pages().collect::<Vec<_>>(),
+            renderer.other_pages(),
+        ] {
+            let rendered: Vec<(OutPath, Option<u64>, bool)> = batch
                 .into_par_iter()
-                .map(|(p, _, digest)| {
+                .map(|p| {
+                    let digest = renderer.digest(&p);
+                    let out = renderer.out_path(&p);
+                    if digest.is_some() && state.written.get(&out) == Some(&digest) {
+                        return Ok((out, digest, false));
+                    }
                     let (out, bytes) = renderer.render(&p)?;
                     write::replace_file(output, &out, &bytes)?;
-                    Ok((out, digest))
+                    Ok((out, digest, true))
                 })
                 .collect::<Result<_>>()?;
-            done.extend(rendered);
+            for (out, digest, fresh) in rendered {
+                if fresh {
+                    done.push((out.clone(), digest));
+                }
+                keep.insert(out);
+            }
         }
         drop(renderer);
-        let gone: Vec<OutPath> = state
-            .written
-            .keys()
-            .filter(|o| !keep.contains(*o))
-            .cloned()
-            .collect();
-        for out in &gone {
-            write::remove_file(output, out);
-            state.written.remove(out);
-        }
+        state.written.retain(|out, _| {
+            let stays = keep.contains(out);
+            if !stays {
+                write::remove_file(output, out);
+            }
+            stays
+        });
         let files = done.len();
         state.written.extend(done);
-        self.copy_assets(state, |out, from| {
-            let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-            write::replace_file(output, out, &bytes)
-        })?;
+        let content = self.opts.root.join(CONTENT_DIR);
+        for a in assets.unwrap_or(&state.assets) {
+            let out = UrlPath::file(a.as_str()).out_path();
+            match std::fs::read(content.join(a.as_str())) {
+                Ok(bytes) => write::replace_file(output, &out, &bytes)?,
+                Err(_) => write::remove_file(output, &out),
+            }
+        }
         Ok(files)
     }
 
@@ -480,6 +541,45 @@ fn diagnostics(state: &State, strict: bool) -> Vec<Diagnostic> {
         all.promote_warnings();
     }
     all.into_sorted()
+}
+
+/// What a rebuild reports: everything but the warnings of documents it did not read again
+/// (reported when they were), and every error wherever it is.
+fn rebuild_diagnostics(state: &State, reread: &[SourcePath], strict: bool) -> Vec<Diagnostic> {
+    let mut all = state.config_diags.clone();
+    all.extend(state.read_diags.clone());
+    all.extend(state.link_diags.clone());
+    for (path, d) in &state.parse_diags {
+        if reread.contains(path) {
+            all.extend(d.clone());
+        } else if d.has_errors() {
+            all.extend(
+                d.iter()
+                    .filter(|x| x.severity == Severity::Error)
+                    .cloned()
+                    .collect(),
+            );
+        }
+    }
+    if strict {
+        all.promote_warnings();
+    }
+    all.into_sorted()
+}
+
+/// Whether anything in the current state stops a build (warnings too, under `--strict`).
+fn any_errors(state: &State, strict: bool) -> bool {
+    let bad = |d: &Diagnostics| {
+        if strict {
+            !d.is_empty()
+        } else {
+            d.has_errors()
+        }
+    };
+    bad(&state.config_diags)
+        || bad(&state.read_diags)
+        || bad(&state.link_diags)
+        || state.parse_diags.values().any(bad)
 }
 
 fn count_documents(site: &Site) -> usize {

@@ -56,6 +56,8 @@ pub struct Doc {
     pub text: String,
     /// A stable digest of the path and text: everything the document is made of.
     pub hash: u64,
+    /// The distinct words of its headings and body, for the search index (see `search`).
+    pub search_words: String,
     pub body_offset: usize,
     pub outline: Outline,
     /// File positions of `outline.links`, in the same order.
@@ -182,6 +184,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         is_index,
         text: String::new(),
         hash: 0,
+        search_words: String::new(),
         body_offset,
         outline,
         link_pos,
@@ -389,6 +392,11 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         doc.status = Some(kind.statuses[0].clone());
     }
     doc.hash = crate::digest::of(&[file.path.as_str(), &file.text]);
+    let headings = doc.outline.headings.iter().map(|h| h.text.as_str());
+    doc.search_words = crate::search::word_list(
+        headings.chain([doc.outline.text.as_str()]),
+        crate::search::MAX_WORDS_PER_DOC,
+    );
     doc.text = file.text;
     (doc, diags)
 }

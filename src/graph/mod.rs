@@ -52,10 +52,27 @@ pub struct Graph {
 impl Graph {
     /// Nodes sorted by column, then id; edges by their source node, in the order written.
     pub fn new(site: &Site, config: &SiteConfig) -> Graph {
+        Graph::of(site, config, 0..site.docs.len())
+    }
+
+    /// Document `doc` and its one-hop neighbours only, in the same order as in the whole
+    /// graph: enough to draw its neighbourhood without building the rest.
+    pub fn around(site: &Site, config: &SiteConfig, doc: usize) -> Graph {
+        let near = std::iter::once(doc)
+            .chain(site.relations[doc].iter().map(|r| r.1))
+            .chain(site.inverse[doc].iter().map(|r| r.1));
+        let mut docs: Vec<usize> = near.collect();
+        docs.sort_unstable();
+        docs.dedup();
+        Graph::of(site, config, docs)
+    }
+
+    fn of(site: &Site, config: &SiteConfig, docs: impl IntoIterator<Item = usize>) -> Graph {
         let kinds = &config.kinds;
         let columns = column_order(kinds);
         let column = |k: KindId| columns.iter().position(|&c| c == k);
-        let mut docs: Vec<usize> = (0..site.docs.len())
+        let mut docs: Vec<usize> = docs
+            .into_iter()
             .filter(|&i| !site.docs[i].is_index && column(site.docs[i].kind).is_some())
             .collect();
         docs.sort_by(|&a, &b| {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, did_you_mean};
 use crate::doc::Doc;
 use crate::kinds::{KindId, KindTable};
 use crate::markdown::LinkTarget;
@@ -36,6 +36,8 @@ pub struct Site {
     lookup: Lookup,
     /// Drafts left out of this build, kept so the documents can be linked again.
     left_out: Vec<Doc>,
+    /// The diagnostics of each document's body links (also in what [`link`] returned).
+    body_diags: Vec<Vec<Diagnostic>>,
 }
 
 /// Where a body link goes. Kept compact (a document is an index, not a copied URL and title)
@@ -57,7 +59,106 @@ pub enum Resolved {
     Broken,
 }
 
+/// Resolves the body links of document `i`: where each goes, and the problems found.
+fn resolve_body(
+    i: usize,
+    docs: &[Doc],
+    idx: &Lookup,
+    assets: &HashSet<&str>,
+    config: &SiteConfig,
+) -> (Vec<Resolved>, Vec<Diagnostic>) {
+    let d = &docs[i];
+    let mut targets = Vec::with_capacity(d.outline.links.len());
+    let mut problems = Vec::new();
+    for (l, &pos) in d.outline.links.iter().zip(&d.link_pos) {
+        match resolve_body_link(l.dest.as_str(), l.wiki, i, docs, idx, assets, config) {
+            Ok(t) => targets.push(t),
+            Err((severity, msg)) => {
+                problems.push(diag(severity, &d.file, pos, msg));
+                targets.push(Resolved::Broken);
+            }
+        }
+    }
+    (targets, problems)
+}
+
+/// The other documents that `i`'s links point at (each once).
+fn targets_of(i: usize, targets: &[Resolved]) -> Vec<usize> {
+    let mut out: Vec<usize> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Resolved::Doc { doc, .. } if *doc != i => Some(*doc),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether an edit from `old` to `new` can change only `new`'s own body links: the same file,
+/// kind, id, status, aliases, relations and headings (anything another document's link or
+/// the link stage's checks could see).
+fn same_identity(old: &Doc, new: &Doc) -> bool {
+    old.source == new.source
+        && old.is_index == new.is_index
+        && old.kind == new.kind
+        && old.id == new.id
+        && old.id_pos == new.id_pos
+        && old.draft == new.draft
+        && old.status == new.status
+        && old.aliases == new.aliases
+        && old.relations == new.relations
+        && old.outline.headings.len() == new.outline.headings.len()
+        && old
+            .outline
+            .headings
+            .iter()
+            .zip(&new.outline.headings)
+            .all(|(a, b)| a.anchor == b.anchor)
+}
+
+/// The diagnostics of one document's body links before and after an in-place update.
+pub struct BodyUpdate {
+    pub removed: Vec<Diagnostic>,
+    pub added: Vec<Diagnostic>,
+}
+
 impl Site {
+    /// Replaces a document with an edited version whose change no other document can see
+    /// (see `same_identity`): only its own body links are resolved again and the backlinks
+    /// they feed updated. Anything else gives the document back, to link the site afresh.
+    pub fn update_body(
+        &mut self,
+        doc: Doc,
+        config: &SiteConfig,
+        assets: &[SourcePath],
+    ) -> Result<BodyUpdate, Doc> {
+        let Some(i) = self.docs.iter().position(|d| d.source == doc.source) else {
+            return Err(doc);
+        };
+        if !same_identity(&self.docs[i], &doc) {
+            return Err(doc);
+        }
+        self.docs[i] = doc;
+        let asset_set: HashSet<&str> = assets.iter().map(SourcePath::as_str).collect();
+        let (targets, problems) = resolve_body(i, &self.docs, &self.lookup, &asset_set, config);
+        for j in targets_of(i, &self.links[i]) {
+            self.backlinks[j].retain(|&b| b != i);
+        }
+        for j in targets_of(i, &targets) {
+            if let Err(at) = self.backlinks[j].binary_search(&i) {
+                self.backlinks[j].insert(at, i);
+            }
+        }
+        self.links[i] = targets;
+        let removed = std::mem::replace(&mut self.body_diags[i], problems.clone());
+        Ok(BodyUpdate {
+            removed,
+            added: problems,
+        })
+    }
+
     /// Every document given to [`link`], drafts included, to link again after a change.
     pub fn into_docs(self) -> Vec<Doc> {
         let mut docs = self.docs;
@@ -383,34 +484,18 @@ pub fn link(
     let resolved: Vec<(Vec<Resolved>, Vec<crate::diag::Diagnostic>)> = docs
         .par_iter()
         .enumerate()
-        .map(|(i, d)| {
-            let mut targets = Vec::with_capacity(d.outline.links.len());
-            let mut problems = Vec::new();
-            for (l, &pos) in d.outline.links.iter().zip(&d.link_pos) {
-                match resolve_body_link(l.dest.as_str(), l.wiki, i, &docs, &idx, &asset_set, config)
-                {
-                    Ok(t) => targets.push(t),
-                    Err((severity, msg)) => {
-                        problems.push(diag(severity, &d.file, pos, msg));
-                        targets.push(Resolved::Broken);
-                    }
-                }
-            }
-            (targets, problems)
-        })
+        .map(|(i, _)| resolve_body(i, &docs, &idx, &asset_set, config))
         .collect();
     let mut backlinks = vec![Vec::new(); n];
     let mut links = Vec::with_capacity(n);
+    let mut body_diags = Vec::with_capacity(n);
     for (i, (targets, problems)) in resolved.into_iter().enumerate() {
-        for t in &targets {
-            if let Resolved::Doc { doc: j, .. } = t {
-                if *j != i {
-                    backlinks[*j].push(i);
-                }
-            }
+        for j in targets_of(i, &targets) {
+            backlinks[j].push(i);
         }
-        diags.extend(problems.into_iter().collect());
+        diags.extend(problems.iter().cloned().collect());
         links.push(targets);
+        body_diags.push(problems);
     }
     for b in &mut backlinks {
         b.sort_unstable();
@@ -428,6 +513,7 @@ pub fn link(
         aliases,
         lookup: idx,
         left_out,
+        body_diags,
     };
     (site, diags)
 }

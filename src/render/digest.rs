@@ -25,33 +25,34 @@ pub(super) fn view_digest(v: &LinkView) -> u64 {
     d.finish()
 }
 
+/// A document's metadata as lists and feeds show it (not its body).
+pub(super) fn meta_digest(doc: &crate::doc::Doc) -> u64 {
+    let mut d = Digest::new();
+    d.str(doc.id.as_str());
+    for o in &doc.owners {
+        d.str(o);
+    }
+    d.u64(u64::MAX);
+    for t in &doc.tags {
+        d.str(t);
+    }
+    d.u64(u64::MAX);
+    for date in [doc.created, doc.updated, doc.review_by] {
+        d.u64(date.map_or(0, |x| {
+            (x.year() as u64) << 16 | (x.month() as u64) << 8 | x.day() as u64
+        }));
+    }
+    for (k, v) in &doc.fields {
+        d.str(k).str(v);
+    }
+    d.finish()
+}
+
 fn rel_code(r: Relation) -> u64 {
     Relation::ALL.iter().position(|x| *x == r).unwrap_or(0) as u64
 }
 
 impl Renderer<'_> {
-    /// A document's metadata as lists and feeds show it (not its body).
-    fn meta_digest(&self, i: usize) -> u64 {
-        let doc = &self.site.docs[i];
-        let mut d = Digest::new();
-        d.str(doc.id.as_str());
-        for o in &doc.owners {
-            d.str(o);
-        }
-        d.u64(u64::MAX);
-        for t in &doc.tags {
-            d.str(t);
-        }
-        d.u64(u64::MAX);
-        for date in [doc.created, doc.updated, doc.review_by] {
-            d.opt_str(date.map(|x| x.to_string()).as_deref());
-        }
-        for (k, v) in &doc.fields {
-            d.str(k).str(v);
-        }
-        d.finish()
-    }
-
     /// The body links of document `i`: where they go, as the page will show it.
     fn links_digest(&self, d: &mut Digest, i: usize) {
         for r in &self.site.links[i] {
@@ -86,7 +87,7 @@ impl Renderer<'_> {
     /// Lists of documents, each shown by its link view and metadata.
     fn list_digest(&self, d: &mut Digest, items: impl Iterator<Item = usize>) {
         for j in items {
-            d.u64(self.view_digests[j]).u64(self.meta_digest(j));
+            d.u64(self.view_digests[j]).u64(self.meta_digests()[j]);
         }
         d.u64(u64::MAX);
     }
@@ -141,14 +142,14 @@ impl Renderer<'_> {
                     .chain(site.inverse[i].iter().map(|p| p.1));
                 for j in shown {
                     self.content_digest(&mut d, j);
-                    d.u64(self.meta_digest(j));
+                    d.u64(self.meta_digests()[j]);
                 }
             }
             Page::Home => {
                 d.str(&self.env.today.to_string());
                 self.intro_digest(&mut d, "");
                 for i in self.all_docs() {
-                    d.u64(self.view_digests[i]).u64(self.meta_digest(i));
+                    d.u64(self.view_digests[i]).u64(self.meta_digests()[i]);
                     self.relations_digest(&mut d, &site.relations[i]);
                 }
             }
@@ -165,11 +166,11 @@ impl Renderer<'_> {
                 self.list_digest(&mut d, self.all_docs().filter(inside));
             }
             Page::Tags => {
-                for (t, docs) in &self.tags {
+                for (t, docs) in self.tags() {
                     d.str(t).u64(docs.len() as u64);
                 }
             }
-            Page::Tag(t) => self.list_digest(&mut d, self.tags[t].iter().copied()),
+            Page::Tag(t) => self.list_digest(&mut d, self.tags()[t].iter().copied()),
             Page::Redirect(a) => {
                 d.u64(self.view_digests[site.aliases[*a].1]);
             }
@@ -181,7 +182,7 @@ impl Renderer<'_> {
             }
             Page::Feed | Page::Graph | Page::GraphJson | Page::Timeline => {
                 for i in self.all_docs() {
-                    d.u64(self.view_digests[i]).u64(self.meta_digest(i));
+                    d.u64(self.view_digests[i]).u64(self.meta_digests()[i]);
                     self.relations_digest(&mut d, &site.relations[i]);
                 }
             }

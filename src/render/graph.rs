@@ -35,7 +35,7 @@ fn splice(html: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
 
 impl Renderer<'_> {
     pub(super) fn graph_page(&self) -> Result<Vec<u8>> {
-        let g = &self.graph;
+        let g = self.graph();
         let kinds = &self.config.kinds;
         let scene = layout::full(g, kinds);
         let picture = svg::render(
@@ -123,7 +123,7 @@ impl Renderer<'_> {
 
     /// Every node with what it points at, grouped by relation: the graph without the picture.
     fn graph_list(&self) -> Vec<GraphListItem> {
-        let g = &self.graph;
+        let g = self.graph();
         g.nodes
             .iter()
             .enumerate()
@@ -152,7 +152,7 @@ impl Renderer<'_> {
 
     /// Document `i` and its one-hop neighbours as SVG; `None` without relations.
     pub(super) fn neighbourhood(&self, i: usize) -> Option<String> {
-        let g = &self.graph;
+        let g = &crate::graph::Graph::around(self.site, self.config, i);
         let kinds = &self.config.kinds;
         let node = g.node_of_doc(i)?;
         let scene = layout::neighbourhood(g, kinds, node, NEIGHBOURS_PER_SIDE)?;

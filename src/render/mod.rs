@@ -85,8 +85,12 @@ pub struct Renderer<'a> {
     env: RenderEnv<'a>,
     views: Vec<LinkView>,
     statics: &'a BTreeMap<String, Vec<u8>>,
-    tags: BTreeMap<String, Vec<usize>>,
-    graph: crate::graph::Graph,
+    /// Tag → its documents; built on first use.
+    tags: std::sync::OnceLock<BTreeMap<String, Vec<usize>>>,
+    /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
+    graph: std::sync::OnceLock<crate::graph::Graph>,
+    /// What the list pages and feeds show of each document besides its link (see [`digest`]).
+    meta_digests: std::sync::OnceLock<Vec<u64>>,
     /// What every page depends on (see [`digest`]).
     global: u64,
     /// [`digest::view_digest`] of every document's link view.
@@ -192,14 +196,44 @@ impl<'a> Renderer<'a> {
             views,
             global: global.finish(),
             view_digests,
+            meta_digests: std::sync::OnceLock::new(),
             statics,
-            tags: tag_index(site),
-            graph: crate::graph::Graph::new(site, config),
+            tags: std::sync::OnceLock::new(),
+            graph: std::sync::OnceLock::new(),
         })
     }
 
-    /// Every file of the site, in a fixed order.
+    fn tags(&self) -> &BTreeMap<String, Vec<usize>> {
+        self.tags.get_or_init(|| tag_index(self.site))
+    }
+
+    fn meta_digests(&self) -> &[u64] {
+        self.meta_digests
+            .get_or_init(|| self.site.docs.iter().map(digest::meta_digest).collect())
+    }
+
+    fn graph(&self) -> &crate::graph::Graph {
+        self.graph
+            .get_or_init(|| crate::graph::Graph::new(self.site, self.config))
+    }
+
+    /// Every file of the site, in a fixed order: [`Renderer::other_pages`], then
+    /// [`Renderer::doc_pages`].
     pub fn pages(&self) -> Vec<Page> {
+        let mut pages = self.other_pages();
+        pages.extend(self.doc_pages());
+        pages
+    }
+
+    /// One page per document.
+    pub fn doc_pages(&self) -> impl Iterator<Item = Page> + '_ {
+        (0..self.site.docs.len())
+            .filter(|&i| !self.site.docs[i].is_index)
+            .map(Page::Doc)
+    }
+
+    /// Everything but the documents' own pages: lists, indexes, feeds, packets, assets.
+    pub fn other_pages(&self) -> Vec<Page> {
         let mut pages = vec![
             Page::Home,
             Page::Tags,
@@ -218,17 +252,12 @@ impl<'a> Renderer<'a> {
             }
         }
         pages.extend(self.folders().into_iter().map(Page::Folder));
-        pages.extend(self.tags.keys().cloned().map(Page::Tag));
+        pages.extend(self.tags().keys().cloned().map(Page::Tag));
         pages.extend((0..self.site.aliases.len()).map(Page::Redirect));
         pages.extend(self.statics.keys().cloned().map(Page::Static));
         if self.env.status.is_some() {
             pages.extend([Page::Status, Page::StatusJson]);
         }
-        pages.extend(
-            (0..self.site.docs.len())
-                .filter(|&i| !self.site.docs[i].is_index)
-                .map(Page::Doc),
-        );
         pages.extend(
             (0..self.site.docs.len())
                 .filter(|&i| self.has_packet(i))
@@ -297,7 +326,7 @@ impl<'a> Renderer<'a> {
             Page::Status => self.status_page()?,
             Page::StatusJson => self.status_json(),
             Page::Graph => self.graph_page()?,
-            Page::GraphJson => self.graph.to_json(self.site, self.config).into_bytes(),
+            Page::GraphJson => self.graph().to_json(self.site, self.config).into_bytes(),
             Page::Timeline => self.timeline()?,
             Page::Search => self.page("search.html", "Search", &url, Context::new())?,
             Page::SearchIndex => crate::search::index_json(self.site, self.config),
@@ -485,7 +514,7 @@ impl<'a> Renderer<'a> {
     fn tags_page(&self) -> Result<Vec<u8>> {
         let base = &self.config.base_url;
         let tags: Vec<TagView> = self
-            .tags
+            .tags()
             .iter()
             .map(|(t, docs)| TagView {
                 name: t.clone(),
@@ -499,7 +528,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn tag_page(&self, tag: &str) -> Result<Vec<u8>> {
-        let items: Vec<LinkView> = self.tags[tag]
+        let items: Vec<LinkView> = self.tags()[tag]
             .iter()
             .map(|&i| self.views[i].clone())
             .collect();
