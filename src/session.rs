@@ -374,7 +374,7 @@ impl Session {
                         state.link_diags.remove(&u.removed);
                         state.link_diags.extend(u.added.into_iter().collect());
                     }
-                    Err(d) => rest.push(d),
+                    Err(d) => rest.push(*d),
                 }
             }
             edited = rest;

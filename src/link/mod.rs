@@ -133,12 +133,12 @@ impl Site {
         doc: Doc,
         config: &SiteConfig,
         assets: &[SourcePath],
-    ) -> Result<BodyUpdate, Doc> {
+    ) -> Result<BodyUpdate, Box<Doc>> {
         let Some(i) = self.docs.iter().position(|d| d.source == doc.source) else {
-            return Err(doc);
+            return Err(Box::new(doc));
         };
         if !same_identity(&self.docs[i], &doc) {
-            return Err(doc);
+            return Err(Box::new(doc));
         }
         self.docs[i] = doc;
         let asset_set: HashSet<&str> = assets.iter().map(SourcePath::as_str).collect();
