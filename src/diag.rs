@@ -58,13 +58,31 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
-            path: path.into(),
+            path: reveal(&path.into()),
             line: pos.line,
             col: pos.col,
             severity,
-            message: message.into(),
+            message: reveal(&message.into()),
         }
     }
+}
+
+/// Writes invisible characters as `\u{…}`. Messages quote document text and paths quote file
+/// names, either of which may hold a newline (breaking the one-line format), a terminal escape
+/// sequence, or a zero-width character that makes the quoted text look right when it is not.
+pub fn reveal(s: &str) -> String {
+    if !s.chars().any(crate::names::is_invisible) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if crate::names::is_invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -178,6 +196,30 @@ impl LineIndex {
             .map_or(offset - start, |s| s.chars().count());
         Pos::new(line as u32 + 1, col as u32 + 1)
     }
+
+    /// The positions of many offsets. Counting each column from its line start would be
+    /// quadratic for a long line full of links, so sorted offsets continue from the previous one.
+    pub fn positions(&self, text: &str, offsets: &[usize]) -> Vec<Pos> {
+        let mut out = Vec::with_capacity(offsets.len());
+        let mut last: Option<(usize, Pos)> = None;
+        for &offset in offsets {
+            let offset = offset.min(text.len());
+            let pos = match last {
+                Some((prev, p))
+                    if prev <= offset
+                        && text.is_char_boundary(prev)
+                        && !text[prev..offset].contains('\n')
+                        && text.is_char_boundary(offset) =>
+                {
+                    Pos::new(p.line, p.col + text[prev..offset].chars().count() as u32)
+                }
+                _ => self.pos(text, offset),
+            };
+            last = Some((offset, pos));
+            out.push(pos);
+        }
+        out
+    }
 }
 
 /// The closest candidate to `word` (for "did you mean" hints), if it is close enough.
@@ -224,9 +266,35 @@ mod tests {
     }
 
     #[test]
+    fn many_positions_match_one_by_one() {
+        let text = "ab\nçd ef\n\nx [[a]] [[ü]] end";
+        let idx = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .chain([5, 0, text.len() + 3])
+            .collect();
+        let one: Vec<Pos> = offsets.iter().map(|&o| idx.pos(text, o)).collect();
+        assert_eq!(idx.positions(text, &offsets), one);
+    }
+
+    #[test]
     fn display_is_path_line_col_severity_message() {
         let d = Diagnostic::new(Severity::Warning, "content/a.md", Pos::new(3, 7), "oops");
         assert_eq!(d.to_string(), "content/a.md:3:7: warning: oops");
+    }
+
+    #[test]
+    fn invisible_characters_in_paths_and_messages_are_shown_escaped() {
+        let d = Diagnostic::new(
+            Severity::Error,
+            "content/a\nb.md",
+            Pos::START,
+            "found `a\u{200b}b` and \u{1b}[31mred",
+        );
+        assert_eq!(
+            d.to_string(),
+            "content/a\\u{a}b.md:1:1: error: found `a\\u{200b}b` and \\u{1b}[31mred"
+        );
     }
 
     #[test]

@@ -55,6 +55,10 @@ const STATES_PER_LINE: usize = 4;
 
 type Ops = Vec<(usize, ScopeStackOp)>;
 
+/// Code blocks larger than this are shown plain. Highlighting runs at a few hundred kilobytes
+/// a second; a pasted log or data dump gains nothing from colour and should not slow the build.
+pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
 pub struct Highlighter {
     syntaxes: SyntaxSet,
     /// Which highlighter a thread's memo belongs to.
@@ -109,7 +113,9 @@ impl Highlighter {
 
     /// A `<pre>` block for `code` in language `lang` (a fence token like `rust` or `sh`).
     pub fn highlight(&self, lang: Option<&str>, code: &str) -> String {
-        let syntax = lang.and_then(|l| self.syntaxes.find_syntax_by_token(l));
+        let syntax = lang
+            .filter(|_| code.len() <= MAX_HIGHLIGHT_BYTES)
+            .and_then(|l| self.syntaxes.find_syntax_by_token(l));
         let lang_attr = lang
             .map(|l| format!(" data-lang=\"{}\"", escape(l)))
             .unwrap_or_default();
@@ -344,6 +350,15 @@ mod tests {
             h.highlight(None, "x"),
             "<pre class=\"code\" tabindex=\"0\"><code>x</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn huge_blocks_are_plain() {
+        let h = Highlighter::new();
+        let code = "let x = 1;\n".repeat(MAX_HIGHLIGHT_BYTES / 11 + 1);
+        let html = h.highlight(Some("rust"), &code);
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code>let x"));
+        assert!(!html.contains("hl-"));
     }
 
     #[test]

@@ -3,5 +3,13 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    // Past a file-size limit (`ulimit -f`) the kernel kills the writer with SIGXFSZ. Ignoring
+    // it turns the limit into a failed write, reported with the file's path like a full disk,
+    // and the build's staging folder is cleaned up instead of left behind.
+    #[cfg(unix)]
+    // SAFETY: setting a signal to SIG_IGN before any thread starts has no other effect.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     cli::run()
 }

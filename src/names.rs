@@ -35,6 +35,20 @@ impl fmt::Display for DocId {
     }
 }
 
+/// Extensions that make a file a document, compared without regard to case. `.md` is the
+/// convention; `.markdown` and upper-case spellings are Markdown to GitHub and most editors,
+/// and a document silently copied as an attachment would be a worse surprise than accepting it.
+pub const DOC_EXTENSIONS: [&str; 2] = ["md", "markdown"];
+
+/// `a/b.md` → `a/b`, `B.MARKDOWN` → `B`; `None` when `name` does not end in a document extension.
+pub fn strip_doc_ext(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    DOC_EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+        .then_some(stem)
+}
+
 /// A path under `content/`, with `/` separators, e.g. `strategies/cloud.md`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -72,6 +86,11 @@ impl SourcePath {
     /// The first folder, which names the kind when front matter does not.
     pub fn top_folder(&self) -> Option<&str> {
         self.0.split_once('/').map(|(top, _)| top)
+    }
+
+    /// Whether the file is a document (see [`DOC_EXTENSIONS`]) rather than an attachment.
+    pub fn is_document(&self) -> bool {
+        strip_doc_ext(self.file_name()).is_some()
     }
 
     pub fn is_index(&self) -> bool {
@@ -270,6 +289,26 @@ pub fn is_slug(s: &str) -> bool {
             .all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '-' || c == '_')
 }
 
+/// Characters that render as nothing or reorder the text around them: controls, zero-width
+/// spaces and joiners, bidirectional overrides and isolates ("Trojan Source"), the BOM. Two
+/// titles that differ only in these look identical, and a diagnostic quoting them would hide
+/// them or, for terminal escapes, act on the reader's terminal.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
 /// Tags are compared and shown normalised: trimmed, lower case, whitespace runs as `-`.
 pub fn normalize_tag(s: &str) -> String {
     s.split_whitespace()
@@ -317,6 +356,14 @@ mod tests {
         assert_eq!(p.top_folder(), Some("runbooks"));
         assert_eq!(SourcePath::new("about.md").top_folder(), None);
         assert!(SourcePath::new("visions/_index.md").is_index());
+        for doc in ["a.md", "b/A.MD", "c.markdown", "d.Markdown"] {
+            assert!(SourcePath::new(doc).is_document(), "{doc}");
+        }
+        for other in ["a.mdx", "md", "b/c.txt", "d.md.bak"] {
+            assert!(!SourcePath::new(other).is_document(), "{other}");
+        }
+        assert_eq!(SourcePath::new("n/Long.markdown").without_ext(), "n/Long");
+        assert_eq!(strip_doc_ext("x/y.MD"), Some("x/y"));
     }
 
     #[test]
@@ -359,6 +406,18 @@ mod tests {
         );
         assert!(BaseUrl::parse("not a url").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn invisible_characters() {
+        for c in [
+            '\u{7}', '\u{1b}', '\n', '\u{200b}', '\u{202e}', '\u{2066}', '\u{feff}',
+        ] {
+            assert!(is_invisible(c), "{c:?}");
+        }
+        for c in ['a', 'é', ' ', '—', '😀'] {
+            assert!(!is_invisible(c), "{c:?}");
+        }
     }
 
     #[test]

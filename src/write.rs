@@ -6,6 +6,7 @@
 //! failed or killed build therefore leaves the previous site exactly as it was, and leftovers
 //! of an interrupted build are cleared by the next one.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -19,6 +20,8 @@ pub struct Staging {
     staging: PathBuf,
     old: PathBuf,
     committed: bool,
+    /// Held from `begin` to the end of `commit`: see [`lock`].
+    _lock: Option<std::fs::File>,
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
@@ -34,9 +37,9 @@ impl Staging {
         let output = absolute(output)?;
         let staging = sibling(&output, "cairn-staging");
         let old = sibling(&output, "cairn-old");
-        if let Some(parent) = output.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
+        let parent = output.parent().unwrap_or(Path::new("/"));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let lock = lock(parent);
         if output.exists() && !output.is_dir() {
             return Err(Error::io(
                 &output,
@@ -58,11 +61,30 @@ impl Staging {
             staging,
             old,
             committed: false,
+            _lock: lock,
         })
     }
 
     /// Writes one file of the new site. Safe to call from many threads.
     pub fn write(&self, path: &OutPath, bytes: &[u8]) -> Result<()> {
+        let (mut file, full) = self.create(path)?;
+        file.write_all(bytes)
+            .and_then(|()| file.flush())
+            .map_err(|e| Error::io(self.shown(&full), e))
+    }
+
+    /// Copies a file into the new site, without holding it in memory (attachments can be big).
+    pub fn copy(&self, path: &OutPath, from: &Path) -> Result<()> {
+        let mut src = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+        let (mut file, full) = self.create(path)?;
+        std::io::copy(&mut src, &mut file).map_err(|e| Error::io(self.shown(&full), e))?;
+        Ok(())
+    }
+
+    /// Creates a new file in the staging folder. The folder starts empty, so a file that is
+    /// already there means two pages of the site have the same path; refusing it keeps one
+    /// from silently and unpredictably replacing the other.
+    fn create(&self, path: &OutPath) -> Result<(std::fs::File, PathBuf)> {
         if !path.is_contained() {
             return Err(Error::io(
                 self.output.join(path.as_str()),
@@ -73,13 +95,18 @@ impl Staging {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(self.shown(parent), e))?;
         }
-        std::fs::write(&full, bytes).map_err(|e| Error::io(self.shown(&full), e))
-    }
-
-    /// Copies a file into the new site.
-    pub fn copy(&self, path: &OutPath, from: &Path) -> Result<()> {
-        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        self.write(path, &bytes)
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)
+        {
+            Ok(f) => Ok((f, full)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::io(
+                self.shown(&full),
+                std::io::Error::other("two files of the site have this path"),
+            )),
+            Err(e) => Err(Error::io(self.shown(&full), e)),
+        }
     }
 
     /// Reports paths as they will be after the swap.
@@ -113,6 +140,26 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// An exclusive lock on the folder that holds the output, so that two builds into the same
+/// output (a `serve` rebuild and a manual build, two CI jobs in one workspace) take turns:
+/// otherwise the second would clear the first one's staging folder while it is being written
+/// and the first could swap in a half-written site. The lock is released when the process
+/// ends, even by SIGKILL, so it never goes stale. Where the file system cannot lock a folder
+/// (some network file systems), builds go on unlocked.
+#[cfg(unix)]
+fn lock(dir: &Path) -> Option<std::fs::File> {
+    use std::os::unix::io::AsRawFd;
+    let f = std::fs::File::open(dir).ok()?;
+    // SAFETY: `f` is an open descriptor for the duration of the call.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    (rc == 0).then_some(f)
+}
+
+#[cfg(not(unix))]
+fn lock(_: &Path) -> Option<std::fs::File> {
+    None
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -229,6 +276,49 @@ mod tests {
             "previous"
         );
         assert!(!dir.path().join(".public.cairn-staging").exists());
+    }
+
+    #[test]
+    fn a_path_written_twice_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        let path = UrlPath::page(["tags", "c"]).out_path();
+        s.write(&path, b"c++").unwrap();
+        let err = s.write(&path, b"c").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{}: two files of the site have this path",
+                out.join("tags/c/index.html").display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write(&UrlPath::page(["a"]).out_path(), b"a").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out2 = out.clone();
+        let second = std::thread::spawn(move || {
+            let s = Staging::begin(&out2).unwrap();
+            tx.send(()).unwrap();
+            s.write(&UrlPath::page(["b"]).out_path(), b"b").unwrap();
+            s.commit().unwrap();
+        });
+        // Without the lock the second build would clear the first one's staging folder here.
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_millis(300))
+                .is_err()
+        );
+        first.commit().unwrap();
+        rx.recv().unwrap();
+        second.join().unwrap();
+        assert!(out.join("b/index.html").exists());
+        assert!(!out.join("a").exists());
     }
 
     #[test]

@@ -79,13 +79,64 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                     .map(|l| Pos::new(l.line() as u32, l.column() as u32))
             })
             .unwrap_or(Pos::START);
+        let message = match hint(text, pos) {
+            Some(h) => format!("{message} ({h})"),
+            None => message,
+        };
         YamlError { pos, message }
     })?;
+    if has_complex_key(&value) {
+        return Err(complex_key_error(text));
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut locator = Locator { lines: &lines };
     let start = Cursor { line: 0, col: 0 };
     let end = lines.len();
     Ok(locator.node(&value, start, end, Pos::START))
+}
+
+/// What people usually meant when the parser gives up on a line: template code copied from
+/// another generator, or a JSON habit.
+fn hint(text: &str, pos: Pos) -> Option<&'static str> {
+    let line = text.lines().nth(pos.line.checked_sub(1)? as usize)?;
+    if line.contains("{%") || line.contains("{{") {
+        Some("template code is not run in front matter; put the text in quotes")
+    } else if line.trim_end().ends_with(',') {
+        Some("a trailing comma? YAML puts each key on its own line, without commas")
+    } else {
+        None
+    }
+}
+
+/// A mapping or list used as a key. Valid YAML, but never meant: it is what `{{ page.title }}`
+/// (template code copied from another generator) parses as.
+fn has_complex_key(v: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Mapping(m) => m
+            .iter()
+            .any(|(k, v)| matches!(k, Y::Mapping(_) | Y::Sequence(_)) || has_complex_key(v)),
+        Y::Sequence(items) => items.iter().any(has_complex_key),
+        Y::Tagged(t) => has_complex_key(&t.value),
+        _ => false,
+    }
+}
+
+fn complex_key_error(text: &str) -> YamlError {
+    let template = text.lines().enumerate().find_map(|(i, l)| {
+        l.find("{{")
+            .map(|c| Pos::new(i as u32 + 1, l[..c].chars().count() as u32 + 1))
+    });
+    match template {
+        Some(pos) => YamlError {
+            pos,
+            message: "`{{ … }}` is template code, which front matter does not run; put the text in quotes".into(),
+        },
+        None => YamlError {
+            pos: Pos::START,
+            message: "a key must be plain text, not a mapping or a list".into(),
+        },
+    }
 }
 
 /// serde_yaml places a duplicate-key error at the start of the mapping; point at the repeat.
@@ -512,6 +563,35 @@ mod tests {
     fn tabs_are_reported_where_they_are() {
         let err = parse("title: x\n\tstatus: y\n").unwrap_err();
         assert_eq!(err.pos, Pos::new(2, 1));
+    }
+
+    #[test]
+    fn template_code_is_named_as_such() {
+        let err = parse("title: x\nsummary: {{ page.summary }}\n").unwrap_err();
+        assert_eq!(err.pos, Pos::new(2, 10));
+        assert!(err.message.contains("template code"), "{}", err.message);
+        let err = parse("a:\n  ? [x]\n  : 1\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "a key must be plain text, not a mapping or a list"
+        );
+    }
+
+    #[test]
+    fn common_mistakes_get_a_hint() {
+        let err = parse("title: \"Quoted\",\nstatus: draft\n").unwrap_err();
+        assert_eq!(err.pos, Pos::new(1, 16));
+        assert_eq!(
+            err.message,
+            "did not find expected key (a trailing comma? YAML puts each key on its own line, without commas)"
+        );
+        let err = parse("{% if x %}\ntitle: T\n{% endif %}\n").unwrap_err();
+        assert!(
+            err.message
+                .ends_with("(template code is not run in front matter; put the text in quotes)"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -94,6 +94,9 @@ const COMMON_KEYS: [&str; 16] = [
     "related",
 ];
 
+/// The longest `id` accepted.
+const MAX_ID_LEN: usize = 100;
+
 /// Parses one file. A document always comes back (with defaults where its front matter is
 /// broken) so that links to it still resolve and one mistake is reported once.
 pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
@@ -123,6 +126,10 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
             None
         }
     });
+    // A list or a bare string instead of `key: value` lines is the one problem to report.
+    front_broken |= root
+        .as_ref()
+        .is_some_and(|n| !matches!(n.value, Value::Map(_) | Value::Null));
     let has_front_matter = yaml_text.is_some();
     let mut r = Reader::new(shown.clone(), yaml_line, &mut diags);
     let entries = root
@@ -155,11 +162,12 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let is_index = file.path.is_index();
     let outline = markdown::analyse(&file.text[body_offset..]);
     let lines = LineIndex::new(&file.text);
-    let link_pos = outline
+    let link_offsets: Vec<usize> = outline
         .links
         .iter()
-        .map(|l| lines.pos(&file.text, body_offset + l.offset))
+        .map(|l| body_offset + l.offset)
         .collect();
+    let link_pos = lines.positions(&file.text, &link_offsets);
 
     let mut doc = Doc {
         id: DocId::from_stem(file.path.stem())
@@ -189,6 +197,9 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         outline,
         link_pos,
     };
+    if file.text.trim().is_empty() && !is_index {
+        r.file_warning("the file is empty; it is published as an empty page");
+    }
     if DocId::from_stem(file.path.stem()).is_none() && !is_index {
         r.file_error(format!(
             "cannot make an id from the file name `{}`; add an `id:`",
@@ -207,12 +218,17 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
                 title_pos = Some(e.key_pos);
                 doc.title = r
                     .string("title", n)
-                    .map(|t| clean_text(&t))
+                    .map(|t| shown_text(&mut r, "title", n.pos, &t))
                     .unwrap_or_default();
             }
             "id" => {
                 if let Some(s) = r.string("id", n) {
                     match DocId::parse(&s) {
+                        // It becomes a folder name in the output; file systems stop at 255 bytes.
+                        Some(_) if s.len() > MAX_ID_LEN => r.error(
+                            n.pos,
+                            format!("`id` is longer than {MAX_ID_LEN} characters"),
+                        ),
                         Some(id) => {
                             doc.id = id;
                             doc.id_pos = r.at(n.pos);
@@ -247,12 +263,16 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
                     }
                 }
             }
-            "summary" => doc.summary = r.string("summary", n).map(|s| clean_text(&s)),
+            "summary" => {
+                doc.summary = r
+                    .string("summary", n)
+                    .map(|s| shown_text(&mut r, "summary", n.pos, &s))
+            }
             "owners" => {
                 doc.owners = r
                     .string_list("owners", n)
                     .into_iter()
-                    .map(|(s, _)| clean_text(&s))
+                    .map(|(s, pos)| shown_text(&mut r, "owners", pos, &s))
                     .collect()
             }
             "tags" => {
@@ -347,7 +367,16 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     // Title: front matter, else the first `# heading`, else the file name.
     if doc.title.is_empty() {
         if let Some((i, h)) = doc.outline.h1() {
-            doc.title = clean_text(&h.text);
+            let (title, removed) = clean_text(&h.text);
+            if !removed.is_empty() {
+                let pos = lines.pos(&file.text, body_offset + h.offset);
+                r.diags.warning(
+                    &doc.file,
+                    pos,
+                    invisible_message("the title heading", &removed),
+                );
+            }
+            doc.title = title;
             doc.title_heading = Some(i);
         }
         if doc.title.is_empty()
@@ -429,7 +458,7 @@ fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut
 /// A kind-specific field shown as text: a scalar, or a list of scalars joined by commas.
 fn field_text(key: &str, n: &Node, r: &mut Reader) -> Option<String> {
     let scalar = |v: &Value| match v {
-        Value::Str(s) => Some(clean_text(s)),
+        Value::Str(s) => Some(clean_text(s).0),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -486,20 +515,50 @@ fn check_sections(doc: &Doc, kind: &Kind, lines: &LineIndex, text: &str, r: &mut
     }
 }
 
-/// Removes control and zero-width characters that would make titles look equal but differ.
-fn clean_text(s: &str) -> String {
-    s.chars()
-        .filter(|c| {
-            !c.is_control()
-                && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{feff}')
+/// Removes invisible characters (see [`crate::names::is_invisible`]), which would make two
+/// titles look equal while they differ, or reorder the text around them. Returns the text and
+/// the characters removed. Zero-width joiners stay: emoji sequences and several scripts
+/// (Persian, Hindi) need them.
+fn clean_text(s: &str) -> (String, Vec<char>) {
+    let mut removed = Vec::new();
+    let text: String = s
+        .chars()
+        .filter(|&c| {
+            let drop = crate::names::is_invisible(c) && !matches!(c, '\u{200c}' | '\u{200d}');
+            // Line breaks and tabs in a title are folded by `trim` and HTML; not worth a warning.
+            if drop && !matches!(c, '\n' | '\t') && !removed.contains(&c) {
+                removed.push(c);
+            }
+            !drop
         })
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .collect();
+    removed.sort_unstable();
+    (text.trim().to_string(), removed)
+}
+
+/// Cleans a value shown on pages and warns when something invisible was in it.
+fn shown_text(r: &mut Reader, key: &str, pos: Pos, s: &str) -> String {
+    let (text, removed) = clean_text(s);
+    if !removed.is_empty() {
+        r.warning(pos, invisible_message(&format!("`{key}`"), &removed));
+    }
+    text
+}
+
+fn invisible_message(what: &str, removed: &[char]) -> String {
+    let list: Vec<String> = removed
+        .iter()
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
+    format!(
+        "{what} contains invisible or control characters ({}); they are left out",
+        list.join(", ")
+    )
 }
 
 /// `my-file_name` → `My file name`, for titles made from file names.
 fn humanize(stem: &str) -> String {
+    let (stem, _) = clean_text(stem);
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {

@@ -246,3 +246,73 @@ fn control_and_zero_width_characters_are_removed_from_titles() {
     );
     assert_eq!(d.title, "Zerowidth title");
 }
+
+#[test]
+fn invisible_characters_are_left_out_with_a_warning_naming_them() {
+    let (d, diags) = parse_str(
+        "notes/n.md",
+        "---\ntitle: \"Pay\u{202e}roll\"\nsummary: \"a\u{200b}b\"\nowners: [\"x\\u001b[31m\", \"emoji 👩\u{200d}💻\"]\n---\n",
+    );
+    assert_eq!(d.title, "Payroll");
+    assert_eq!(d.summary.as_deref(), Some("ab"));
+    assert_eq!(d.owners, ["x[31m", "emoji 👩\u{200d}💻"]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:2:1: warning: `title` contains invisible or control characters (U+202E); they are left out",
+            "content/notes/n.md:3:1: warning: `summary` contains invisible or control characters (U+200B); they are left out",
+            // A quoted item with escapes is not found in the text; it falls back to its key.
+            "content/notes/n.md:4:1: warning: `owners` contains invisible or control characters (U+001B); they are left out",
+        ]
+    );
+    let (d, diags) = parse_str("notes/h.md", "# Head\u{200b}line\n");
+    assert_eq!(d.title, "Headline");
+    assert_eq!(
+        diags,
+        [
+            "content/notes/h.md:1:1: warning: the title heading contains invisible or control characters (U+200B); they are left out"
+        ]
+    );
+}
+
+#[test]
+fn an_empty_file_is_a_page_with_a_warning() {
+    let (d, diags) = parse_str("notes/blank.md", " \n\n");
+    assert_eq!(d.title, "Blank");
+    assert_eq!(
+        diags,
+        [
+            "content/notes/blank.md:1:1: warning: the file is empty; it is published as an empty page"
+        ]
+    );
+    assert!(parse_str("notes/_index.md", "").1.is_empty());
+}
+
+#[test]
+fn front_matter_that_is_not_a_mapping_is_one_error() {
+    let (_, diags) = parse_str("strategies/s.md", "---\n- a\n- b\n---\n");
+    assert_eq!(
+        diags,
+        [
+            "content/strategies/s.md:2:1: error: front matter must be a mapping of `key: value` lines, found a list"
+        ]
+    );
+}
+
+#[test]
+fn ids_that_cannot_be_folder_names_are_refused() {
+    let long = "a".repeat(101);
+    let (_, diags) = parse_str("notes/n.md", &format!("---\ntitle: N\nid: {long}\n---\n"));
+    assert_eq!(
+        diags,
+        ["content/notes/n.md:3:1: error: `id` is longer than 100 characters"]
+    );
+    for bad in ["../x", "/etc/passwd", "%2e%2e", "a\\u0000b"] {
+        let (d, diags) = parse_str(
+            "notes/n.md",
+            &format!("---\ntitle: N\nid: \"{bad}\"\n---\n"),
+        );
+        assert_eq!(d.id.as_str(), "n", "{bad}");
+        assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
+    }
+}

@@ -311,7 +311,10 @@ impl Lookup {
 
     /// Resolves `[[target]]` or a relation target: a content path, `kind/id`, or a bare id.
     fn resolve(&self, target: &str, docs: &[Doc], config: &SiteConfig) -> Result<usize, RefError> {
-        let target = target.trim().trim_end_matches(".md").trim_matches('/');
+        let target = target.trim();
+        let target = crate::names::strip_doc_ext(target)
+            .unwrap_or(target)
+            .trim_matches('/');
         if let Some(i) = self.path(target) {
             return Ok(i);
         }
@@ -386,6 +389,7 @@ pub fn link(
     let (docs, left_out): (Vec<Doc>, Vec<Doc>) = all.into_iter().partition(|d| drafts || !d.draft);
     let urls: Vec<UrlPath> = docs.iter().map(|d| doc_url(d, config)).collect();
     check_unique(&docs, &urls, config, &mut diags);
+    check_tag_pages(&docs, &mut diags);
     let idx = Lookup::new(&docs, &left_out);
     let broken = config.broken_links;
 
@@ -567,6 +571,31 @@ fn check_unique(docs: &[Doc], urls: &[UrlPath], config: &SiteConfig, diags: &mut
     }
 }
 
+/// Tags that are spelled differently but get the same page (`c++` and `c` both become
+/// `/tags/c/`): one would overwrite the other.
+fn check_tag_pages(docs: &[Doc], diags: &mut Diagnostics) {
+    // Same slug as the tag page's URL (`render::tag_url`).
+    let mut pages: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    for d in docs {
+        for tag in &d.tags {
+            let slug = slugify(tag);
+            match pages.get(&slug) {
+                Some((other, file)) if *other != tag.as_str() => diags.error(
+                    &d.file,
+                    Pos::START,
+                    format!(
+                        "tag `{tag}` and tag `{other}` (in {file}) would share the page /tags/{slug}/; spell them the same"
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    pages.insert(slug, (tag, &d.file));
+                }
+            }
+        }
+    }
+}
+
 fn check_supersede_cycles(
     docs: &[Doc],
     relations: &[Vec<(Relation, usize)>],
@@ -661,7 +690,12 @@ fn resolve_body_link(
         };
     }
     if let Some(scheme) = url_scheme(dest) {
-        let s = scheme.to_ascii_lowercase();
+        // Browsers drop tabs and newlines inside a scheme, so `java\tscript:` is `javascript:`.
+        let s: String = scheme
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
         if matches!(s.as_str(), "javascript" | "vbscript" | "data" | "file") {
             return Err((
                 Severity::Error,
@@ -691,7 +725,7 @@ fn resolve_body_link(
         ));
     };
     let key = joined.trim_end_matches('/');
-    if let Some(stem) = key.strip_suffix(".md") {
+    if let Some(stem) = crate::names::strip_doc_ext(key) {
         let stem = stem
             .strip_suffix("/_index")
             .or_else(|| (stem == "_index").then_some(""))
@@ -778,6 +812,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The longest part of an alias path: each part is a folder in the output, and file systems
+/// refuse names over 255 bytes.
+const MAX_SEGMENT: usize = 200;
+
 /// Alias paths become redirect pages; they must stay inside the site and not clash.
 fn collect_aliases(
     docs: &[Doc],
@@ -797,6 +835,24 @@ fn collect_aliases(
                 .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains(':'));
             if !decoded.starts_with('/') || unsafe_seg || decoded.contains("//") {
                 diags.error(&d.file, *pos, format!("alias `{alias}` must be a path inside the site starting with `/`, without `..`"));
+                continue;
+            }
+            // A NUL or newline cannot be in a file name, and a redirect hidden behind
+            // invisible characters is not one anyone meant to write.
+            if decoded.chars().any(crate::names::is_invisible) {
+                diags.error(
+                    &d.file,
+                    *pos,
+                    format!("alias `{alias}` contains control or invisible characters"),
+                );
+                continue;
+            }
+            if segs.iter().any(|s| s.len() > MAX_SEGMENT) {
+                diags.error(
+                    &d.file,
+                    *pos,
+                    format!("alias `{alias}` has a part longer than {MAX_SEGMENT} bytes"),
+                );
                 continue;
             }
             let url = match segs.last() {

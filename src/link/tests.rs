@@ -290,6 +290,63 @@ fn aliases_become_redirects_and_may_not_escape() {
 }
 
 #[test]
+fn aliases_with_invisible_characters_or_long_parts_are_refused() {
+    let long = "x".repeat(201);
+    let (site, diags) = site(&[(
+        "notes/n.md",
+        &format!("---\ntitle: N\naliases: [\"/a/%00/b/\", \"/c\\u202e/\", /{long}/]\n---\n"),
+    )]);
+    assert!(site.aliases.is_empty());
+    assert_eq!(
+        diags,
+        [
+            // The item written with an escape is not found in the text; it falls back to its key.
+            "content/notes/n.md:3:1: error: alias `/c\\u{202e}/` contains control or invisible characters".to_string(),
+            "content/notes/n.md:3:11: error: alias `/a/%00/b/` contains control or invisible characters".into(),
+            format!("content/notes/n.md:3:37: error: alias `/{long}/` has a part longer than 200 bytes"),
+        ]
+    );
+}
+
+#[test]
+fn script_schemes_are_refused_however_they_are_spelled() {
+    let body = "[a](JavaScript:alert(1)) [b](<java\tscript:alert(1)>) [c](&#x6a;avascript:x)\n\n<javascript:alert(1)> ![d](data:image/svg+xml,x) [e][r] [f](vbscript:x)\n\n[r]: file:///etc/passwd\n";
+    let (site, diags) = site(&[("n.md", body)]);
+    let n = idx(&site, "n");
+    assert!(
+        site.links[n].iter().all(|l| *l == LinkTarget::Broken),
+        "{:?}",
+        site.links[n]
+    );
+    assert_eq!(
+        diags,
+        [
+            "content/n.md:1:1: error: links with `javascript:` are not allowed",
+            "content/n.md:1:26: error: links with `javascript:` are not allowed",
+            "content/n.md:1:54: error: links with `javascript:` are not allowed",
+            "content/n.md:3:1: error: links with `javascript:` are not allowed",
+            "content/n.md:3:23: error: links with `data:` are not allowed",
+            "content/n.md:3:50: error: links with `file:` are not allowed",
+            "content/n.md:3:57: error: links with `vbscript:` are not allowed",
+        ]
+    );
+}
+
+#[test]
+fn tags_that_would_share_a_page_are_errors() {
+    let (_, diags) = site(&[
+        ("notes/a.md", "---\ntitle: A\ntags: [c++, rust]\n---\n"),
+        ("notes/b.md", "---\ntitle: B\ntags: [c, Rust]\n---\n"),
+    ]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/b.md:1:1: error: tag `c` and tag `c++` (in content/notes/a.md) would share the page /tags/c/; spell them the same"
+        ]
+    );
+}
+
+#[test]
 fn relative_paths_join_inside_content_only() {
     assert_eq!(join_relative("a/b", "../c.md").as_deref(), Some("a/c.md"));
     assert_eq!(join_relative("", "./x/y.md").as_deref(), Some("x/y.md"));

@@ -409,7 +409,7 @@ impl<'a> Renderer<'a> {
             .map(String::into_bytes)
             .map_err(|e| Error::Template {
                 name: template.to_string(),
-                message: format!("{e} (while rendering {url})"),
+                message: format!("{e}\n  while rendering {url}"),
             })
     }
 
