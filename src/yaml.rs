@@ -79,9 +79,15 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                     .map(|l| Pos::new(l.line() as u32, l.column() as u32))
             })
             .unwrap_or(Pos::START);
-        let message = match hint(text, pos) {
-            Some(h) => format!("{message} ({h})"),
-            None => message,
+        let message = match message.strip_prefix("duplicate entry with key ") {
+            Some(key) => format!(
+                "duplicate key `{}`: a key may be given once",
+                key.trim_matches('"')
+            ),
+            None => match hint(text, pos) {
+                Some(h) => format!("{message} ({h})"),
+                None => message,
+            },
         };
         YamlError { pos, message }
     })?;

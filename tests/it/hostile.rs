@@ -1,0 +1,240 @@
+//! Hostile content: the fixture corpus in `tests/fixtures/hostile/` plus what cannot be
+//! committed (symbolic links, non-UTF-8 names, pipes, huge files) generated here. Every case
+//! must become a diagnostic naming the file, never a panic or a silent skip.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cairn::source::SourceFile;
+
+use crate::support::*;
+
+/// The corpus's diagnostics, exactly as the binary prints them. Generated cases follow.
+const CORPUS: &str = "\
+content/escape/absolute-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `/etc/passwd`
+content/escape/aliases.md:4:5: error: alias `../outside/` must be a path inside the site starting with `/`, without `..`
+content/escape/aliases.md:5:5: error: alias `/%2e%2e/%2e%2e/x/` must be a path inside the site starting with `/`, without `..`
+content/escape/aliases.md:6:5: error: alias `/a/..%2f..%2fb/` must be a path inside the site starting with `/`, without `..`
+content/escape/aliases.md:7:5: error: alias `//evil.example/` must be a path inside the site starting with `/`, without `..`
+content/escape/aliases.md:8:5: error: alias `C:\\Windows\\` must be a path inside the site starting with `/`, without `..`
+content/escape/aliases.md:9:5: error: alias `javascript:alert(1)` must be a path inside the site starting with `/`, without `..`
+content/escape/encoded-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `%2e%2e`
+content/escape/relative-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `../../etc/passwd`
+content/front/bom-crlf.md:3:1: warning: unknown key `colour` in front matter
+content/front/bom-crlf.md:5:13: error: unknown document `nowhere`
+content/front/date-mapping.md:3:1: error: `created` must be a date (YYYY-MM-DD), found a mapping
+content/front/date-mapping.md:6:1: error: `updated` must be a date (YYYY-MM-DD), found a number
+content/front/date-mapping.md:7:1: error: `review_by` must be a date (YYYY-MM-DD), found `2026-02-30`
+content/front/duplicate-keys.md:4:1: error: invalid YAML: duplicate key `title`: a key may be given once
+content/front/empty.md:1:1: warning: the file is empty; it is published as an empty page
+content/front/key-spaces.md:3:1: warning: unknown key `review by` in front matter (did you mean `review_by`?)
+content/front/key-spaces.md:4:1: warning: unknown key `last reviewed` in front matter (did you mean `last_reviewed`?)
+content/front/mixed-line-ends.md:3:1: warning: unknown key `colour` in front matter
+content/front/mixed-line-ends.md:4:1: warning: unknown key `size` in front matter
+content/front/mixed-line-ends.md:6:1: error: unknown document `gone` (did you mean `long`?)
+content/front/not-a-mapping.md:2:1: error: front matter must be a mapping of `key: value` lines, found a list
+content/front/numbers.md:2:1: error: `title` must be a string, found a number (put it in quotes)
+content/front/numbers.md:3:1: error: `summary` must be a string, found a number (put it in quotes)
+content/front/numbers.md:4:10: error: items of `owners` must be strings, found a number
+content/front/numbers.md:4:13: error: items of `owners` must be strings, found a boolean
+content/front/numbers.md:5:1: error: `draft` must be true or false, found a string
+content/front/tabs.md:3:1: error: invalid YAML: a tab is used for indentation; YAML allows only spaces
+content/front/template-code.md:3:10: error: invalid YAML: `{{ … }}` is template code, which front matter does not run; put the text in quotes
+content/front/template-tags.md:2:2: error: invalid YAML: found character that cannot start any token (template code is not run in front matter; put the text in quotes)
+content/front/toml.md:1:1: error: TOML front matter (+++) is not supported; write YAML between `---` lines
+content/front/trailing-comma.md:2:16: error: invalid YAML: did not find expected key (a trailing comma? YAML puts each key on its own line, without commas)
+content/front/unclosed.md:1:1: error: front matter opened with `---` on line 1 is never closed (add a `---` line after it)
+";
+
+/// After the generated files (sorted between `front/` and `links/`).
+const CORPUS_TAIL: &str = "\
+content/links/script.md:3:11: error: `related`: unknown document `javascript:alert(1)`
+content/links/script.md:5:1: error: links with `javascript:` are not allowed
+content/links/script.md:5:26: error: links with `javascript:` are not allowed
+content/links/script.md:5:51: error: links with `data:` are not allowed
+content/links/script.md:7:1: error: links with `javascript:` are not allowed
+content/links/script.md:7:23: error: links with `data:` are not allowed
+content/names/..md:1:1: warning: hidden file (its name starts with `.`) is not published; rename it to publish it
+content/text/invisible.md:2:1: warning: `title` contains invisible or control characters (U+200B, U+202E); they are left out
+content/text/invisible.md:3:1: warning: `summary` contains invisible or control characters (U+0007, U+001B); they are left out
+content/text/invisible.md:4:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `pay\\u{200b}roll`
+content/text/non-utf8.md:4:4: error: not valid UTF-8 (byte 26); save the file as UTF-8
+";
+
+/// Adds what git cannot carry portably under `content/gen/`; returns the expected diagnostics.
+#[cfg(unix)]
+fn generate(root: &Path, outside: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::symlink;
+    let gen_dir = root.join("content/gen");
+    std::fs::create_dir_all(gen_dir.join("real")).unwrap();
+    std::fs::write(gen_dir.join("real/inner.md"), "# Inner\n").unwrap();
+    symlink("real/inner.md", gen_dir.join("file-link.md")).unwrap();
+    symlink("real", gen_dir.join("folder-link")).unwrap();
+    symlink("missing.md", gen_dir.join("dangling.md")).unwrap();
+    symlink("loop", gen_dir.join("loop")).unwrap();
+    symlink("..", gen_dir.join("real/up")).unwrap();
+    std::fs::write(outside.join("secret.md"), "# Secret\n").unwrap();
+    symlink(outside.join("secret.md"), gen_dir.join("secret.md")).unwrap();
+    symlink(outside, gen_dir.join("outside")).unwrap();
+    let bad = std::ffi::OsStr::from_bytes(b"latin1-caf\xe9.md");
+    std::fs::write(gen_dir.join(bad), "# Bad name\n").unwrap();
+    std::fs::write(gen_dir.join("new\nline.md"), "[[missing-x]]\n").unwrap();
+    let fifo = std::ffi::CString::new(gen_dir.join("pipe.md").as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let big = std::fs::File::create(gen_dir.join("huge.md")).unwrap();
+    big.set_len(cairn::source::MAX_DOC_BYTES + 1).unwrap();
+    let outside = outside.canonicalize().unwrap();
+    format!(
+        "\
+content/gen/dangling.md:1:1: error: symbolic link to `missing.md`, which does not exist
+content/gen/folder-link/up:1:1: error: symbolic link loop (it leads back to a folder above it); skipped
+content/gen/huge.md:1:1: error: larger than 10 MB; documents this big are refused (split it or move it out of content/)
+content/gen/latin1-caf\u{fffd}.md:1:1: error: file name is not valid UTF-8; rename it (skipped)
+content/gen/loop:1:1: error: symbolic link loop (it leads back to itself); skipped
+content/gen/new\\u{{a}}line.md:1:1: error: unknown document `missing-x`
+content/gen/outside:1:1: error: symbolic link to `{out}`, outside the site folder; refused
+content/gen/pipe.md:1:1: warning: not a regular file or folder (a pipe, socket or device); skipped
+content/gen/real/up:1:1: error: symbolic link loop (it leads back to a folder above it); skipped
+content/gen/secret.md:1:1: error: symbolic link to `{out}/secret.md`, outside the site folder; refused
+",
+        out = outside.display()
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn every_hostile_file_is_reported_exactly_and_nothing_is_written() {
+    let site = Site::copy("hostile");
+    let outside = tempfile::tempdir().unwrap();
+    let generated = generate(site.root(), outside.path());
+    let out = site.cairn(&["build"]);
+    let expected = format!(
+        "{CORPUS}{generated}{CORPUS_TAIL}error: build failed: 44 errors, 10 warnings; the previous site was left as it was\n"
+    );
+    assert_eq!(out.stderr, expected, "stderr was:\n{}", out.stderr);
+    assert_eq!(out.code, 1);
+    assert!(!site.out().exists());
+    // The same problems, without the summary, from `lint`.
+    let lint = site.cairn(&["lint"]);
+    assert_eq!(lint.stderr, format!("{CORPUS}{generated}{CORPUS_TAIL}"));
+}
+
+#[test]
+fn odd_file_names_and_extensions_build_and_link() {
+    let site = Site::copy("hostile");
+    for dir in ["escape", "front", "links", "text"] {
+        std::fs::remove_dir_all(site.root().join("content").join(dir)).unwrap();
+    }
+    let report = cairn::build(&site.options()).unwrap();
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "content/names/..md:1:1: warning: hidden file (its name starts with `.`) is not published; rename it to publish it"
+        ]
+    );
+    let pages: Vec<String> = tree(&site.out())
+        .into_keys()
+        .filter(|p| p.starts_with("names/"))
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "names/100/index.html",
+            "names/ab/index.html",
+            "names/brackets/index.html",
+            "names/café/index.html",
+            "names/index.html",
+            "names/links/index.html",
+            "names/long/index.html",
+            "names/shout/index.html",
+            "names/with-space/index.html",
+        ]
+    );
+    let html = site.read("names/links/index.html");
+    let body = html.split("<div class=\"prose").nth(1).unwrap();
+    let hrefs: Vec<String> = links(body)
+        .into_iter()
+        .filter(|l| l.starts_with("/names/"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "/names/with-space/",
+            "/names/brackets/",
+            "/names/100/",
+            "/names/ab/",
+            "/names/caf%C3%A9/",
+            "/names/shout/",
+            "/names/long/",
+            "/names/shout/",
+            "/names/long/",
+        ]
+    );
+}
+
+/// Parses one document as the build does, returning how long it took.
+fn timed_parse(name: &str, text: String) -> (cairn::doc::Doc, Duration) {
+    let config = cairn::config::SiteConfig::default();
+    let file = SourceFile {
+        path: cairn::names::SourcePath::new(name),
+        text,
+    };
+    let started = Instant::now();
+    let (doc, _) = cairn::doc::parse(file, &config);
+    (doc, started.elapsed())
+}
+
+#[test]
+fn a_megabyte_document_and_a_long_line_parse_quickly() {
+    // Shapes that were quadratic: thousands of equal headings (anchor numbering), and a long
+    // line full of links (column counting). Linear code parses each in well under a second
+    // even unoptimised; the quadratic versions took a minute, so the bound below is generous
+    // enough for a loaded machine and still catches a regression.
+    let section = "## Same heading\n\nSome words, a [[target]] link and `code`.\n\n";
+    let big = format!(
+        "---\ntitle: Big\n---\n{}",
+        section.repeat(1_000_000 / section.len())
+    );
+    assert!(big.len() >= 990_000);
+    let line = format!("---\ntitle: Line\n---\n{}\n", "[[a]] ".repeat(20_000));
+    let long_word = format!("---\ntitle: Word\n---\n{}\n", "x".repeat(100_000));
+    let limit = Duration::from_secs(10);
+    for (name, text) in [("big.md", big), ("line.md", line), ("word.md", long_word)] {
+        let len = text.len();
+        let (doc, took) = timed_parse(name, text);
+        assert!(took < limit, "{name} ({len} bytes) took {took:?}");
+        if name == "big.md" {
+            assert_eq!(doc.outline.headings.len(), 1_000_000 / section.len());
+            let last = doc.link_pos.last().unwrap();
+            assert_eq!(last.col, 15);
+        }
+        if name == "line.md" {
+            assert_eq!(doc.link_pos.len(), 20_000);
+            assert_eq!(doc.link_pos[19_999].col, 6 * 19_999 + 1);
+        }
+    }
+}
+
+#[test]
+fn a_megabyte_document_builds() {
+    let site = Site::copy("basic");
+    let para =
+        "Words and a [[north-star]] link.\n\n## Heading\n\nMore.\n\n```rust\nfn x() {}\n```\n\n";
+    site.write(
+        "content/notes/big.md",
+        &format!(
+            "---\ntitle: Big\n---\n{}",
+            para.repeat(1_000_000 / para.len())
+        ),
+    );
+    site.write(
+        "content/notes/line.md",
+        &format!("---\ntitle: Line\n---\n{}\n", "word ".repeat(20_000)),
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(site.read("notes/big/index.html").len() > 1_000_000);
+}
