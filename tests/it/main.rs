@@ -2,6 +2,7 @@
 //! exact diagnostics, exit codes and the guarantees of the write stage.
 
 mod cli;
+mod escaping;
 mod hostile;
 mod incremental;
 mod reader;
