@@ -38,6 +38,12 @@ impl Staging {
         let staging = sibling(&output, "cairn-staging");
         let old = sibling(&output, "cairn-old");
         let parent = output.parent().unwrap_or(Path::new("/"));
+        if parent.exists() && !parent.is_dir() {
+            return Err(Error::io(
+                parent,
+                std::io::Error::other("exists and is not a folder"),
+            ));
+        }
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let lock = lock(parent);
         if output.exists() && !output.is_dir() {
@@ -167,7 +173,12 @@ fn absolute(p: &Path) -> Result<PathBuf> {
         return Ok(p.to_path_buf());
     }
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-    Ok(cwd.join(p))
+    // `./public` should be reported as `/site/public`, not `/site/./public`.
+    let rel: PathBuf = p
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    Ok(cwd.join(rel))
 }
 
 /// Atomically swaps two paths (Linux). `false` when the system cannot, so the caller falls back.

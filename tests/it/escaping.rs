@@ -35,7 +35,10 @@ fn hostile_site() -> Site {
     );
     std::fs::write(site.root().join("content/visions/pic.png"), [0x89, b'P']).unwrap();
     // A file name is a title too when a page has neither front matter nor heading.
-    site.write("content/notes/\"><svg onload=alert(16)>.md", "Plain text.\n");
+    site.write(
+        "content/notes/\"><svg onload=alert(16)>.md",
+        "Plain text.\n",
+    );
     site.write(
         "content/notes/linker.md",
         "# Linker\n\n[[evil]] and [[visions/evil|<b>label</b>]] and [[svg-onloadalert16]]\n",
@@ -117,10 +120,7 @@ fn active_content(html: &str) -> Vec<String> {
                 found.push(format!("<{name} {attr}={value:?}>"));
             }
             let url = if attr == "content" && el.attr("http-equiv").is_some() {
-                value
-                    .split_once("url=")
-                    .map_or("", |(_, u)| u)
-                    .to_string()
+                value.split_once("url=").map_or("", |(_, u)| u).to_string()
             } else if matches!(
                 attr,
                 "href" | "src" | "action" | "formaction" | "poster" | "srcset" | "xlink:href"
@@ -154,8 +154,20 @@ fn nothing_from_documents_becomes_markup() {
         } else if path.ends_with(".xml") {
             // The feed and sitemap have a fixed vocabulary; any other tag came from a document.
             const TAGS: [&str; 14] = [
-                "?xml", "feed", "title", "subtitle", "link", "updated", "id", "author", "name",
-                "entry", "summary", "published", "category", "urlset",
+                "?xml",
+                "feed",
+                "title",
+                "subtitle",
+                "link",
+                "updated",
+                "id",
+                "author",
+                "name",
+                "entry",
+                "summary",
+                "published",
+                "category",
+                "urlset",
             ];
             for tag in text.split('<').skip(1) {
                 let name = tag

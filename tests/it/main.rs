@@ -3,6 +3,7 @@
 
 mod cli;
 mod escaping;
+mod faults;
 mod hostile;
 mod incremental;
 mod reader;
