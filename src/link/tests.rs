@@ -347,6 +347,20 @@ fn tags_that_would_share_a_page_are_errors() {
 }
 
 #[test]
+fn percent_signs_before_multibyte_characters_are_kept() {
+    // Found by the property tests: `%` followed by a character of several bytes panicked.
+    assert_eq!(percent_decode("%\u{feff}x%é%2e%+f%4"), "%\u{feff}x%é.%+f%4");
+    let (_, diags) = site(&[("n.md", "# N\n\n[a](%\u{feff}data:) [b](%é.md)\n")]);
+    assert_eq!(
+        diags,
+        [
+            "content/n.md:3:1: error: broken link: no file `content/%\\u{feff}data:`",
+            "content/n.md:3:14: error: broken link: no document `content/%é.md`",
+        ]
+    );
+}
+
+#[test]
 fn relative_paths_join_inside_content_only() {
     assert_eq!(join_relative("a/b", "../c.md").as_deref(), Some("a/c.md"));
     assert_eq!(join_relative("", "./x/y.md").as_deref(), Some("x/y.md"));

@@ -6,6 +6,7 @@ mod escaping;
 mod faults;
 mod hostile;
 mod incremental;
+mod props;
 mod reader;
 mod scaffold;
 mod serve;
