@@ -248,7 +248,7 @@ impl Locator<'_> {
             m.iter().map(|(k, v)| (key_text(k), v)).collect();
         for (i, (key, value)) in entries.iter().enumerate() {
             let found = match flow {
-                Some(_) => self.find_text(key, cursor, end),
+                Some(_) => self.find_text(key, cursor, end).map(|(at, _)| at),
                 None => self.find_key(key, cursor, end, indent),
             };
             let Some(at) = found else {
@@ -280,9 +280,10 @@ impl Locator<'_> {
                 node,
             });
             cursor = match flow {
+                // Past the key; `boundary` keeps a quoted key's offset inside the line's text.
                 Some(_) => Cursor {
                     line: at.line,
-                    col: at.col + key.len(),
+                    col: boundary(self.lines[at.line], at.col + key.len()),
                 },
                 None => Cursor {
                     line: value_end.max(at.line + 1),
@@ -320,25 +321,26 @@ impl Locator<'_> {
         None
     }
 
-    /// Finds the text of a flow-style key or scalar item.
-    fn find_text(&self, needle: &str, from: Cursor, end: usize) -> Option<Cursor> {
+    /// Finds the text of a flow-style key or scalar item: where it starts (at its opening
+    /// quote if quoted) and the column just after it, where the next search goes on.
+    fn find_text(&self, needle: &str, from: Cursor, end: usize) -> Option<(Cursor, usize)> {
         if needle.is_empty() {
             return None;
         }
         for line in from.line..end.min(self.lines.len()) {
             let text = self.lines[line];
             let skip = if line == from.line {
-                from.col.min(text.len())
+                boundary(text, from.col)
             } else {
                 0
             };
             if let Some(i) = text[skip..].find(needle) {
-                // Point at the opening quote of a quoted scalar.
                 let quoted = text[..skip + i].ends_with(['"', '\'']);
-                return Some(Cursor {
+                let at = Cursor {
                     line,
                     col: skip + i - usize::from(quoted),
-                });
+                };
+                return Some((at, skip + i + needle.len()));
             }
         }
         None
@@ -406,10 +408,10 @@ impl Locator<'_> {
                         .as_deref()
                         .and_then(|n| self.find_text(n, cursor, end))
                     {
-                        Some(at) => {
+                        Some((at, after)) => {
                             cursor = Cursor {
                                 line: at.line,
-                                col: at.col + needle.as_deref().map_or(0, str::len),
+                                col: after,
                             };
                             let pos = self.pos(at);
                             self.node(v, at, at.line + 1, pos)
@@ -457,6 +459,15 @@ impl Locator<'_> {
             })
             .collect()
     }
+}
+
+/// `col` moved back to the start of the character it falls in, so slicing there is safe.
+fn boundary(text: &str, col: usize) -> usize {
+    let mut c = col.min(text.len());
+    while !text.is_char_boundary(c) {
+        c -= 1;
+    }
+    c
 }
 
 fn key_text(k: &serde_yaml::Value) -> String {
@@ -598,6 +609,21 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn quoted_items_with_multibyte_characters_are_located() {
+        // Found by fuzzing: the search after a quoted item resumed inside its last character.
+        let root = parse("owners: [\"Priya Raman\u{200b}\", \"Hannah\", x]\n{\"é\": 1, b: 2}: 3\n");
+        assert!(root.is_err());
+        let root =
+            parse("owners: [\"Priya Raman\u{200b}\", \"Hannah\", x]\nm: {\"é\": 1, \"ü\": 2}\n")
+                .unwrap();
+        let owners = items(&entries(&root)[0].node);
+        assert_eq!(owners[1].pos, Pos::new(1, 26));
+        assert_eq!(owners[2].pos, Pos::new(1, 36));
+        let m = entries(&entries(&root)[1].node);
+        assert_eq!(m[1].key_pos, Pos::new(2, 13));
     }
 
     #[test]
