@@ -252,7 +252,9 @@ fn display(dir: &Path, p: &Path) -> String {
 /// UTF-8 check and line-end normalisation. `Err` holds the offset of the first invalid byte.
 pub fn normalize(bytes: &[u8]) -> Result<String, usize> {
     let text = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // All of them: a tool that adds a BOM to a file that has one makes two, and front matter
+    // after the second would otherwise be read as body text.
+    let text = text.trim_start_matches('\u{feff}');
     if !text.contains('\r') {
         return Ok(text.to_string());
     }
@@ -267,6 +269,11 @@ mod tests {
     fn normalisation() {
         assert_eq!(normalize(b"a\r\nb\rc\n").unwrap(), "a\nb\nc\n");
         assert_eq!(normalize("\u{feff}x".as_bytes()).unwrap(), "x");
+        // Found by the property test.
+        assert_eq!(
+            normalize("\u{feff}\u{feff}---\n".as_bytes()).unwrap(),
+            "---\n"
+        );
         assert_eq!(normalize(b"ok\n\xff"), Err(3));
     }
 
