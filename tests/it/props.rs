@@ -122,7 +122,6 @@ fn assert_inside(text: &str, diags: &[Diagnostic]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
     fn parsing_never_panics_and_points_inside_the_file(raw in document()) {
@@ -152,6 +151,72 @@ proptest! {
             prop_assert!(!html.contains("<script"), "{}", html);
         }
     }
+}
+
+/// Runs `check` on every input the fuzzers kept in `fuzz/corpus/<target>/`, so what they
+/// found stays covered by plain `cargo test`, without libFuzzer or a nightly toolchain.
+fn replay(target: &str, check: impl Fn(&[u8])) -> usize {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&data)));
+        assert!(result.is_ok(), "{} fails", path.display());
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn the_fuzz_corpus_replays_cleanly() {
+    let n = replay("frontmatter", |data| {
+        let Ok(text) = cairn::source::normalize(data) else {
+            return;
+        };
+        if let Ok(split) = cairn::frontmatter::split(&text) {
+            if let Some(yaml) = split.yaml {
+                let _ = cairn::yaml::parse(yaml);
+                let _ = cairn::config::parse(yaml);
+            }
+        }
+        for path in ["strategies/s.md", "notes/n.md", "visions/_index.md"] {
+            assert_inside(&text, &parse(path, &text).1);
+        }
+    });
+    assert!(n > 50, "{n} inputs");
+    let paths = [
+        "strategies/cloud.md",
+        "visions/north-star.md",
+        "runbooks/ops/backups.md",
+        "notes/_index.md",
+    ];
+    let n = replay("markdown_links", |data| {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let docs = text
+            .split('\0')
+            .zip(paths)
+            .map(|(t, p)| parse(p, t).0)
+            .collect();
+        let assets = [SourcePath::new("img/a.png")];
+        let (site, _) = cairn::link::link(docs, &SiteConfig::default(), true, &assets);
+        for (i, d) in site.docs.iter().enumerate() {
+            let html = markdown::render(
+                d.body(),
+                &d.outline,
+                &site.links[i],
+                d.title_heading,
+                highlighter(),
+                RenderOptions::default(),
+            );
+            assert!(!html.contains("<script"), "{html}");
+        }
+    });
+    assert!(n > 50, "{n} inputs");
 }
 
 fn highlighter() -> &'static Highlighter {
