@@ -246,7 +246,10 @@ fn script_links_are_refused_and_never_rendered_as_links() {
         &a.config,
         &theme,
         &hl,
-        cairn::render::RenderEnv { today: today() },
+        cairn::render::RenderEnv {
+            today: today(),
+            status: None,
+        },
     )
     .unwrap();
     let i = a
