@@ -131,8 +131,8 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     Ok(findings)
 }
 
-/// `LEVEL,item,message[,link]`.
-fn parse_row(line: &str) -> Result<Finding, String> {
+/// `LEVEL,item,message[,link]`. Public for the fuzz target in `fuzz/`.
+pub fn parse_row(line: &str) -> Result<Finding, String> {
     let records = csv::parse(line).map_err(|(_, e)| e)?;
     let fields = records
         .into_iter()

@@ -41,6 +41,7 @@ use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::link::Site;
 
+pub use command::parse_row;
 pub use config::{CheckSpec, KindSpec, Plan, StatusConfig};
 pub use docs::DocsInput;
 pub use row::{Counts, Finding, Level, Report, Row};

@@ -93,9 +93,16 @@ fn is_script_url(v: &str) -> bool {
 
 /// Where the theme's own script is served from; the only script a page may have.
 const THEME_SCRIPT: &str = "/docs/static/cairn.js?v=";
+const THEME_JS: &str = "/static/cairn.js?v=";
 
 /// Everything in `html` that could run code, as readable strings; empty when safe.
 fn active_content(html: &str) -> Vec<String> {
+    active_content_but(html, &[])
+}
+
+/// The same, allowing inline scripts whose text is exactly one of `theme_inline` (the status
+/// page's own staleness script).
+pub fn active_content_but(html: &str, theme_inline: &[&str]) -> Vec<String> {
     let doc = Html::parse_document(html);
     let mut found = Vec::new();
     for node in doc.tree.nodes() {
@@ -106,8 +113,11 @@ fn active_content(html: &str) -> Vec<String> {
         match name {
             "script" => {
                 let text: String = ElementRef::wrap(node).unwrap().text().collect();
-                if !el.attr("src").is_some_and(|s| s.starts_with(THEME_SCRIPT)) || !text.is_empty()
-                {
+                let theirs = match el.attr("src") {
+                    Some(src) => src.starts_with('/') && src.contains(THEME_JS) && text.is_empty(),
+                    None => theme_inline.contains(&text.as_str()),
+                };
+                if !theirs {
                     found.push(format!("<script src={:?}>{text}", el.attr("src")));
                 }
             }

@@ -56,24 +56,23 @@ fn write_notes(site: &Site, n: usize, version: &str) {
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     let site = larger_site(400, "v1");
-    let old_run = cairn(site.root()).output().unwrap();
-    assert!(old_run.status.success());
+    assert!(cairn(site.root()).output().unwrap().status.success());
     let old = tree(&site.out());
     write_notes(&site, 400, "v2");
-    // What the new site will be, built elsewhere (output does not depend on where it goes).
-    let elsewhere = tempfile::tempdir().unwrap();
-    let mut opts = site.options();
-    opts.output = Some(elsewhere.path().join("public"));
+    // One uninterrupted build of the new content: what the new site is, and how long the
+    // binary takes for it; kills are spread over that time. Then the old site goes back.
     let started = Instant::now();
-    cairn::build(&opts).unwrap();
+    assert!(cairn(site.root()).output().unwrap().status.success());
     let full = started.elapsed().max(Duration::from_millis(200));
-    let new = tree(&elsewhere.path().join("public"));
+    let new = tree(&site.out());
     assert_ne!(old, new);
+    std::fs::remove_dir_all(site.out()).unwrap();
+    copy_tree(&old, &site.out());
 
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
-    let steps = 12u32;
+    let steps = 10u32;
     for step in 0..steps {
-        // From "at once" to a little past the time a whole build takes in-process.
+        // From "at once" to a little past the time a whole build took.
         let delay = full * step * 5 / (steps * 4);
         let mut child = cairn(site.root()).spawn().unwrap();
         std::thread::sleep(delay);
@@ -109,9 +108,11 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
             copy_tree(&old, &site.out());
         }
     }
+    // Where each kill landed depends on the machine's load; only that some landed before the
+    // build could finish is certain (the first is immediate). The invariant above is the test.
     eprintln!("kill outcomes: {outcomes:?}");
     assert!(
-        outcomes.get("old site").copied().unwrap_or(0) >= steps as usize / 2,
+        outcomes.contains_key("killed before writing"),
         "{outcomes:?}"
     );
     // Whatever the kills left, the next build succeeds and leaves nothing beside the output.

@@ -5,6 +5,8 @@ mod cli;
 mod escaping;
 mod faults;
 mod hostile;
+mod hostile_checks;
+mod hostile_serve;
 mod incremental;
 mod props;
 mod reader;
