@@ -328,7 +328,31 @@ impl Session {
                     .cloned()
                     .collect();
             }
-            if !is_document(&sp) {
+            // The same rules as a fresh read (`source::read_content`): hidden files are left
+            // out (a hidden document with a warning), links out of the site are refused.
+            if let Some(why) = source::excluded(&content, p) {
+                let at = crate::diag::Pos::START;
+                match why {
+                    source::Excluded::Outside(refused) => {
+                        state.read_diags.error(&shown, at, refused)
+                    }
+                    source::Excluded::Hidden { document: true } if p.is_file() => state
+                        .read_diags
+                        .warning(&shown, at, source::HIDDEN_DOCUMENT),
+                    source::Excluded::Hidden { .. } => {}
+                }
+                files_changed = true;
+                state.assets.retain(|a| *a != sp);
+                state.parse_diags.remove(&sp);
+                if sp.is_document() {
+                    changed.docs.push(sp.clone());
+                } else {
+                    changed.assets.push(sp.clone());
+                }
+                removed.push(sp);
+                continue;
+            }
+            if !sp.is_document() {
                 files_changed = true;
                 state.assets.retain(|a| *a != sp);
                 if p.is_file() {
@@ -345,7 +369,7 @@ impl Session {
                 removed.push(sp);
                 continue;
             }
-            match read_document(p) {
+            match source::read_document(p) {
                 Ok(text) => {
                     let (d, dd) = doc::parse(
                         SourceFile {
@@ -596,21 +620,4 @@ fn cache_namespace(config: &SiteConfig, opts: &BuildOptions) -> String {
     d.str(&config.base_url.absolute(&UrlPath::page([])))
         .u64(u64::from(opts.drafts));
     format!("pages-{:016x}", d.finish())
-}
-
-fn is_document(path: &SourcePath) -> bool {
-    path.file_name().ends_with(".md")
-}
-
-fn read_document(path: &Path) -> std::result::Result<String, (crate::diag::Pos, String)> {
-    let bytes =
-        std::fs::read(path).map_err(|e| (crate::diag::Pos::START, format!("cannot read: {e}")))?;
-    source::normalize(&bytes).map_err(|bad| {
-        let good = String::from_utf8_lossy(&bytes[..bad]);
-        let pos = crate::diag::LineIndex::new(&good).pos(&good, good.len());
-        (
-            pos,
-            format!("not valid UTF-8 (byte {bad}); save the file as UTF-8"),
-        )
-    })
 }

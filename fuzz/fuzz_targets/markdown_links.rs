@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
         let html = markdown::render(
             d.body(),
             &d.outline,
-            &site.links[i],
+            &site.link_targets(i, &config.base_url),
             d.title_heading,
             hl,
             RenderOptions::default(),

@@ -314,7 +314,7 @@ fn script_schemes_are_refused_however_they_are_spelled() {
     let (site, diags) = site(&[("n.md", body)]);
     let n = idx(&site, "n");
     assert!(
-        site.links[n].iter().all(|l| *l == LinkTarget::Broken),
+        site.links[n].iter().all(|l| *l == Resolved::Broken),
         "{:?}",
         site.links[n]
     );

@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::views::*;
 use super::{Renderer, humanize_key};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::names::UrlPath;
 use crate::relation::Relation;
 
@@ -111,6 +111,15 @@ impl Renderer<'_> {
             "kind_href",
             &base.href(&UrlPath::page([kind.folder.as_str()])),
         );
+        // Name the document too: its content is the likeliest cause of a template failing on
+        // one page only.
         self.page("doc.html", &d.title, &site.urls[i], ctx)
+            .map_err(|e| match e {
+                Error::Template { name, message } => Error::Template {
+                    name,
+                    message: format!("{message} from {}", d.file),
+                },
+                e => e,
+            })
     }
 }

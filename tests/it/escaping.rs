@@ -93,16 +93,30 @@ fn is_script_url(v: &str) -> bool {
 
 /// Where the theme's own script is served from; the only script a page may have.
 const THEME_SCRIPT: &str = "/docs/static/cairn.js?v=";
-const THEME_JS: &str = "/static/cairn.js?v=";
 
-/// Everything in `html` that could run code, as readable strings; empty when safe.
-fn active_content(html: &str) -> Vec<String> {
-    active_content_but(html, &[])
+/// The inline scripts the theme's templates hold, and the classes of its forms: the only
+/// ones a page may have. Anything else came from content.
+fn theme_allows() -> &'static (Vec<String>, Vec<String>) {
+    static ALLOWS: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
+    ALLOWS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let (mut scripts, mut forms) = (Vec::new(), Vec::new());
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let t = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in t.split("<script>").skip(1) {
+                scripts.push(part.split("</script>").next().unwrap().to_string());
+            }
+            for part in t.split("<form class=\"").skip(1) {
+                forms.push(part.split('"').next().unwrap().to_string());
+            }
+        }
+        (scripts, forms)
+    })
 }
 
-/// The same, allowing inline scripts whose text is exactly one of `theme_inline` (the status
-/// page's own staleness script).
-pub fn active_content_but(html: &str, theme_inline: &[&str]) -> Vec<String> {
+/// Everything in `html` that could run code, as readable strings; empty when safe.
+pub fn active_content(html: &str) -> Vec<String> {
+    let (inline, forms) = theme_allows();
     let doc = Html::parse_document(html);
     let mut found = Vec::new();
     for node in doc.tree.nodes() {
@@ -114,15 +128,27 @@ pub fn active_content_but(html: &str, theme_inline: &[&str]) -> Vec<String> {
             "script" => {
                 let text: String = ElementRef::wrap(node).unwrap().text().collect();
                 let theirs = match el.attr("src") {
-                    Some(src) => src.starts_with('/') && src.contains(THEME_JS) && text.is_empty(),
-                    None => theme_inline.contains(&text.as_str()),
+                    // The theme's static files, with their cache-busting version.
+                    Some(src) => {
+                        src.starts_with('/')
+                            && src.contains("/static/")
+                            && src.contains(".js?v=")
+                            && text.is_empty()
+                    }
+                    None => inline.contains(&text),
                 };
                 if !theirs {
                     found.push(format!("<script src={:?}>{text}", el.attr("src")));
                 }
             }
-            "iframe" | "object" | "embed" | "frame" | "svg" | "math" | "base" | "form"
-            | "style" => found.push(format!("<{name}>")),
+            "form"
+                if el
+                    .attr("class")
+                    .is_some_and(|c| forms.iter().any(|f| f == c))
+                    && el.attr("action").is_none_or(|a| a.starts_with('/')) => {}
+            "iframe" | "object" | "embed" | "frame" | "base" | "form" | "style" => {
+                found.push(format!("<{name}>"))
+            }
             _ => {}
         }
         for (attr, value) in el.attrs() {

@@ -238,3 +238,57 @@ fn a_megabyte_document_builds() {
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert!(site.read("notes/big/index.html").len() > 1_000_000);
 }
+
+/// `cairn serve` rebuilds after changes; changed files meet the same rules as a fresh read:
+/// `.MD` is a document, hidden files are skipped, oversized documents and links out of the
+/// site are refused. The first edit takes the incremental path, the link a full re-read.
+#[cfg(unix)]
+#[test]
+fn incremental_rebuilds_apply_the_same_rules_to_changed_files() {
+    let site = Site::copy("basic");
+    let mut opts = site.options();
+    opts.output = Some(site.root().join("live"));
+    opts.checks = false;
+    let mut session = cairn::session::Session::new(opts);
+    assert!(session.build().unwrap().diagnostics.is_empty());
+    let notes = site.root().join("content/notes");
+    site.write("content/notes/Upper.MD", "# Upper\n");
+    site.write("content/notes/.#lock.md", "# Lock\n");
+    let big = std::fs::File::create(notes.join("huge.md")).unwrap();
+    big.set_len(cairn::source::MAX_DOC_BYTES + 1).unwrap();
+    let changed: Vec<_> = ["Upper.MD", ".#lock.md", "huge.md"]
+        .iter()
+        .map(|n| notes.join(n))
+        .collect();
+    let report = session.rebuild(&changed).unwrap();
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "content/notes/.#lock.md:1:1: warning: hidden file (its name starts with `.`) is not published; rename it to publish it",
+            "content/notes/huge.md:1:1: error: larger than 10 MB; documents this big are refused (split it or move it out of content/)",
+        ]
+    );
+    std::fs::remove_file(notes.join("huge.md")).unwrap();
+    std::fs::remove_file(notes.join(".#lock.md")).unwrap();
+    let report = session.rebuild(&changed).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let live = site.root().join("live");
+    assert!(live.join("notes/upper/index.html").exists());
+    assert!(!live.join("notes/lock").exists());
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "# Secret\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), notes.join("leak.md")).unwrap();
+    let report = session.rebuild(&[notes.join("leak.md")]).unwrap();
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    let secret = outside.path().canonicalize().unwrap().join("secret.md");
+    assert_eq!(
+        shown,
+        [format!(
+            "content/notes/leak.md:1:1: error: symbolic link to `{}`, outside the site folder; refused",
+            secret.display()
+        )]
+    );
+    assert!(!live.join("notes/leak").exists());
+}

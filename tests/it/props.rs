@@ -146,7 +146,7 @@ proptest! {
         for (i, d) in site.docs.iter().enumerate() {
             prop_assert_eq!(site.links[i].len(), d.outline.links.len());
             let html = markdown::render(
-                d.body(), &d.outline, &site.links[i], d.title_heading, hl, RenderOptions::default(),
+                d.body(), &d.outline, &site.link_targets(i, &config.base_url), d.title_heading, hl, RenderOptions::default(),
             );
             prop_assert!(!html.contains("<script"), "{}", html);
         }
@@ -203,12 +203,13 @@ fn the_fuzz_corpus_replays_cleanly() {
             .map(|(t, p)| parse(p, t).0)
             .collect();
         let assets = [SourcePath::new("img/a.png")];
-        let (site, _) = cairn::link::link(docs, &SiteConfig::default(), true, &assets);
+        let config = SiteConfig::default();
+        let (site, _) = cairn::link::link(docs, &config, true, &assets);
         for (i, d) in site.docs.iter().enumerate() {
             let html = markdown::render(
                 d.body(),
                 &d.outline,
-                &site.links[i],
+                &site.link_targets(i, &config.base_url),
                 d.title_heading,
                 highlighter(),
                 RenderOptions::default(),
