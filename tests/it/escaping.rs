@@ -277,10 +277,11 @@ fn script_links_are_refused_and_never_rendered_as_links() {
     let a = cairn::build::analyse(&site.options()).unwrap();
     let theme = cairn::theme::Theme::load(site.root(), "default").unwrap();
     let hl = cairn::highlight::Highlighter::new();
+    let templates = cairn::render::Templates::new(&theme, &hl).unwrap();
     let renderer = cairn::render::Renderer::new(
         &a.site,
         &a.config,
-        &theme,
+        &templates,
         &hl,
         cairn::render::RenderEnv {
             today: today(),
