@@ -14,7 +14,7 @@ fn main() {
     for i in 0..8 {
         std::fs::write(&p, format!("{orig}\nedit {i}\n")).unwrap();
         let t = Instant::now();
-        let r = s.rebuild(&[p.clone()]).unwrap();
+        let r = s.rebuild(std::slice::from_ref(&p)).unwrap();
         println!("rebuild {:?} rendered {}", t.elapsed(), r.rendered);
     }
     std::fs::write(&p, orig).unwrap();
