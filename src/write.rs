@@ -74,17 +74,25 @@ impl Staging {
     /// Writes one file of the new site. Safe to call from many threads.
     pub fn write(&self, path: &OutPath, bytes: &[u8]) -> Result<()> {
         let (mut file, full) = self.create(path)?;
-        file.write_all(bytes)
-            .and_then(|()| file.flush())
-            .map_err(|e| Error::io(self.shown(&full), e))
+        let written = file.write_all(bytes).and_then(|()| file.flush());
+        self.finish(written, &full)
     }
 
     /// Copies a file into the new site, without holding it in memory (attachments can be big).
     pub fn copy(&self, path: &OutPath, from: &Path) -> Result<()> {
         let mut src = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
         let (mut file, full) = self.create(path)?;
-        std::io::copy(&mut src, &mut file).map_err(|e| Error::io(self.shown(&full), e))?;
-        Ok(())
+        let copied = std::io::copy(&mut src, &mut file).map(|_| ());
+        self.finish(copied, &full)
+    }
+
+    /// A file that could not be written whole is removed, so a caller may try again (the
+    /// build falls back from a cached copy to rendering) and nothing half-written stays.
+    fn finish(&self, done: std::io::Result<()>, full: &Path) -> Result<()> {
+        done.map_err(|e| {
+            let _ = std::fs::remove_file(full);
+            Error::io(self.shown(full), e)
+        })
     }
 
     /// Creates a new file in the staging folder. The folder starts empty, so a file that is
@@ -304,6 +312,19 @@ mod tests {
                 out.join("tags/c/index.html").display()
             )
         );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_so_it_can_be_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::begin(&dir.path().join("public")).unwrap();
+        let path = UrlPath::page(["a"]).out_path();
+        // A folder is not a file to copy: the copy fails after the target was created.
+        assert!(s.copy(&path, dir.path()).is_err());
+        s.write(&path, b"rendered instead").unwrap();
+        s.commit().unwrap();
+        let out = dir.path().join("public/a/index.html");
+        assert_eq!(std::fs::read(out).unwrap(), b"rendered instead");
     }
 
     #[test]
