@@ -84,9 +84,11 @@ def to_handbook(content):
 
 
 def cairn_build(site, out, cache=False):
-    cmd = [CAIRN, "build", "--quiet", "--no-checks", "--root", site, "--output", out]
+    cache_dir = site.rstrip("/") + ".cache"
+    cmd = [CAIRN, "build", "--quiet", "--no-checks", "--root", site, "--output", out,
+           "--cache-dir", cache_dir]
     if not cache:
-        shutil.rmtree(os.path.join(site, ".cairn"), ignore_errors=True)
+        shutil.rmtree(cache_dir, ignore_errors=True)
     return timed(cmd)
 
 

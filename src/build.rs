@@ -36,8 +36,9 @@ pub struct BuildOptions {
     pub now: Timestamp,
     /// Run the status checks (`--no-checks` turns them off).
     pub checks: bool,
-    /// Keep rendered pages in `.cairn/cache/` and reuse them when nothing they show changed.
-    pub cache: bool,
+    /// The build cache folder (outside the site, see `cache::default_dir`): rendered pages are
+    /// kept there and reused when nothing they show changed. `None` renders every page.
+    pub cache: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -51,7 +52,7 @@ impl BuildOptions {
             today,
             now: Timestamp::now(),
             checks: true,
-            cache: false,
+            cache: None,
         }
     }
 
@@ -195,7 +196,7 @@ pub fn lint(opts: &BuildOptions) -> Result<BuildReport> {
 /// output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     crate::session::Session::new(opts.clone())
-        .with_cache(opts.cache)
+        .with_cache(opts.cache.clone())
         .build()
 }
 

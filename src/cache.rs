@@ -1,17 +1,32 @@
-//! The build cache: the bytes of pages rendered by earlier builds, filed by page digest under
-//! `.cairn/cache/` (a folder a CI job can keep between runs).
+//! The build cache: the bytes of pages rendered by earlier builds, filed by page digest in a
+//! folder outside the site (`default_dir`, a folder a CI job can keep between runs).
 //!
 //! A page's digest covers everything its bytes depend on (its document, the documents it
 //! shows, the theme, the config, the program's version and its highlighter), so an entry is
 //! either exactly right or never looked up. The cache is an optimisation only: any failure to
 //! read or write it means rendering again, never an error. Entries not used by the latest
 //! build are removed, so it holds one copy of the site at most.
+//!
+//! The cache never lives in the site folder. Digests are public (anyone with the same content
+//! and version computes them), so a cache inside the checkout could be seeded by a change
+//! (a pull request) with a file named like a page's digest, and the next build would publish
+//! it instead of the rendered page.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// Where the cache lives under a site's root.
-pub const CACHE_DIR: &str = ".cairn/cache";
+/// The cache folder when none is given: `$CAIRN_CACHE_DIR`, else `$XDG_CACHE_HOME/cairn`,
+/// else `$HOME/.cache/cairn`; `None` when none of them is set (then nothing is cached).
+pub fn default_dir() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("CAIRN_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("cairn")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("cairn")))
+}
 
 #[derive(Debug)]
 pub struct PageCache {
@@ -19,11 +34,12 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// The cache of one kind of build (`namespace` separates, say, `serve` from `build`, whose
-    /// pages differ by base URL and would otherwise evict each other).
-    pub fn open(root: &Path, namespace: &str) -> PageCache {
+    /// The cache of one kind of build in the cache folder `dir` (`namespace` separates sites,
+    /// and builds of one site that differ by base URL or drafts, which would otherwise evict
+    /// each other's pages).
+    pub fn open(dir: &Path, namespace: &str) -> PageCache {
         PageCache {
-            dir: root.join(CACHE_DIR).join(namespace),
+            dir: dir.join(namespace),
         }
     }
 

@@ -50,9 +50,14 @@ enum Command {
         /// Do not run the status checks (no status page is written).
         #[arg(long)]
         no_checks: bool,
-        /// Render every page again instead of reusing unchanged pages from .cairn/cache/.
-        #[arg(long)]
+        /// Render every page again instead of reusing unchanged pages from the build cache.
+        #[arg(long, conflicts_with = "cache_dir")]
         no_cache: bool,
+        /// The build cache folder [default: $CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn, else
+        /// ~/.cache/cairn]. Keep it outside the site folder: anyone who can add files to it
+        /// decides what the next build publishes.
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
         /// Fail the build when a status check row is at this level or worse (snoozed rows
         /// do not count). By default check results never fail a build.
         #[arg(long, value_enum, value_name = "LEVEL")]
@@ -171,6 +176,7 @@ pub fn run() -> ExitCode {
             base_url,
             no_checks,
             no_cache,
+            cache_dir,
             fail_on,
         } => {
             let opts = BuildOptions {
@@ -182,7 +188,11 @@ pub fn run() -> ExitCode {
                 today,
                 now: now(),
                 checks: !no_checks,
-                cache: !no_cache,
+                cache: if no_cache {
+                    None
+                } else {
+                    cache_dir.or_else(cairn::cache::default_dir)
+                },
             };
             let started = Instant::now();
             cairn::build(&opts).map(|report| {

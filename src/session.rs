@@ -31,8 +31,8 @@ use crate::write::{self, Staging};
 pub struct Session {
     opts: BuildOptions,
     state: Option<State>,
-    /// Whether pages are kept in and taken from the build cache.
-    cache: bool,
+    /// The build cache folder pages are kept in and taken from, if any.
+    cache: Option<PathBuf>,
 }
 
 struct State {
@@ -76,12 +76,12 @@ impl Session {
         Session {
             opts,
             state: None,
-            cache: false,
+            cache: None,
         }
     }
 
-    /// Keeps pages in `.cairn/cache/` and reuses them on the next build.
-    pub fn with_cache(mut self, cache: bool) -> Self {
+    /// Keeps pages in the build cache folder `cache` and reuses them on the next build.
+    pub fn with_cache(mut self, cache: Option<PathBuf>) -> Self {
         self.cache = cache;
         self
     }
@@ -446,7 +446,8 @@ impl Session {
         let pages = renderer.pages();
         let cache = self
             .cache
-            .then(|| PageCache::open(&self.opts.root, &cache_namespace(&state.config, &self.opts)));
+            .as_ref()
+            .map(|dir| PageCache::open(dir, &cache_namespace(&state.config, &self.opts)));
         let staging = Staging::begin(output)?;
         let written: Vec<(OutPath, Option<u64>, bool)> = pages
             .par_iter()
@@ -614,10 +615,13 @@ fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }
 
-/// Builds with different base URLs or drafts make different pages; each keeps its own cache.
+/// Each site, and each base URL or drafts setting of a site (they make different pages), keeps
+/// its own part of the cache folder.
 fn cache_namespace(config: &SiteConfig, opts: &BuildOptions) -> String {
+    let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
     let mut d = crate::digest::Digest::new();
-    d.str(&config.base_url.absolute(&UrlPath::page([])))
+    d.str(&root.to_string_lossy())
+        .str(&config.base_url.absolute(&UrlPath::page([])))
         .u64(u64::from(opts.drafts));
     format!("pages-{:016x}", d.finish())
 }

@@ -10,11 +10,12 @@
 //! every edit. Binds to 127.0.0.1 unless told otherwise. Reports what happens through a
 //! callback; it never prints.
 
+pub mod http;
 mod route;
 mod watch;
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -22,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use http::{Reply, Request};
 
 use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
@@ -76,7 +77,7 @@ impl Shared {
 /// A running server. Dropping it stops the server and the watcher.
 pub struct Handle {
     addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
+    server: Arc<http::Server>,
     shared: Arc<Shared>,
     threads: Vec<thread::JoinHandle<()>>,
 }
@@ -107,12 +108,9 @@ pub fn start(
     mut opts: ServeOptions,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 ) -> Result<Handle> {
-    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+    let server = http::Server::bind(SocketAddr::new(opts.bind, opts.port))
         .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::Usage("the server has no IP address".into()))?;
+    let addr = server.addr();
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -147,9 +145,19 @@ pub fn start(
         let shared = shared.clone();
         let server = server.clone();
         let recheck = Mutex::new(tx);
-        threads.push(thread::spawn(move || {
-            accept_loop(&server, out_dir, &shared, &recheck)
-        }));
+        let bind = opts.bind;
+        let handler: Arc<http::Handler> = {
+            let shared = shared.clone();
+            Arc::new(move |req: &Request| {
+                if matches!(req.method.as_str(), "GET" | "HEAD")
+                    && !allowed_host(req.host.as_deref(), bind)
+                {
+                    return text(403, "unknown host: open the address cairn serve printed\n");
+                }
+                handle(req, &out_dir, &shared, &recheck)
+            })
+        };
+        threads.push(thread::spawn(move || server.accept(handler, &shared.stop)));
     }
     Ok(Handle {
         addr,
@@ -237,113 +245,79 @@ fn rebuild(
     report(ServeEvent::Failed { messages });
 }
 
-fn accept_loop(
-    server: &tiny_http::Server,
-    root: PathBuf,
+/// On a loopback address, only requests naming this machine are answered, so a web page that
+/// points its own name at 127.0.0.1 (DNS rebinding) cannot read the preview. Bound to another
+/// address on purpose, any name is answered.
+fn allowed_host(host: Option<&str>, bind: IpAddr) -> bool {
+    if !bind.is_loopback() {
+        return true;
+    }
+    let Some(host) = host else { return true };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<IpAddr>().is_ok()
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    Reply::new(status, "text/plain; charset=utf-8", body)
+}
+
+fn handle(
+    req: &Request,
+    root: &std::path::Path,
     shared: &Arc<Shared>,
     recheck: &Mutex<Sender<PathBuf>>,
-) {
-    loop {
-        let req = match server.recv() {
-            Ok(r) => r,
-            Err(_) if shared.stop.load(Ordering::SeqCst) => return,
-            Err(_) => continue,
-        };
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
+) -> Reply {
+    if !matches!(req.method.as_str(), "GET" | "HEAD") {
+        return text(405, "only GET and HEAD are served\n");
+    }
+    match route(root, &req.target) {
+        Route::File(path, ctype) => match std::fs::read(&path) {
+            Ok(bytes) if ctype.starts_with("text/html") => {
+                let html = route::inject_script(&String::from_utf8_lossy(&bytes));
+                Reply::new(200, ctype, html)
+            }
+            Ok(bytes) => Reply::new(200, ctype, bytes),
+            Err(_) => not_found(root),
+        },
+        Route::AddSlash(to) => Reply::Full {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: Vec::new(),
+            location: Some(to),
+        },
+        Route::NotFound => not_found(root),
+        Route::Forbidden => text(403, "forbidden\n"),
+        Route::TooLong => text(414, "request target too long\n"),
+        Route::Script => Reply::new(200, "text/javascript; charset=utf-8", LIVE_JS),
+        Route::Events => {
+            let shared = shared.clone();
+            Reply::Stream(Box::new(move |stream| events(stream, &shared)))
         }
-        if route::route(&root, req.url()) == Route::Check {
+        Route::Check => {
             let _ = recheck
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .send(PathBuf::from(CHECK_PATH));
+            text(
+                202,
+                "running the status checks again; pages reload when they are done\n",
+            )
         }
-        let root = root.clone();
-        let shared = shared.clone();
-        thread::spawn(move || handle(req, &root, &shared));
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and values are valid")
-}
-
-fn respond(req: Request, status: u16, ctype: &str, body: Vec<u8>) {
-    let head = *req.method() == Method::Head;
-    let resp = Response::new(
-        StatusCode(status),
-        vec![
-            header("Content-Type", ctype),
-            header("Cache-Control", "no-store"),
-        ],
-        if head { &[][..] } else { &body[..] },
-        Some(if head { 0 } else { body.len() }),
-        None,
-    );
-    let _ = req.respond(resp);
-}
-
-fn handle(req: Request, root: &std::path::Path, shared: &Shared) {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        return respond(
-            req,
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD are served\n".to_vec(),
-        );
-    }
-    match route(root, req.url()) {
-        Route::File(path, ctype) => match std::fs::read(&path) {
-            Ok(bytes) if ctype.starts_with("text/html") => {
-                let html = route::inject_script(&String::from_utf8_lossy(&bytes));
-                respond(req, 200, ctype, html.into_bytes());
-            }
-            Ok(bytes) => respond(req, 200, ctype, bytes),
-            Err(_) => not_found(req, root),
-        },
-        Route::AddSlash(to) => {
-            let resp = Response::empty(StatusCode(301)).with_header(header("Location", &to));
-            let _ = req.respond(resp);
-        }
-        Route::NotFound => not_found(req, root),
-        Route::Forbidden => respond(
-            req,
-            403,
-            "text/plain; charset=utf-8",
-            b"forbidden\n".to_vec(),
-        ),
-        Route::TooLong => respond(
-            req,
-            414,
-            "text/plain; charset=utf-8",
-            b"request target too long\n".to_vec(),
-        ),
-        Route::Script => respond(
-            req,
-            200,
-            "text/javascript; charset=utf-8",
-            LIVE_JS.as_bytes().to_vec(),
-        ),
-        Route::Events => events(req, shared),
-        Route::Check => respond(
-            req,
-            202,
-            "text/plain; charset=utf-8",
-            b"running the status checks again; pages reload when they are done\n".to_vec(),
-        ),
-    }
-}
-
-fn not_found(req: Request, root: &std::path::Path) {
+fn not_found(root: &std::path::Path) -> Reply {
     let body = std::fs::read_to_string(root.join("404.html"))
         .map(|html| route::inject_script(&html))
         .unwrap_or_else(|_| "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n".into());
-    respond(req, 404, "text/html; charset=utf-8", body.into_bytes());
+    Reply::new(404, "text/html; charset=utf-8", body)
 }
 
 /// A server-sent event stream: the current state first, then every rebuild's outcome.
-fn events(req: Request, shared: &Shared) {
+fn events(w: &mut TcpStream, shared: &Shared) {
     let (tx, rx) = channel();
     let first = match &*shared.failure.lock().unwrap_or_else(|e| e.into_inner()) {
         Some(m) => format!(
@@ -357,7 +331,6 @@ fn events(req: Request, shared: &Shared) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
-    let mut w = req.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
     if w.write_all(head.as_bytes())
         .and_then(|_| w.write_all(first.as_bytes()))
@@ -377,6 +350,33 @@ fn events(req: Request, shared: &Shared) {
         {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_of_this_machine_reach_a_loopback_server() {
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        for ok in [
+            None,
+            Some("127.0.0.1:1111"),
+            Some("localhost:1111"),
+            Some("localhost"),
+            Some("docs.localhost:8080"),
+            Some("[::1]:1111"),
+        ] {
+            assert!(allowed_host(ok, lo), "{ok:?}");
+        }
+        for bad in [Some("evil.example"), Some("evil.example:1111"), Some("")] {
+            assert!(!allowed_host(bad, lo), "{bad:?}");
+        }
+        assert!(allowed_host(
+            Some("evil.example"),
+            "0.0.0.0".parse().unwrap()
+        ));
     }
 }
 

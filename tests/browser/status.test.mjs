@@ -26,6 +26,8 @@ after(async () => {
 /// Opens `path` with the browser's clock fixed at `at` (ms since the epoch).
 async function openAt(path, at) {
   const s = await site.open('', {});
+  // Let the first page's own request for status.json finish, or leaving it aborts that.
+  await s.page.waitForLoadState('networkidle');
   await s.page.clock.setFixedTime(new Date(at));
   await s.page.goto(site.url(path));
   return s;

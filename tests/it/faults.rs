@@ -31,6 +31,7 @@ fn cairn(root: &Path) -> Command {
     cmd.arg("build")
         .current_dir(root)
         .env("CAIRN_TODAY", TODAY)
+        .env("CAIRN_CACHE_DIR", root.join(".test-cache"))
         .env("CI", "true")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

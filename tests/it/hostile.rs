@@ -293,25 +293,35 @@ fn incremental_rebuilds_apply_the_same_rules_to_changed_files() {
     assert!(!live.join("notes/leak").exists());
 }
 
-/// Fails today. The build cache lives in the site folder (`.cairn/cache/`), so a change that
-/// adds a file there (a pull request, say) can replace a page: the entry's name is the page's
-/// digest, which anyone can compute by building the same content, and the build copies the
-/// entry instead of rendering. Kept as the reproduction for the cache's owners; see
-/// SECURITY.md, "Known limits".
+/// A cache entry's name is the page's digest, which anyone can compute by building the same
+/// content; were the cache in the site folder, a change adding a file there (a pull request)
+/// could replace a page. The cache lives outside the site, and files planted where it used to
+/// be are never read.
 #[test]
-#[ignore = "the build cache in the site folder can be seeded with a forged page"]
 fn a_page_cannot_be_forged_through_the_build_cache() {
     let site = Site::copy("basic");
     assert_eq!(site.cairn(&["build"]).code, 0);
     let page = site.read("about/index.html");
-    // Find the cache entry holding the page, as someone with the same content and version can.
-    let entry = walkdir::WalkDir::new(site.root().join(".cairn/cache"))
+    assert!(
+        !site.root().join(".cairn/cache").exists(),
+        "nothing is cached in the site folder"
+    );
+    // Find the cache entry holding the page, as someone with the same content and version can,
+    // and plant a forged copy where a change to the site could put it: in the site folder.
+    let cache = site.cache.path();
+    let entry = walkdir::WalkDir::new(cache)
         .into_iter()
         .map(Result::unwrap)
         .find(|e| e.file_type().is_file() && std::fs::read(e.path()).unwrap() == page.as_bytes())
         .expect("the page is cached")
         .into_path();
-    std::fs::write(&entry, "<script>alert('forged')</script>").unwrap();
+    let planted = site
+        .root()
+        .join(".cairn/cache")
+        .join(entry.strip_prefix(cache).unwrap());
+    std::fs::create_dir_all(planted.parent().unwrap()).unwrap();
+    std::fs::write(&planted, "<script>alert('forged')</script>").unwrap();
+    std::fs::remove_dir_all(cache).unwrap();
     std::fs::remove_dir_all(site.out()).unwrap();
     assert_eq!(site.cairn(&["build"]).code, 0);
     assert_eq!(

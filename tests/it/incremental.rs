@@ -199,7 +199,7 @@ fn a_broken_edit_writes_nothing_and_the_fix_catches_up() {
 fn the_build_cache_reuses_unchanged_pages_and_never_a_stale_one() {
     let site = Site::copy("basic");
     let mut opts = site.options();
-    opts.cache = true;
+    opts.cache = Some(site.cache.path().to_owned());
     let first = cairn::build(&opts).unwrap();
     assert_eq!(
         first.rendered, first.files,
@@ -225,7 +225,7 @@ fn the_build_cache_reuses_unchanged_pages_and_never_a_stale_one() {
     let with_cache = tree(&site.out());
     assert_ne!(with_cache, cached);
     let mut plain = opts.clone();
-    plain.cache = false;
+    plain.cache = None;
     plain.output = Some(site.root().join("plain"));
     cairn::build(&plain).unwrap();
     assert_eq!(with_cache, tree(&site.root().join("plain")));

@@ -10,6 +10,7 @@ use crate::support::*;
 fn empty() -> Site {
     Site {
         dir: tempfile::tempdir().unwrap(),
+        cache: tempfile::tempdir().unwrap(),
     }
 }
 

@@ -22,13 +22,18 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A fixture copied into a fresh temporary folder, so tests can change it and build it.
 pub struct Site {
     pub dir: tempfile::TempDir,
+    /// The build cache folder the binary is given (outside the site, as by default).
+    pub cache: tempfile::TempDir,
 }
 
 impl Site {
     pub fn copy(name: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&fixture(name), dir.path());
-        Site { dir }
+        Site {
+            dir,
+            cache: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -59,6 +64,7 @@ impl Site {
             .args(args)
             .current_dir(self.root())
             .env("CAIRN_TODAY", TODAY)
+            .env("CAIRN_CACHE_DIR", self.cache.path())
             .env("CI", "true")
             .env("NO_COLOR", "1")
             .output()

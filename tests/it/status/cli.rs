@@ -15,6 +15,7 @@ fn cairn(s: &Site, args: &[&str]) -> Output {
         .arg(s.root())
         .env("CAIRN_TODAY", "2026-11-23")
         .env("CAIRN_TEST_SECRET", "hunter2-s3cr3t")
+        .env("CAIRN_CACHE_DIR", s.root().join(".test-cache"))
         .env_remove("CI")
         .env_remove("CAIRN_TEST_UNSET")
         .output()
