@@ -463,8 +463,9 @@ fn report_error(e: &Error) -> ExitCode {
 
 fn print_diagnostics(diags: &[Diagnostic]) {
     let stderr = std::io::stderr();
-    let mut out = stderr.lock();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
     for d in diags {
         let _ = if color {
             let c = if d.severity == Severity::Error {
@@ -481,6 +482,7 @@ fn print_diagnostics(diags: &[Diagnostic]) {
             writeln!(out, "{d}")
         };
     }
+    let _ = out.flush();
 }
 
 fn print_json(diags: &[Diagnostic]) {

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use syntect::highlighting::ThemeSet;
@@ -76,8 +77,67 @@ thread_local! {
 struct Memo {
     /// Lines seen once: only a line that comes back is worth remembering.
     seen: HashSet<u64>,
-    /// Earlier parses by line hash: the line itself, the state before, the ops, the state after.
-    parsed: HashMap<u64, Vec<(String, ParseState, Ops, ParseState)>>,
+    /// Earlier parses by line hash.
+    parsed: HashMap<u64, Vec<Remembered>>,
+}
+
+/// One parse of a line: the line, the parser state before it, its ops, the state after.
+struct Remembered {
+    line: String,
+    before: Rc<ParseState>,
+    ops: Ops,
+    after: Rc<ParseState>,
+}
+
+/// The parser state between two lines: shared with the memo after a remembered line, owned
+/// after a line parsed afresh.
+enum State {
+    Owned(ParseState),
+    Shared(Rc<ParseState>),
+    /// Only while a line is being parsed.
+    Taken,
+}
+
+impl State {
+    fn get(&self) -> Option<&ParseState> {
+        match self {
+            State::Owned(s) => Some(s),
+            State::Shared(s) => Some(s),
+            State::Taken => None,
+        }
+    }
+
+    /// Whether a remembered state is this one: the same shared state, or an equal one.
+    fn same_as(&self, remembered: &Rc<ParseState>) -> bool {
+        match self {
+            State::Shared(s) => Rc::ptr_eq(s, remembered) || **s == **remembered,
+            other => other.get() == Some(&**remembered),
+        }
+    }
+
+    /// The state as a shared one, copying it only if it is owned.
+    fn share(&mut self) -> Rc<ParseState> {
+        match std::mem::replace(self, State::Taken) {
+            State::Shared(s) => {
+                *self = State::Shared(s.clone());
+                s
+            }
+            State::Owned(s) => {
+                let s = Rc::new(s);
+                *self = State::Shared(s.clone());
+                s
+            }
+            State::Taken => unreachable!("a state is taken only while a line is parsed"),
+        }
+    }
+
+    fn into_owned(self) -> ParseState {
+        match self {
+            State::Owned(s) => s,
+            State::Shared(s) => Rc::try_unwrap(s).unwrap_or_else(|s| (*s).clone()),
+            State::Taken => unreachable!("a state is taken only while a line is parsed"),
+        }
+    }
 }
 
 impl Default for Highlighter {
@@ -88,8 +148,13 @@ impl Default for Highlighter {
 
 impl Highlighter {
     pub fn new() -> Self {
+        Self::with_syntaxes(SyntaxSet::load_defaults_newlines())
+    }
+
+    /// A highlighter with other syntax definitions (another syntect release has other ones).
+    pub fn with_syntaxes(syntaxes: SyntaxSet) -> Self {
         Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
+            syntaxes,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             fingerprint: std::sync::OnceLock::new(),
         }
@@ -142,59 +207,79 @@ impl Highlighter {
 
     /// The code as HTML with class spans; `None` if the syntax definition fails on it.
     fn classed(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
-        let mut state = ParseState::new(syntax);
+        let mut state = State::Owned(ParseState::new(syntax));
         let mut scopes = ScopeStack::new();
         let mut html = String::with_capacity(code.len() * 3);
         let mut open: isize = 0;
-        for line in LinesWithEndings::from(code) {
-            let ops = self.parse_line(syntax, &mut state, line)?;
-            let (spans, delta) =
-                line_tokens_to_classed_spans(line, &ops, STYLE, &mut scopes).ok()?;
-            html.push_str(&spans);
-            open += delta;
-        }
-        for _ in 0..open {
-            html.push_str("</span>");
-        }
-        Some(html)
-    }
-
-    /// Parses one line from `state`, reusing an earlier parse of the same line in the same
-    /// state when there is one.
-    fn parse_line(
-        &self,
-        syntax: &SyntaxReference,
-        state: &mut ParseState,
-        line: &str,
-    ) -> Option<Ops> {
-        let mut h = DefaultHasher::new();
-        syntax.name.hash(&mut h);
-        line.hash(&mut h);
-        let key = h.finish();
         MEMO.with(|cell| {
             let mut cell = cell.borrow_mut();
             if cell.0 != self.id {
                 *cell = (self.id, Memo::default());
             }
             let memo = &mut cell.1;
-            let hit = memo.parsed.get(&key).and_then(|v| {
-                v.iter()
-                    .find(|(text, before, ..)| before == state && text == line)
+            for line in LinesWithEndings::from(code) {
+                let delta = self.parse_line(memo, syntax, &mut state, line, |ops| {
+                    let (spans, delta) =
+                        line_tokens_to_classed_spans(line, ops, STYLE, &mut scopes).ok()?;
+                    html.push_str(&spans);
+                    Some(delta)
+                })?;
+                open += delta;
+            }
+            Some(())
+        })?;
+        for _ in 0..open {
+            html.push_str("</span>");
+        }
+        Some(html)
+    }
+
+    /// Parses one line from `state` and hands its ops to `then`, reusing an earlier parse of
+    /// the same line in the same state when there is one.
+    fn parse_line<T>(
+        &self,
+        memo: &mut Memo,
+        syntax: &SyntaxReference,
+        state: &mut State,
+        line: &str,
+        then: impl FnOnce(&Ops) -> Option<T>,
+    ) -> Option<T> {
+        let mut h = DefaultHasher::new();
+        syntax.name.hash(&mut h);
+        line.hash(&mut h);
+        let key = h.finish();
+        if let Some(hit) = memo.parsed.get(&key).and_then(|v| {
+            v.iter()
+                .find(|e| state.same_as(&e.before) && e.line == line)
+        }) {
+            // The state after a remembered line is shared, not copied: the next line is
+            // likely remembered too, and only a line parsed afresh needs a state of its own.
+            *state = State::Shared(hit.after.clone());
+            return then(&hit.ops);
+        }
+        // A line seen for the first time is only noted: most lines of a site occur once,
+        // and keeping the parser states around each of them would cost more than it saves.
+        let keep = !memo.seen.insert(key)
+            && memo
+                .parsed
+                .get(&key)
+                .is_none_or(|v| v.len() < STATES_PER_LINE);
+        let before = keep.then(|| state.share());
+        let mut owned = std::mem::replace(state, State::Taken).into_owned();
+        let ops = owned.parse_line(line, &self.syntaxes).ok();
+        *state = State::Owned(owned);
+        let ops = ops?;
+        let out = then(&ops);
+        if let Some(before) = before {
+            let after = state.share();
+            memo.parsed.entry(key).or_default().push(Remembered {
+                line: line.to_string(),
+                before,
+                ops,
+                after,
             });
-            if let Some((_, _, ops, after)) = hit {
-                *state = after.clone();
-                return Some(ops.clone());
-            }
-            let before = state.clone();
-            let ops = state.parse_line(line, &self.syntaxes).ok()?;
-            if !memo.seen.insert(key) {
-                let states = memo.parsed.entry(key).or_default();
-                if states.len() < STATES_PER_LINE {
-                    states.push((line.to_string(), before, ops.clone(), state.clone()));
-                }
-            }
-            Some(ops)
-        })
+        }
+        out
     }
 
     /// The stylesheet for highlighted code: the light palette by default, the dark one when

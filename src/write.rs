@@ -143,8 +143,28 @@ impl Staging {
         }
         self.committed = true;
         // `staging` now holds the previous site (or nothing); removing it is housekeeping.
-        let _ = std::fs::remove_dir_all(&self.staging);
+        remove_tree(&self.staging);
         Ok(())
+    }
+}
+
+/// Removes a folder and everything in it, folders in parallel (a site is many small folders
+/// of one page each, and removing the previous one is on every build's path). Symbolic links
+/// are removed, never followed. Errors are ignored: this is housekeeping.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let entries: Vec<_> = entries.flatten().collect();
+        entries.par_iter().for_each(|e| {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_tree(&e.path());
+            } else {
+                let _ = std::fs::remove_file(e.path());
+            }
+        });
+    }
+    if std::fs::remove_dir(dir).is_err() {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
@@ -251,6 +271,29 @@ pub fn remove_file(output: &Path, path: &OutPath) {
 mod tests {
     use super::*;
     use crate::names::UrlPath;
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_tree_removes_links_and_never_what_they_point_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(outside.join("kept")).unwrap();
+        std::fs::write(outside.join("kept/file"), "keep me").unwrap();
+        let tree = dir.path().join("tree");
+        for i in 0..50 {
+            let d = tree.join(format!("d{i}/sub"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("index.html"), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, tree.join("d0/link-to-dir")).unwrap();
+        std::os::unix::fs::symlink(outside.join("kept/file"), tree.join("link-to-file")).unwrap();
+        remove_tree(&tree);
+        assert!(!tree.exists());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("kept/file")).unwrap(),
+            "keep me"
+        );
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

@@ -56,3 +56,31 @@ fn template_of(e: &tera::Error) -> String {
         .unwrap_or("(theme)")
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syntect::parsing::SyntaxSet;
+
+    /// The templates' digest is part of every page digest, so a highlighter that marks code
+    /// up differently (a new syntect release, other grammars) never reuses a cached page.
+    #[test]
+    fn another_highlighter_changes_the_digest_of_every_page() {
+        let theme = Theme::builtin();
+        let digest = |hl: &Highlighter| Templates::new(&theme, hl).unwrap().digest;
+        let stock = digest(&Highlighter::new());
+        assert_eq!(
+            stock,
+            digest(&Highlighter::new()),
+            "the same highlighter, the same digest"
+        );
+        let mut grammars = SyntaxSet::load_defaults_newlines().into_builder();
+        // One grammar more than the stock set, however small the change.
+        let mut extra = grammars.syntaxes()[0].clone();
+        extra.name = "Cairn Test".into();
+        extra.file_extensions = vec!["cairntest".into()];
+        grammars.add(extra);
+        let other = Highlighter::with_syntaxes(grammars.build());
+        assert_ne!(stock, digest(&other));
+    }
+}

@@ -353,6 +353,13 @@ fn events(w: &mut TcpStream, shared: &Shared) {
     }
 }
 
+/// Reads a whole HTTP response body from a reader, for tests and tools.
+pub fn read_all(mut r: impl Read) -> String {
+    let mut s = String::new();
+    let _ = r.read_to_string(&mut s);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,11 +385,4 @@ mod tests {
             "0.0.0.0".parse().unwrap()
         ));
     }
-}
-
-/// Reads a whole HTTP response body from a reader, for tests and tools.
-pub fn read_all(mut r: impl Read) -> String {
-    let mut s = String::new();
-    let _ = r.read_to_string(&mut s);
-    s
 }

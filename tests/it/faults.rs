@@ -16,10 +16,10 @@ fn leftovers(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // `.cairn` is the build cache, kept on purpose; a kill must not leave it broken,
-        // which the final build's exact output checks.
+        // `.test-cache` is the build cache these tests give the binary, kept on purpose; a
+        // kill must not leave it broken, which the final build's exact output checks.
         .filter(|n| {
-            !["content", "templates", "site.yaml", "public", ".cairn"].contains(&n.as_str())
+            !["content", "templates", "site.yaml", "public", ".test-cache"].contains(&n.as_str())
         })
         .collect();
     names.sort();
