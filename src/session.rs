@@ -110,16 +110,7 @@ impl Session {
                 rendered: 0,
             });
         }
-        if self.opts.checks && !state.plan.checks.is_empty() {
-            let env = RunEnv::new(&self.opts.root, self.opts.now, self.opts.today, &state.plan);
-            state.status = Some(check::run(
-                &state.plan,
-                &env,
-                &state.site,
-                &state.config,
-                &diagnostics,
-            ));
-        }
+        self.run_checks(&mut state, &diagnostics, self.opts.now);
         let (files, rendered) = self.write_staged(&mut state, &output)?;
         let status = state.status.clone();
         self.state = Some(state);
@@ -157,22 +148,8 @@ impl Session {
                 state.written = written;
                 // A new configuration may change the checks themselves: run them again.
                 state.status = status;
-                if self.opts.checks && !state.plan.checks.is_empty() {
-                    let diagnostics = self.diagnostics(&state);
-                    let env = RunEnv::new(
-                        &self.opts.root,
-                        jiff::Timestamp::now(),
-                        self.opts.today,
-                        &state.plan,
-                    );
-                    state.status = Some(check::run(
-                        &state.plan,
-                        &env,
-                        &state.site,
-                        &state.config,
-                        &diagnostics,
-                    ));
-                }
+                let diagnostics = self.diagnostics(&state);
+                self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
             }
             Change::Content(paths) => reread = Some(self.reread(&mut state, &paths)?),
         }
@@ -207,26 +184,27 @@ impl Session {
 
     /// Runs the status checks again and updates the pages that show them.
     pub fn recheck(&mut self) -> Result<BuildReport> {
-        let strict = self.opts.strict;
-        if let Some(state) = self.state.as_mut() {
-            if !state.plan.checks.is_empty() {
-                let diagnostics = diagnostics(state, strict);
-                let env = RunEnv::new(
-                    &self.opts.root,
-                    jiff::Timestamp::now(),
-                    self.opts.today,
-                    &state.plan,
-                );
-                state.status = Some(check::run(
-                    &state.plan,
-                    &env,
-                    &state.site,
-                    &state.config,
-                    &diagnostics,
-                ));
-            }
+        if let Some(mut state) = self.state.take() {
+            let diagnostics = self.diagnostics(&state);
+            self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
+            self.state = Some(state);
         }
         self.rebuild(&[])
+    }
+
+    /// Runs the status checks into `state.status`, unless they are off or there are none.
+    fn run_checks(&self, state: &mut State, diagnostics: &[Diagnostic], now: jiff::Timestamp) {
+        if !self.opts.checks || state.plan.checks.is_empty() {
+            return;
+        }
+        let env = RunEnv::new(&self.opts.root, now, self.opts.today, &state.plan);
+        state.status = Some(check::run(
+            &state.plan,
+            &env,
+            &state.site,
+            &state.config,
+            diagnostics,
+        ));
     }
 
     fn classify(&self, changed: &[PathBuf]) -> Change {

@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cairn::serve::{ServeEvent, ServeOptions, start};
+use cairn::serve::{Handle, ServeEvent, ServeOptions, start};
 
 use crate::support::*;
 
@@ -30,6 +30,19 @@ fn send(addr: SocketAddr, raw: &[u8]) -> (u16, String) {
     (status, text)
 }
 
+/// `cairn serve` for `site` on a free loopback port.
+fn serve(site: &Site) -> Handle {
+    start(
+        ServeOptions {
+            build: site.options(),
+            bind: "127.0.0.1".parse().unwrap(),
+            port: 0,
+        },
+        Arc::new(|_: ServeEvent| {}),
+    )
+    .unwrap()
+}
+
 fn get(addr: SocketAddr, target: &str) -> (u16, String) {
     send(
         addr,
@@ -42,15 +55,7 @@ fn traversal_in_every_spelling_is_refused_and_the_server_stays_up() {
     let site = Site::copy("basic");
     std::fs::write(site.root().join("secret.txt"), "top secret").unwrap();
     std::fs::write(site.root().join("site.yaml.bak"), "top secret").unwrap();
-    let server = start(
-        ServeOptions {
-            build: site.options(),
-            bind: "127.0.0.1".parse().unwrap(),
-            port: 0,
-        },
-        Arc::new(|_: ServeEvent| {}),
-    )
-    .unwrap();
+    let server = serve(&site);
     let addr = server.addr();
     for target in [
         "/../secret.txt",
@@ -89,15 +94,7 @@ fn traversal_in_every_spelling_is_refused_and_the_server_stays_up() {
 #[test]
 fn oversized_and_malformed_requests_do_not_stop_the_server() {
     let site = Site::copy("basic");
-    let server = start(
-        ServeOptions {
-            build: site.options(),
-            bind: "127.0.0.1".parse().unwrap(),
-            port: 0,
-        },
-        Arc::new(|_: ServeEvent| {}),
-    )
-    .unwrap();
+    let server = serve(&site);
     let addr = server.addr();
     let long_target = format!("/{}", "a".repeat(64 * 1024));
     let (status, _) = get(addr, &long_target);
@@ -158,15 +155,7 @@ fn oversized_and_malformed_requests_do_not_stop_the_server() {
 #[test]
 fn idle_connections_do_not_stall_the_server() {
     let site = Site::copy("basic");
-    let server = start(
-        ServeOptions {
-            build: site.options(),
-            bind: "127.0.0.1".parse().unwrap(),
-            port: 0,
-        },
-        Arc::new(|_: ServeEvent| {}),
-    )
-    .unwrap();
+    let server = serve(&site);
     let addr = server.addr();
     for n in [4, 16, 64, 256] {
         let idle: Vec<TcpStream> = (0..n).map(|_| TcpStream::connect(addr).unwrap()).collect();
@@ -180,15 +169,7 @@ fn idle_connections_do_not_stall_the_server() {
 #[test]
 fn requests_naming_another_host_are_refused() {
     let site = Site::copy("basic");
-    let server = start(
-        ServeOptions {
-            build: site.options(),
-            bind: "127.0.0.1".parse().unwrap(),
-            port: 0,
-        },
-        Arc::new(|_: ServeEvent| {}),
-    )
-    .unwrap();
+    let server = serve(&site);
     let addr = server.addr();
     let ask = |host: &str| {
         send(
