@@ -78,6 +78,17 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// A report of a run that wrote nothing: a failed build, or `lint`.
+    pub fn unwritten(diagnostics: Vec<Diagnostic>, documents: usize) -> BuildReport {
+        BuildReport {
+            diagnostics,
+            files: 0,
+            documents,
+            status: None,
+            rendered: 0,
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -183,13 +194,10 @@ pub fn lint(opts: &BuildOptions) -> Result<BuildReport> {
     // Compiling the templates is the check; nothing is rendered.
     Templates::new(&theme, &Highlighter::new())?;
     let documents = a.site.docs.iter().filter(|d| !d.is_index).count();
-    Ok(BuildReport {
-        diagnostics: finish(a.diags, opts.strict),
-        files: 0,
+    Ok(BuildReport::unwritten(
+        finish(a.diags, opts.strict),
         documents,
-        status: None,
-        rendered: 0,
-    })
+    ))
 }
 
 /// `cairn build`: the whole pipeline. On content errors nothing is written and the previous

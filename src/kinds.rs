@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::yaml::{Node, Value};
 
@@ -58,6 +59,16 @@ pub struct Kind {
 impl Kind {
     pub fn is_page(&self) -> bool {
         self.name == PAGE
+    }
+
+    /// Whether documents of this kind may name targets under `rel` at all.
+    pub fn allows(&self, rel: Relation) -> bool {
+        match rel {
+            Relation::Serves => !self.serves.is_empty(),
+            Relation::Uses => !self.uses.is_empty(),
+            Relation::Supersedes => !self.is_page(),
+            Relation::Related => true,
+        }
     }
 }
 

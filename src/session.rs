@@ -102,13 +102,7 @@ impl Session {
         if has_errors(&diagnostics) {
             state.status = previous_status;
             self.state = Some(state);
-            return Ok(BuildReport {
-                diagnostics,
-                files: 0,
-                documents,
-                status: None,
-                rendered: 0,
-            });
+            return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         self.run_checks(&mut state, &diagnostics, self.opts.now);
         let (files, rendered) = self.write_staged(&mut state, &output)?;
@@ -160,13 +154,7 @@ impl Session {
         let documents = count_documents(&state.site);
         if has_errors(&diagnostics) || any_errors(&state, self.opts.strict) {
             self.state = Some(state);
-            return Ok(BuildReport {
-                diagnostics,
-                files: 0,
-                documents,
-                status: None,
-                rendered: 0,
-            });
+            return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
         let result = self.write_live(&mut state, &output, assets);

@@ -431,13 +431,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
 }
 
 fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut Vec<RelationRef>) {
-    let allowed = match rel {
-        Relation::Serves => !kind.serves.is_empty(),
-        Relation::Uses => !kind.uses.is_empty(),
-        Relation::Supersedes => !kind.is_page(),
-        Relation::Related => true,
-    };
-    if !allowed {
+    if !kind.allows(rel) {
         r.error(n.pos, format!("a {} cannot use `{}`", kind.name, rel.key()));
         return;
     }

@@ -232,13 +232,7 @@ fn unknown_kind(name: &str, a: &Analysis) -> String {
 
 /// Resolves one relation target as the build would, and checks that its kind fits.
 fn check_target(a: &Analysis, kind: &Kind, rel: Relation, target: &str) -> Result<usize, String> {
-    let allowed = match rel {
-        Relation::Serves => !kind.serves.is_empty(),
-        Relation::Uses => !kind.uses.is_empty(),
-        Relation::Supersedes => !kind.is_page(),
-        Relation::Related => true,
-    };
-    if !allowed {
+    if !kind.allows(rel) {
         return Err(format!("a {} cannot use `{}`", kind.name, rel.key()));
     }
     let j = a.site.resolve(target, &a.config)?;

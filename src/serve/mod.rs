@@ -10,7 +10,7 @@
 //! every edit. Binds to 127.0.0.1 unless told otherwise. Reports what happens through a
 //! callback; it never prints.
 
-pub mod http;
+mod http;
 mod route;
 mod watch;
 
