@@ -6,8 +6,9 @@
 //!
 //! Parsing lines is nearly all of a build's work, and documentation repeats itself: the same
 //! imports, closing braces and config keys appear in block after block. So the parse of a line
-//! is remembered by (syntax, parser state, line) once that line has been seen twice, and reused
-//! when it comes again in the same state. The output is the same bytes either way. Parser
+//! is remembered by (syntax, parser state, line) once that line has been seen twice, with its
+//! markup, and reused when it comes again in the same state. The output is the same bytes
+//! either way, and the same bytes as syntect's own HTML writer. Parser
 //! states cannot cross threads, so each render thread keeps its own memo, tied to one
 //! `Highlighter` and dropped when another one starts using the thread.
 
@@ -19,13 +20,16 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
+};
 use syntect::util::LinesWithEndings;
 
 use crate::markdown::escape;
 
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+const PREFIX: &str = "hl-";
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: PREFIX };
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
 /// Long lines scroll sideways inside the block; keyboard users need to reach it to scroll.
@@ -79,6 +83,8 @@ struct Memo {
     seen: HashSet<u64>,
     /// Earlier parses by line hash.
     parsed: HashMap<u64, Vec<Remembered>>,
+    /// Each scope's class list.
+    classes: HashMap<Scope, Box<str>>,
 }
 
 /// One parse of a line: the line, the parser state before it, its ops, the state after.
@@ -86,6 +92,9 @@ struct Remembered {
     line: String,
     before: Rc<ParseState>,
     ops: Ops,
+    /// The line's markup and the spans it leaves open, when they do not depend on the scopes
+    /// open before it.
+    markup: Option<(Box<str>, isize)>,
     after: Rc<ParseState>,
 }
 
@@ -218,13 +227,7 @@ impl Highlighter {
             }
             let memo = &mut cell.1;
             for line in LinesWithEndings::from(code) {
-                let delta = self.parse_line(memo, syntax, &mut state, line, |ops| {
-                    let (spans, delta) =
-                        line_tokens_to_classed_spans(line, ops, STYLE, &mut scopes).ok()?;
-                    html.push_str(&spans);
-                    Some(delta)
-                })?;
-                open += delta;
+                open += self.line(memo, syntax, &mut state, &mut scopes, line, &mut html)?;
             }
             Some(())
         })?;
@@ -234,52 +237,77 @@ impl Highlighter {
         Some(html)
     }
 
-    /// Parses one line from `state` and hands its ops to `then`, reusing an earlier parse of
-    /// the same line in the same state when there is one.
-    fn parse_line<T>(
+    /// Parses one line from `state` and appends its markup to `html`, reusing an earlier parse
+    /// of the same line in the same state when there is one. Returns how many spans the line
+    /// leaves open (negative when it closes earlier ones).
+    fn line(
         &self,
         memo: &mut Memo,
         syntax: &SyntaxReference,
         state: &mut State,
+        scopes: &mut ScopeStack,
         line: &str,
-        then: impl FnOnce(&Ops) -> Option<T>,
-    ) -> Option<T> {
+        html: &mut String,
+    ) -> Option<isize> {
         let mut h = DefaultHasher::new();
         syntax.name.hash(&mut h);
         line.hash(&mut h);
         let key = h.finish();
-        if let Some(hit) = memo.parsed.get(&key).and_then(|v| {
+        let Memo {
+            seen,
+            parsed,
+            classes,
+        } = memo;
+        if let Some(hit) = parsed.get(&key).and_then(|v| {
             v.iter()
                 .find(|e| state.same_as(&e.before) && e.line == line)
         }) {
             // The state after a remembered line is shared, not copied: the next line is
             // likely remembered too, and only a line parsed afresh needs a state of its own.
             *state = State::Shared(hit.after.clone());
-            return then(&hit.ops);
+            return match &hit.markup {
+                Some((markup, delta)) => {
+                    for (_, op) in &hit.ops {
+                        scopes.apply(op).ok()?;
+                    }
+                    html.push_str(markup);
+                    Some(*delta)
+                }
+                None => spans(html, line, &hit.ops, scopes, classes),
+            };
         }
         // A line seen for the first time is only noted: most lines of a site occur once,
         // and keeping the parser states around each of them would cost more than it saves.
-        let keep = !memo.seen.insert(key)
-            && memo
-                .parsed
-                .get(&key)
-                .is_none_or(|v| v.len() < STATES_PER_LINE);
+        let keep = !seen.insert(key) && parsed.get(&key).is_none_or(|v| v.len() < STATES_PER_LINE);
         let before = keep.then(|| state.share());
         let mut owned = std::mem::replace(state, State::Taken).into_owned();
         let ops = owned.parse_line(line, &self.syntaxes).ok();
         *state = State::Owned(owned);
         let ops = ops?;
-        let out = then(&ops);
+        let from = html.len();
+        let delta = spans(html, line, &ops, scopes, classes)?;
         if let Some(before) = before {
             let after = state.share();
-            memo.parsed.entry(key).or_default().push(Remembered {
+            // The markup of a line depends on the scopes open before it only through ops
+            // that clear or restore them.
+            let markup = ops
+                .iter()
+                .all(|(_, op)| {
+                    matches!(
+                        op,
+                        ScopeStackOp::Push(_) | ScopeStackOp::Pop(_) | ScopeStackOp::Noop
+                    )
+                })
+                .then(|| (html[from..].into(), delta));
+            parsed.entry(key).or_default().push(Remembered {
                 line: line.to_string(),
                 before,
                 ops,
+                markup,
                 after,
             });
         }
-        out
+        Some(delta)
     }
 
     /// The stylesheet for highlighted code: the light palette by default, the dark one when
@@ -392,6 +420,87 @@ fn scoped(css: &str, scope: &str) -> String {
     out
 }
 
+/// Appends `line` to `out` with a `<span>` for every scope `ops` push, as syntect's
+/// `line_tokens_to_classed_spans` writes it (the same bytes), with each scope's class list
+/// looked up in `classes` instead of syntect's global scope table: render threads would
+/// queue on its lock. Returns the spans opened less those closed.
+fn spans(
+    out: &mut String,
+    line: &str,
+    ops: &Ops,
+    scopes: &mut ScopeStack,
+    classes: &mut HashMap<Scope, Box<str>>,
+) -> Option<isize> {
+    let mut at = 0;
+    let mut delta = 0;
+    // An element opened and closed with nothing inside is taken back out.
+    let mut empty = false;
+    let mut opened_at = 0;
+    for &(i, ref op) in ops {
+        if i > at {
+            empty = false;
+            escape_code(out, line.get(at..i)?);
+            at = i;
+        }
+        scopes
+            .apply_with_hook(op, |op, _| match op {
+                BasicScopeStackOp::Push(scope) => {
+                    opened_at = out.len();
+                    empty = true;
+                    out.push_str("<span class=\"");
+                    out.push_str(classes.entry(scope).or_insert_with(|| class_list(scope)));
+                    out.push_str("\">");
+                    delta += 1;
+                }
+                BasicScopeStackOp::Pop => {
+                    if empty {
+                        out.truncate(opened_at);
+                    } else {
+                        out.push_str("</span>");
+                    }
+                    delta -= 1;
+                    empty = false;
+                }
+            })
+            .ok()?;
+    }
+    escape_code(out, line.get(at..)?);
+    Some(delta)
+}
+
+/// `source.rust` → `hl-source hl-rust`.
+fn class_list(scope: Scope) -> Box<str> {
+    let name = scope.build_string();
+    let mut out = String::with_capacity(name.len() * 2);
+    for (i, atom) in name.split('.').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(PREFIX);
+        out.push_str(atom);
+    }
+    out.into()
+}
+
+/// Code text escaped as syntect escapes it.
+fn escape_code(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'\'' => "&#39;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +530,52 @@ mod tests {
         assert_eq!(h.highlight(Some("rust"), code), first);
         assert_eq!(Highlighter::new().highlight(Some("rust"), code), first);
         assert!(first.contains("hl-comment"), "{first}");
+        // Lines whose ops clear and restore scopes are remembered without their markup.
+        let code = "<script>\nvar a = 1;\n</script>\n<script>\nvar a = 1;\n</script>\n";
+        let first = Highlighter::new().highlight(Some("html"), code);
+        h.highlight(Some("html"), code);
+        assert_eq!(h.highlight(Some("html"), code), first);
+        assert!(first.contains("hl-js"), "{first}");
+    }
+
+    #[test]
+    fn spans_are_the_bytes_syntect_writes() {
+        let h = Highlighter::new();
+        let mut samples: Vec<(&str, &str)> = PROBES.to_vec();
+        // Embedded languages clear and restore scopes; quotes and ampersands are escaped.
+        samples.extend([
+            (
+                "html",
+                "<p class='a'>x &amp; y</p>\n<script>if (a < b && c) { s = \"</\"; }</script>\n<style>p { color: red }</style>\n",
+            ),
+            ("md", "# T\n\n```rust\nlet x = 1;\n```\n\n> *q* `c` [l](u)\n"),
+            ("php", "<?php echo \"$a {$b['c']}\"; ?>\n<b>x</b>\n"),
+            ("rust", "let s = format!(\"{x:>8}\\n\");\n"),
+        ]);
+        let mut ops_seen = (0, 0);
+        for (lang, code) in samples {
+            let syntax = h.syntaxes.find_syntax_by_token(lang).unwrap();
+            let mut state = ParseState::new(syntax);
+            let (mut ours, mut theirs) = (ScopeStack::new(), ScopeStack::new());
+            let mut classes = HashMap::new();
+            for line in LinesWithEndings::from(code) {
+                let ops = state.parse_line(line, &h.syntaxes).unwrap();
+                for (_, op) in &ops {
+                    match op {
+                        ScopeStackOp::Clear(_) => ops_seen.0 += 1,
+                        ScopeStackOp::Restore => ops_seen.1 += 1,
+                        _ => {}
+                    }
+                }
+                let want =
+                    syntect::html::line_tokens_to_classed_spans(line, &ops, STYLE, &mut theirs)
+                        .unwrap();
+                let mut got = String::new();
+                let delta = spans(&mut got, line, &ops, &mut ours, &mut classes).unwrap();
+                assert_eq!((got, delta), want, "{lang}: {line:?}");
+            }
+        }
+        assert!(ops_seen.0 > 0 && ops_seen.1 > 0, "no sample cleared scopes");
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub struct Renderer<'a> {
     global: u64,
     /// [`digest::view_digest`] of every document's link view.
     view_digests: Vec<u64>,
+    /// Built when the first packet is rendered.
+    packet_bodies: std::sync::OnceLock<packet::PacketBodies>,
 }
 
 #[derive(Serialize)]
@@ -200,6 +202,7 @@ impl<'a> Renderer<'a> {
             statics,
             tags: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
+            packet_bodies: std::sync::OnceLock::new(),
         })
     }
 

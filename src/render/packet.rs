@@ -2,10 +2,13 @@
 //! `serves` chain, see `link::has_packet`) holding, in full, the document, what it serves,
 //! the documents that serve it and the patterns it uses, for one review meeting.
 //!
-//! Bodies are rendered again for this page with prefixed anchors and headings nested under
-//! the packet's own, so ids stay unique and the outline stays whole. Their code is not
-//! highlighted: a strategy's packet repeats four or five documents, highlighting is the most
-//! expensive part of a build, and its colours do not survive a black-and-white printer.
+//! Bodies are rendered again for packets with prefixed anchors and headings nested under the
+//! packet's own, so ids stay unique and the outline stays whole; a body that several packets
+//! hold is rendered once for all of them. Their code is not highlighted: a strategy's packet
+//! repeats four or five documents, highlighting is the most expensive part of a build, and
+//! its colours do not survive a black-and-white printer.
+
+use std::sync::Mutex;
 
 use tera::Context;
 
@@ -25,10 +28,29 @@ impl Renderer<'_> {
     }
 
     pub(super) fn packet(&self, i: usize) -> Result<Vec<u8>> {
+        let d = &self.site.docs[i];
+        let sections: Vec<PacketSection> = self
+            .packet_members(i)
+            .into_iter()
+            .map(|(heading, docs)| self.section(heading, docs))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("doc", &self.views[i]);
+        ctx.insert("sections", &sections);
+        self.page(
+            "packet.html",
+            &format!("Review packet: {}", d.title),
+            &packet_url(&self.site.urls[i]),
+            ctx,
+        )
+    }
+
+    /// The sections of document `i`'s packet: each heading with its documents, in order.
+    fn packet_members(&self, i: usize) -> Vec<(String, Vec<usize>)> {
         let site = self.site;
         let kinds = &self.config.kinds;
         let d = &site.docs[i];
-        let mut sections = vec![self.section(kinds.get(d.kind).label.clone(), vec![i])];
+        let mut sections = vec![(kinds.get(d.kind).label.clone(), vec![i])];
         let outgoing = |rel: Relation| -> Vec<usize> {
             site.relations[i]
                 .iter()
@@ -37,7 +59,7 @@ impl Renderer<'_> {
                 .collect()
         };
         for (name, docs) in self.by_kind(outgoing(Relation::Serves)) {
-            sections.push(self.section(format!("{name} it serves"), docs));
+            sections.push((format!("{name} it serves"), docs));
         }
         let mut serving: Vec<usize> = site.inverse[i]
             .iter()
@@ -50,20 +72,62 @@ impl Renderer<'_> {
                 .cmp(&(site.docs[b].created, &site.docs[b].title))
         });
         for (name, docs) in self.by_kind(serving) {
-            sections.push(self.section(format!("{name} serving it"), docs));
+            sections.push((format!("{name} serving it"), docs));
         }
         for (name, docs) in self.by_kind(outgoing(Relation::Uses)) {
-            sections.push(self.section(format!("{name} it uses"), docs));
+            sections.push((format!("{name} it uses"), docs));
         }
-        let mut ctx = Context::new();
-        ctx.insert("doc", &self.views[i]);
-        ctx.insert("sections", &sections);
-        self.page(
-            "packet.html",
-            &format!("Review packet: {}", d.title),
-            &packet_url(&site.urls[i]),
-            ctx,
-        )
+        sections
+    }
+
+    /// For every document, how many packets hold it (see [`PacketBodies`]).
+    fn count_packet_uses(&self) -> PacketBodies {
+        let mut uses = vec![0u32; self.site.docs.len()];
+        for i in (0..self.site.docs.len()).filter(|&i| self.has_packet(i)) {
+            for (_, docs) in self.packet_members(i) {
+                for j in docs {
+                    uses[j] += 1;
+                }
+            }
+        }
+        PacketBodies {
+            slots: uses
+                .into_iter()
+                .map(|left| Mutex::new(Slot { left, html: None }))
+                .collect(),
+        }
+    }
+
+    /// Document `j`'s body as every packet shows it: rendered by the first packet that needs
+    /// it, kept for the others, and let go after the last.
+    fn packet_body(&self, j: usize) -> String {
+        let render = || {
+            let d = &self.site.docs[j];
+            self.body_html_with(
+                j,
+                RenderOptions {
+                    anchor_prefix: &format!("{}--", packet_anchor(self, d)),
+                    heading_offset: 2,
+                    plain_code: true,
+                    ..Default::default()
+                },
+            )
+        };
+        let bodies = self.packet_bodies.get_or_init(|| self.count_packet_uses());
+        let Some(slot) = bodies.slots.get(j) else {
+            return render();
+        };
+        // A poisoned slot only means another page failed; its contents are still whole.
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        slot.left = slot.left.saturating_sub(1);
+        let html = match slot.html.take() {
+            Some(html) => html,
+            None => render(),
+        };
+        if slot.left > 0 {
+            slot.html = Some(html.clone());
+        }
+        html
     }
 
     /// Splits documents by kind, in column order, each named by its label or plural.
@@ -93,23 +157,14 @@ impl Renderer<'_> {
             .into_iter()
             .map(|j| {
                 let d = &self.site.docs[j];
-                let anchor = format!("{}-{}", self.config.kinds.get(d.kind).name, d.id);
                 PacketDoc {
                     link: self.views[j].clone(),
                     owners: d.owners.clone(),
                     created: date(d.created),
                     updated: date(d.updated),
                     url: base.absolute(&self.site.urls[j]),
-                    content: self.body_html_with(
-                        j,
-                        RenderOptions {
-                            anchor_prefix: &format!("{anchor}--"),
-                            heading_offset: 2,
-                            plain_code: true,
-                            ..Default::default()
-                        },
-                    ),
-                    anchor,
+                    content: self.packet_body(j),
+                    anchor: packet_anchor(self, d),
                 }
             })
             .collect();
@@ -119,4 +174,21 @@ impl Renderer<'_> {
             docs,
         }
     }
+}
+
+/// Where a document starts inside a packet; its headings' anchors start with it too.
+fn packet_anchor(r: &Renderer<'_>, d: &crate::doc::Doc) -> String {
+    format!("{}-{}", r.config.kinds.get(d.kind).name, d.id)
+}
+
+/// The bodies of the documents that several packets hold. A pattern used by many strategies
+/// is in each of their packets, and its body is the same in all of them.
+pub(super) struct PacketBodies {
+    slots: Vec<Mutex<Slot>>,
+}
+
+struct Slot {
+    /// Packets still to show this document.
+    left: u32,
+    html: Option<String>,
 }
