@@ -83,11 +83,16 @@ def to_handbook(content):
             open(p, "w", encoding="utf-8").write(head + sep + body)
 
 
-def cairn_build(site, out, cache=False):
+def cairn_build(site, out, cache="none"):
+    """cache: "none" (--no-cache: the cold build), "fill" (an empty cache, filled by this
+    build), "keep" (the cache left by the previous build)."""
     cache_dir = site.rstrip("/") + ".cache"
-    cmd = [CAIRN, "build", "--quiet", "--no-checks", "--root", site, "--output", out,
-           "--cache-dir", cache_dir]
-    if not cache:
+    cmd = [CAIRN, "build", "--quiet", "--no-checks", "--root", site, "--output", out]
+    if cache == "none":
+        cmd.append("--no-cache")
+    else:
+        cmd += ["--cache-dir", cache_dir]
+    if cache != "keep":
         shutil.rmtree(cache_dir, ignore_errors=True)
     return timed(cmd)
 
@@ -219,20 +224,27 @@ def main():
                 print(f"   Cairn/Hugo wall: {ratio:.3f}x")
                 row["ratio"] = ratio
             if not handbook:
-                # Warm: the build cache from the last cold build is kept.
-                cairn_build(native, c_out)
-                warm = [cairn_build(native, c_out, cache=True) for _ in range(runs)]
+                # The first build with a cache folder writes every page into it as well.
+                fill = []
+                for _ in range(runs):
+                    clean(c_out)
+                    fill.append(cairn_build(native, c_out, cache="fill"))
+                report("Cairn cold, filling cache", fill)
+                if hugo:
+                    print(f"   filling/Hugo wall: {statistics.median(x[0] for x in fill) / statistics.median(h[0] for h in cold['hugo']):.3f}x")
+                # Warm: the build cache from the last build is kept.
+                warm = [cairn_build(native, c_out, cache="keep") for _ in range(runs)]
                 changed = []
                 for r in range(runs):
                     touch_percent(native, 1, r)
-                    changed.append(cairn_build(native, c_out, cache=True))
+                    changed.append(cairn_build(native, c_out, cache="keep"))
                 report("Cairn rebuild, unchanged", warm)
                 report("Cairn rebuild, 1% changed", changed)
                 if hugo:
                     h = statistics.median(x[0] for x in cold["hugo"])
                     print(f"   rebuild/Hugo wall: unchanged {statistics.median(x[0] for x in warm) / h:.3f}x, "
                           f"1% changed {statistics.median(x[0] for x in changed) / h:.3f}x")
-                row.update(warm=warm, changed=changed)
+                row.update(fill=fill, warm=warm, changed=changed)
                 read, write, in_bytes, out_bytes, out_files = floor(native, c_out, base)
                 print(f"   floor: read {in_bytes / 1e6:.1f} MB input in {read:.3f}s; "
                       f"write {out_files} files / {out_bytes / 1e6:.1f} MB in {write:.3f}s")

@@ -31,6 +31,8 @@ pub fn default_dir() -> Option<PathBuf> {
 #[derive(Debug)]
 pub struct PageCache {
     dir: PathBuf,
+    /// Which of the 256 shard folders exist, so a page costs no `mkdir` when its does.
+    shards: [std::sync::OnceLock<bool>; 256],
 }
 
 impl PageCache {
@@ -40,6 +42,7 @@ impl PageCache {
     pub fn open(dir: &Path, namespace: &str) -> PageCache {
         PageCache {
             dir: dir.join(namespace),
+            shards: [const { std::sync::OnceLock::new() }; 256],
         }
     }
 
@@ -59,7 +62,8 @@ impl PageCache {
     pub fn put(&self, digest: u64, bytes: &[u8]) {
         let f = self.file(digest);
         let Some(dir) = f.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        let shard = &self.shards[(digest >> 56) as usize];
+        if !*shard.get_or_init(|| std::fs::create_dir_all(dir).is_ok()) {
             return;
         }
         let tmp = f.with_extension(format!("tmp{}", std::process::id()));

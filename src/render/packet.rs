@@ -192,3 +192,12 @@ struct Slot {
     left: u32,
     html: Option<String>,
 }
+
+#[cfg(test)]
+impl PacketBodies {
+    /// Document `j`'s packets still to come, and whether its body is kept for them.
+    pub(super) fn slot(&self, j: usize) -> (u32, bool) {
+        let slot = self.slots[j].lock().unwrap();
+        (slot.left, slot.html.is_some())
+    }
+}
