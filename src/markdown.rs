@@ -48,7 +48,8 @@ pub struct BodyLink {
 pub struct Outline {
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
-    /// The body's words without markup or code blocks, for search and word counts.
+    /// The body's words without markup or code blocks, for search and word counts (the
+    /// parse stage takes them and leaves this empty).
     pub text: String,
 }
 

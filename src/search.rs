@@ -154,6 +154,7 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usiz
     for part in parts {
         for w in words(part) {
             if seen.len() >= cap {
+                out.shrink_to_fit();
                 return out;
             }
             if is_stop(&w) {
@@ -169,6 +170,8 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usiz
             }
         }
     }
+    // The list lives as long as the build; the room reserved for it up front does not.
+    out.shrink_to_fit();
     out
 }
 

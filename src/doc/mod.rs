@@ -58,6 +58,8 @@ pub struct Doc {
     pub hash: u64,
     /// The distinct words of its headings and body, for the search index (see `search`).
     pub search_words: String,
+    /// How many words its body has, shown on its page.
+    pub words: usize,
     pub body_offset: usize,
     pub outline: Outline,
     /// File positions of `outline.links`, in the same order.
@@ -193,6 +195,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         text: String::new(),
         hash: 0,
         search_words: String::new(),
+        words: 0,
         body_offset,
         outline,
         link_pos,
@@ -426,6 +429,10 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         headings.chain([doc.outline.text.as_str()]),
         crate::search::MAX_WORDS_PER_DOC,
     );
+    doc.words = doc.outline.text.split_whitespace().count();
+    // The plain text was for the word list and the count; kept, it would hold a second copy
+    // of every body for the whole build.
+    doc.outline.text = String::new();
     doc.text = file.text;
     (doc, diags)
 }

@@ -316,3 +316,14 @@ fn ids_that_cannot_be_folder_names_are_refused() {
         assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
     }
 }
+
+#[test]
+fn the_word_count_and_search_words_are_kept_but_not_a_second_copy_of_the_body() {
+    let (doc, _) = parse_str(
+        "patterns/p.md",
+        "---\ntitle: P\n---\nOne *two* three.\n\n```rust\nfn not_counted() {}\n```\n\n## Four five\n",
+    );
+    assert_eq!(doc.words, 3, "prose only: not code, not headings");
+    assert_eq!(doc.search_words, "four five one two three");
+    assert!(doc.outline.text.is_empty(), "{:?}", doc.outline.text);
+}

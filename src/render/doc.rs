@@ -98,7 +98,7 @@ impl Renderer<'_> {
             inverse: group(&site.inverse[i], Relation::inverse_label, true),
             backlinks,
             content,
-            words: d.outline.text.split_whitespace().count(),
+            words: d.words,
             source: d.file.clone(),
             neighbourhood: self.neighbourhood(i),
             packet_href: self

@@ -82,7 +82,9 @@ fn a_strategy_gets_a_packet_page_and_other_kinds_do_not() {
 fn a_body_in_several_packets_is_the_same_in_each_and_let_go_after_the_last() {
     let config = SiteConfig::default();
     let pattern = "---\ntitle: Backstop\nstatus: active\n---\n## How it goes\n\nOne page.\n\n```rust\nfn f() {}\n```\n";
-    let strategy = |title: &str| STRATEGY.replace("title: Cloud", &format!("title: {title}\nuses: [backstop]"));
+    let strategy = |title: &str| {
+        STRATEGY.replace("title: Cloud", &format!("title: {title}\nuses: [backstop]"))
+    };
     let (a, b, c) = (strategy("A"), strategy("B"), strategy("C"));
     let site = linked(
         &config,
@@ -103,7 +105,9 @@ fn a_body_in_several_packets_is_the_same_in_each_and_let_go_after_the_last() {
         .unwrap();
     let section = |html: &[u8]| {
         let html = String::from_utf8(html.to_vec()).unwrap();
-        let start = html.find("id=\"pattern-backstop\"").expect("the pattern is in the packet");
+        let start = html
+            .find("id=\"pattern-backstop\"")
+            .expect("the pattern is in the packet");
         html[start..start + html[start..].find("</article>").unwrap()].to_string()
     };
     let packets: Vec<Page> = r
@@ -119,7 +123,11 @@ fn a_body_in_several_packets_is_the_same_in_each_and_let_go_after_the_last() {
         let s = bodies.slot(backstop);
         (s.0, s.1)
     };
-    assert_eq!(slot(&r), (2, true), "kept for the two packets still to come");
+    assert_eq!(
+        slot(&r),
+        (2, true),
+        "kept for the two packets still to come"
+    );
     assert_eq!(section(&r.render(&packets[1]).unwrap().1), first);
     assert_eq!(section(&r.render(&packets[2]).unwrap().1), first);
     assert_eq!(slot(&r), (0, false), "let go after the last packet");
