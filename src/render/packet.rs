@@ -80,8 +80,8 @@ impl Renderer<'_> {
         sections
     }
 
-    /// For every document, how many packets hold it (see [`PacketBodies`]).
-    fn count_packet_uses(&self) -> PacketBodies {
+    /// Room for every document's packet body, with how many packets hold it.
+    fn new_packet_bodies(&self) -> PacketBodies {
         let mut uses = vec![0u32; self.site.docs.len()];
         for i in (0..self.site.docs.len()).filter(|&i| self.has_packet(i)) {
             for (_, docs) in self.packet_members(i) {
@@ -113,7 +113,7 @@ impl Renderer<'_> {
                 },
             )
         };
-        let bodies = self.packet_bodies.get_or_init(|| self.count_packet_uses());
+        let bodies = self.packet_bodies.get_or_init(|| self.new_packet_bodies());
         let Some(slot) = bodies.slots.get(j) else {
             return render();
         };
