@@ -195,13 +195,19 @@ impl Session {
         ));
     }
 
-    fn classify(&self, changed: &[PathBuf]) -> Change {
+    /// The site root as the watcher reports paths (canonical), and its `content/` folder.
+    fn watched_dirs(&self) -> (PathBuf, PathBuf) {
         let root = self
             .opts
             .root
             .canonicalize()
             .unwrap_or_else(|_| self.opts.root.clone());
         let content = root.join(CONTENT_DIR);
+        (root, content)
+    }
+
+    fn classify(&self, changed: &[PathBuf]) -> Change {
+        let (root, content) = self.watched_dirs();
         let mut paths = Vec::new();
         for p in changed {
             let p = if p.is_absolute() {
@@ -268,12 +274,7 @@ impl Session {
     /// every change is to documents whose edit no other document can see (the common case of
     /// editing a body), from scratch otherwise. Returns what changed.
     fn reread(&self, state: &mut State, paths: &[PathBuf]) -> Result<Reread> {
-        let root = self
-            .opts
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.opts.root.clone());
-        let content = root.join(CONTENT_DIR);
+        let (_, content) = self.watched_dirs();
         let mut changed = Reread::default();
         // Edited and removed documents, and whether the set of files changed.
         let mut edited: Vec<Doc> = Vec::new();
