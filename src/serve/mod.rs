@@ -6,9 +6,14 @@
 //! and never written to disk. When a rebuild fails, the last good site keeps being served and
 //! browsers show the diagnostics in an overlay until the next good build. A rebuild re-reads
 //! only the files that changed and rewrites only the pages they affect (see `session`). The
-//! status checks run with the first build and again on request (`/__cairn/check`), not on
-//! every edit. Binds to 127.0.0.1 unless told otherwise. Reports what happens through a
-//! callback; it never prints.
+//! status checks run with the first build and again on request (a same-origin `POST` to
+//! `/__cairn/check`), not on every edit. Binds to 127.0.0.1 unless told otherwise. Reports
+//! what happens through a callback; it never prints, and installs no signal handler: the
+//! caller stops it with [`Handle::shutdown`] or a [`Stopper`].
+//!
+//! The async stack (`tokio`, `hyper`, `tower-http`) stays inside this module: connections
+//! and their bounds in `server`, answers in `respond`, streamed bodies in `body`. Rebuilds
+//! run on a plain thread, as everywhere else.
 
 mod body;
 mod respond;

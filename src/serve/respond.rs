@@ -258,7 +258,7 @@ async fn file(
     if response.status() == StatusCode::NOT_FOUND {
         return not_found(root).await;
     }
-    let mut response = response.map(|b| http_body_util::BodyExt::boxed_unsync(b));
+    let mut response = response.map(http_body_util::BodyExt::boxed_unsync);
     if response.status().is_success() {
         response
             .headers_mut()
