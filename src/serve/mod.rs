@@ -6,24 +6,27 @@
 //! and never written to disk. When a rebuild fails, the last good site keeps being served and
 //! browsers show the diagnostics in an overlay until the next good build. A rebuild re-reads
 //! only the files that changed and rewrites only the pages they affect (see `session`). The
-//! status checks run with the first build and again on request (`/__cairn/check`), not on
-//! every edit. Binds to 127.0.0.1 unless told otherwise. Reports what happens through a
-//! callback; it never prints.
+//! status checks run with the first build and again on request (a same-origin `POST` to
+//! `/__cairn/check`), not on every edit. Binds to 127.0.0.1 unless told otherwise. Reports
+//! what happens through a callback; it never prints, and installs no signal handler: the
+//! caller stops it with [`Handle::shutdown`] or a [`Stopper`].
+//!
+//! The async stack (`tokio`, `hyper`, `tower-http`) stays inside this module: connections
+//! and their bounds in `server`, answers in `respond`, streamed bodies in `body`. Rebuilds
+//! run on a plain thread, as everywhere else.
 
-mod http;
+mod body;
+mod respond;
 mod route;
+mod server;
 mod watch;
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
 use std::thread;
 use std::time::{Duration, Instant};
-
-use http::{Reply, Request};
 
 use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
@@ -31,9 +34,8 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 
 pub use route::{CHECK_PATH, EVENTS_PATH, MAX_URL, Route, SCRIPT_PATH, route};
+pub use server::{HEAD_DEADLINE, MAX_CONNECTIONS, MAX_HEAD, MAX_HEADERS};
 pub use watch::is_ignored;
-
-const LIVE_JS: &str = include_str!("live.js");
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -59,27 +61,29 @@ pub enum ServeEvent {
     },
 }
 
-/// Browsers' event streams, and the messages of the last failed build (if it failed).
-#[derive(Default)]
-struct Shared {
-    clients: Mutex<Vec<Sender<String>>>,
-    failure: Mutex<Option<Vec<String>>>,
-    stop: AtomicBool,
-}
+/// Tells the server and its rebuild thread to stop; cheap to clone and to call from any
+/// thread (a signal handler's, say), any number of times.
+#[derive(Clone)]
+pub struct Stopper(Arc<tokio::sync::watch::Sender<bool>>);
 
-impl Shared {
-    fn broadcast(&self, event: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|c| c.send(event.to_string()).is_ok());
+impl Stopper {
+    /// Stops accepting connections, closes the open ones and ends the rebuild thread once its
+    /// current build (if any) is done; [`Handle::wait`] then returns.
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    fn stopped(&self) -> bool {
+        *self.0.borrow()
     }
 }
 
 /// A running server. Dropping it stops the server and the watcher.
 pub struct Handle {
     addr: SocketAddr,
-    server: Arc<http::Server>,
-    shared: Arc<Shared>,
-    threads: Vec<thread::JoinHandle<()>>,
+    stopper: Stopper,
+    http: Option<thread::JoinHandle<()>>,
+    rebuilds: Option<thread::JoinHandle<()>>,
 }
 
 impl Handle {
@@ -87,9 +91,22 @@ impl Handle {
         self.addr
     }
 
-    /// Blocks until the server stops (it does not, unless its process is told to).
+    /// Stops the server (see [`Stopper::stop`]).
+    pub fn shutdown(&self) {
+        self.stopper.stop();
+    }
+
+    /// A way to stop the server from another thread while this one waits in [`Handle::wait`].
+    pub fn stopper(&self) -> Stopper {
+        self.stopper.clone()
+    }
+
+    /// Blocks until the server stops: when [`Handle::shutdown`] or a [`Stopper`] is called.
     pub fn wait(mut self) {
-        for t in self.threads.drain(..) {
+        for t in [self.http.take(), self.rebuilds.take()]
+            .into_iter()
+            .flatten()
+        {
             let _ = t.join();
         }
     }
@@ -97,8 +114,11 @@ impl Handle {
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
+        self.stopper.stop();
+        // The connections go with the server's runtime, so the port is free once this returns.
+        if let Some(t) = self.http.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -108,9 +128,11 @@ pub fn start(
     mut opts: ServeOptions,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 ) -> Result<Handle> {
-    let server = http::Server::bind(SocketAddr::new(opts.bind, opts.port))
-        .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
-    let addr = server.addr();
+    let cannot_listen = |e: std::io::Error| {
+        Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
+    };
+    let listener = server::bind(SocketAddr::new(opts.bind, opts.port)).map_err(cannot_listen)?;
+    let addr = listener.local_addr().map_err(cannot_listen)?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -123,47 +145,35 @@ pub fn start(
         .unwrap_or_else(|| opts.build.root.join(".cairn").join("serve"));
     opts.build.output = Some(out_dir.clone());
     opts.build.base_url = Some(format!("http://{host}:{}/", addr.port()));
-    let shared = Arc::new(Shared::default());
-    let server = Arc::new(server);
+    let (live, live_rx) = tokio::sync::watch::channel(respond::Live::default());
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let stopper = Stopper(Arc::new(stop));
 
     let mut session = Session::new(opts.build.clone());
-    rebuild(&mut session, Work::Everything, &shared, report.as_ref());
-    report(ServeEvent::Listening(addr));
+    rebuild(&mut session, Work::Everything, &live, report.as_ref());
 
     let (tx, rx) = channel();
     let watcher = watch::watch(&opts.build.root, tx.clone())?;
-    let mut threads = Vec::new();
-    {
-        let shared = shared.clone();
-        let report = report.clone();
-        threads.push(thread::spawn(move || {
+    let ctx = Arc::new(respond::Ctx {
+        root: out_dir,
+        bind: opts.bind,
+        live: live_rx,
+        recheck: tx,
+    });
+    let http = server::spawn(listener, ctx, stop_rx).map_err(cannot_listen)?;
+    report(ServeEvent::Listening(addr));
+    let rebuilds = {
+        let stopper = stopper.clone();
+        thread::spawn(move || {
             let _watcher = watcher;
-            rebuild_loop(session, rx, &shared, report.as_ref());
-        }));
-    }
-    {
-        let shared = shared.clone();
-        let server = server.clone();
-        let recheck = Mutex::new(tx);
-        let bind = opts.bind;
-        let handler: Arc<http::Handler> = {
-            let shared = shared.clone();
-            Arc::new(move |req: &Request| {
-                if matches!(req.method.as_str(), "GET" | "HEAD")
-                    && !allowed_host(req.host.as_deref(), bind)
-                {
-                    return text(403, "unknown host: open the address cairn serve printed\n");
-                }
-                handle(req, &out_dir, &shared, &recheck)
-            })
-        };
-        threads.push(thread::spawn(move || server.accept(handler, &shared.stop)));
-    }
+            rebuild_loop(session, rx, &live, &stopper, report.as_ref());
+        })
+    };
     Ok(Handle {
         addr,
-        server,
-        shared,
-        threads,
+        stopper,
+        http: Some(http),
+        rebuilds: Some(rebuilds),
     })
 }
 
@@ -177,13 +187,16 @@ enum Work {
     Recheck,
 }
 
+type Live = tokio::sync::watch::Sender<respond::Live>;
+
 fn rebuild_loop(
     mut session: Session,
     rx: Receiver<PathBuf>,
-    shared: &Shared,
+    live: &Live,
+    stopper: &Stopper,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
-    while !shared.stop.load(Ordering::SeqCst) {
+    while !stopper.stopped() {
         let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
@@ -198,10 +211,10 @@ fn rebuild_loop(
         changed.sort();
         changed.dedup();
         if !changed.is_empty() {
-            rebuild(&mut session, Work::Changed(changed), shared, report);
+            rebuild(&mut session, Work::Changed(changed), live, report);
         }
         if recheck {
-            rebuild(&mut session, Work::Recheck, shared, report);
+            rebuild(&mut session, Work::Recheck, live, report);
         }
     }
 }
@@ -209,7 +222,7 @@ fn rebuild_loop(
 fn rebuild(
     session: &mut Session,
     work: Work,
-    shared: &Shared,
+    live: &Live,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
     let started = Instant::now();
@@ -220,8 +233,10 @@ fn rebuild(
     };
     let messages = match result {
         Ok(r) if !r.has_errors() => {
-            *shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = None;
-            shared.broadcast("event: reload\ndata: {}\n\n");
+            live.send_replace(respond::Live {
+                failure: None,
+                event: respond::reload_event(),
+            });
             report(ServeEvent::Built {
                 pages: r.files,
                 took: started.elapsed(),
@@ -239,150 +254,9 @@ fn rebuild(
             _ => vec![e.to_string()],
         },
     };
-    let json = serde_json::to_string(&messages).unwrap_or_else(|_| "[]".into());
-    *shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(messages.clone());
-    shared.broadcast(&format!("event: errors\ndata: {json}\n\n"));
+    live.send_replace(respond::Live {
+        event: respond::errors_event(&messages),
+        failure: Some(messages.clone()),
+    });
     report(ServeEvent::Failed { messages });
-}
-
-/// On a loopback address, only requests naming this machine are answered, so a web page that
-/// points its own name at 127.0.0.1 (DNS rebinding) cannot read the preview. Bound to another
-/// address on purpose, any name is answered.
-fn allowed_host(host: Option<&str>, bind: IpAddr) -> bool {
-    if !bind.is_loopback() {
-        return true;
-    }
-    let Some(host) = host else { return true };
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
-    };
-    name == "localhost" || name.ends_with(".localhost") || name.parse::<IpAddr>().is_ok()
-}
-
-fn text(status: u16, body: &str) -> Reply {
-    Reply::new(status, "text/plain; charset=utf-8", body)
-}
-
-fn handle(
-    req: &Request,
-    root: &std::path::Path,
-    shared: &Arc<Shared>,
-    recheck: &Mutex<Sender<PathBuf>>,
-) -> Reply {
-    if !matches!(req.method.as_str(), "GET" | "HEAD") {
-        return text(405, "only GET and HEAD are served\n");
-    }
-    match route(root, &req.target) {
-        Route::File(path, ctype) => match std::fs::read(&path) {
-            Ok(bytes) if ctype.starts_with("text/html") => {
-                let html = route::inject_script(&String::from_utf8_lossy(&bytes));
-                Reply::new(200, ctype, html)
-            }
-            Ok(bytes) => Reply::new(200, ctype, bytes),
-            Err(_) => not_found(root),
-        },
-        Route::AddSlash(to) => Reply::Full {
-            status: 301,
-            content_type: "text/plain; charset=utf-8",
-            body: Vec::new(),
-            location: Some(to),
-        },
-        Route::NotFound => not_found(root),
-        Route::Forbidden => text(403, "forbidden\n"),
-        Route::TooLong => text(414, "request target too long\n"),
-        Route::Script => Reply::new(200, "text/javascript; charset=utf-8", LIVE_JS),
-        Route::Events => {
-            let shared = shared.clone();
-            Reply::Stream(Box::new(move |stream| events(stream, &shared)))
-        }
-        Route::Check => {
-            let _ = recheck
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .send(PathBuf::from(CHECK_PATH));
-            text(
-                202,
-                "running the status checks again; pages reload when they are done\n",
-            )
-        }
-    }
-}
-
-fn not_found(root: &std::path::Path) -> Reply {
-    let body = std::fs::read_to_string(root.join("404.html"))
-        .map(|html| route::inject_script(&html))
-        .unwrap_or_else(|_| "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n".into());
-    Reply::new(404, "text/html; charset=utf-8", body)
-}
-
-/// A server-sent event stream: the current state first, then every rebuild's outcome.
-fn events(w: &mut TcpStream, shared: &Shared) {
-    let (tx, rx) = channel();
-    let first = match &*shared.failure.lock().unwrap_or_else(|e| e.into_inner()) {
-        Some(m) => format!(
-            "event: errors\ndata: {}\n\n",
-            serde_json::to_string(m).unwrap_or_else(|_| "[]".into())
-        ),
-        None => "event: ok\ndata: {}\n\n".to_string(),
-    };
-    shared
-        .clients
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(tx);
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.write_all(first.as_bytes()))
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(m) => m,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(_) => return,
-        };
-        if shared.stop.load(Ordering::SeqCst)
-            || w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err()
-        {
-            return;
-        }
-    }
-}
-
-/// Reads a whole HTTP response body from a reader, for tests and tools.
-pub fn read_all(mut r: impl Read) -> String {
-    let mut s = String::new();
-    let _ = r.read_to_string(&mut s);
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_names_of_this_machine_reach_a_loopback_server() {
-        let lo: IpAddr = "127.0.0.1".parse().unwrap();
-        for ok in [
-            None,
-            Some("127.0.0.1:1111"),
-            Some("localhost:1111"),
-            Some("localhost"),
-            Some("docs.localhost:8080"),
-            Some("[::1]:1111"),
-        ] {
-            assert!(allowed_host(ok, lo), "{ok:?}");
-        }
-        for bad in [Some("evil.example"), Some("evil.example:1111"), Some("")] {
-            assert!(!allowed_host(bad, lo), "{bad:?}");
-        }
-        assert!(allowed_host(
-            Some("evil.example"),
-            "0.0.0.0".parse().unwrap()
-        ));
-    }
 }

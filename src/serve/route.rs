@@ -60,7 +60,8 @@ pub fn route(root: &Path, url: &str) -> Route {
     let mut file = root.join(rel);
     if file.is_dir() {
         if !decoded.ends_with('/') {
-            return Route::AddSlash(format!("{path}/"));
+            // One leading slash only: `//name/` would send the browser to the host `name`.
+            return Route::AddSlash(format!("/{}/", path.trim_start_matches('/')));
         }
         file = file.join("index.html");
     }
@@ -158,6 +159,8 @@ mod tests {
             Route::File(real.join("a/index.html"), "text/html; charset=utf-8")
         );
         assert_eq!(route(&root, "/a"), Route::AddSlash("/a/".into()));
+        assert_eq!(route(&root, "//a"), Route::AddSlash("/a/".into()));
+        assert_eq!(route(&root, "///a?x"), Route::AddSlash("/a/".into()));
         assert_eq!(
             route(&root, "/style.css"),
             Route::File(real.join("style.css"), "text/css; charset=utf-8")

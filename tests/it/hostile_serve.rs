@@ -5,7 +5,8 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use cairn::serve::{Handle, ServeEvent, ServeOptions, start};
 
@@ -151,7 +152,7 @@ fn oversized_and_malformed_requests_do_not_stop_the_server() {
 }
 
 /// Connections opened and left silent (browsers keep spare keep-alive connections open) hold
-/// no one else up: each connection has its own thread.
+/// no one else up.
 #[test]
 fn idle_connections_do_not_stall_the_server() {
     let site = Site::copy("basic");
@@ -182,4 +183,126 @@ fn requests_naming_another_host_are_refused() {
     assert_eq!(ask(&format!("evil.example:{}", addr.port())), 403);
     assert_eq!(ask(&format!("localhost:{}", addr.port())), 200);
     assert_eq!(ask(&addr.to_string()), 200);
+}
+
+/// Two `Host` headers could each pass a different check (the first naming this machine, the
+/// last another): a request with more than one is refused.
+#[test]
+fn a_request_with_two_host_headers_is_refused() {
+    let site = Site::copy("basic");
+    let server = serve(&site);
+    let addr = server.addr();
+    let me = addr.to_string();
+    for (first, second) in [
+        ("evil.example", me.as_str()),
+        (me.as_str(), "evil.example"),
+        (me.as_str(), me.as_str()),
+    ] {
+        let (status, _) = send(
+            addr,
+            format!(
+                "GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        assert_eq!(status, 400, "Host: {first} and Host: {second}");
+    }
+    assert_eq!(get(addr, "/").0, 200);
+}
+
+/// A folder asked for without its trailing slash is redirected to a path on this server:
+/// `//strategies` must not become `Location: //strategies/`, which a browser reads as the
+/// host `strategies`.
+#[test]
+fn folder_redirects_stay_on_this_server() {
+    let site = Site::copy("basic");
+    let server = serve(&site);
+    let addr = server.addr();
+    for target in [
+        "/strategies",
+        "//strategies",
+        "///strategies",
+        "//strategies?x=//y",
+    ] {
+        let (status, text) = get(addr, target);
+        assert_eq!(status, 301, "{target}");
+        let location = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or_else(|| l.strip_prefix("Location: "))
+            })
+            .unwrap_or_else(|| panic!("{target}: no Location in {text}"));
+        assert_eq!(location, "/strategies/", "{target}");
+    }
+}
+
+/// Any web page can make a browser send a GET, or a form POST, to 127.0.0.1: the checks (which
+/// run commands) are run again only for a POST from a page of this server or a client that is
+/// not a browser; a GET shows a page with a button, which no other page can frame.
+#[test]
+fn only_a_same_origin_post_runs_the_checks_again() {
+    let site = Site::copy("basic");
+    let built = Arc::new(AtomicUsize::new(0));
+    let counter = built.clone();
+    let server = start(
+        ServeOptions {
+            build: site.options(),
+            bind: "127.0.0.1".parse().unwrap(),
+            port: 0,
+        },
+        Arc::new(move |e: ServeEvent| {
+            if matches!(e, ServeEvent::Built { .. }) {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        }),
+    )
+    .unwrap();
+    let addr = server.addr();
+    let (status, page) = get(addr, "/__cairn/check");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("<form method=\"post\" action=\"/__cairn/check\""),
+        "{page}"
+    );
+    assert!(
+        page.to_ascii_lowercase().contains("x-frame-options: deny"),
+        "{page}"
+    );
+    let post = |headers: &str| {
+        send(
+            addr,
+            format!(
+                "POST /__cairn/check HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .0
+    };
+    for cross in [
+        "Sec-Fetch-Site: cross-site\r\nOrigin: https://evil.example\r\n",
+        "Sec-Fetch-Site: same-site\r\nOrigin: http://docs.localhost\r\n",
+        "Origin: https://evil.example\r\n",
+        "Origin: null\r\n",
+    ] {
+        assert_eq!(post(cross), 403, "{cross}");
+    }
+    assert_eq!(
+        built.load(Ordering::SeqCst),
+        1,
+        "only the first build so far"
+    );
+    assert_eq!(
+        post(&format!(
+            "Sec-Fetch-Site: same-origin\r\nOrigin: http://{addr}\r\n"
+        )),
+        202
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while built.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(built.load(Ordering::SeqCst), 2, "the checks ran again");
+    // A client that is not a browser (curl -X POST) sends no Origin at all.
+    assert_eq!(post(""), 202);
 }

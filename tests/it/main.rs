@@ -12,6 +12,7 @@ mod props;
 mod reader;
 mod scaffold;
 mod serve;
+mod serve_limits;
 mod site;
 mod status;
 mod support;

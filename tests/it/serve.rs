@@ -170,3 +170,57 @@ fn the_server_refuses_to_leave_the_site_and_answers_404_with_the_site_page() {
     let (status, _) = get(addr, "/static/style.css");
     assert_eq!(status, 200);
 }
+
+/// A raw request with extra headers; returns the whole answer.
+fn raw(addr: SocketAddr, method: &str, target: &str, headers: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+fn content_length(answer: &str) -> usize {
+    answer
+        .lines()
+        .find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().unwrap())
+        })
+        .unwrap_or_else(|| panic!("no Content-Length in {answer}"))
+}
+
+/// `HEAD` announces the length `GET` sends (the reload script included) and sends no body;
+/// a range of a file is answered with just that range.
+#[test]
+fn head_matches_get_and_ranges_are_served() {
+    let site = Site::copy("basic");
+    let server = serve(&site);
+    let addr = server.addr();
+    for target in [
+        "/strategies/cloud-cost/",
+        "/static/style.css",
+        "/no/such/page/",
+    ] {
+        let got = raw(addr, "GET", target, "");
+        let (_, body) = got.split_once("\r\n\r\n").unwrap();
+        assert_eq!(content_length(&got), body.len(), "{target}");
+        let head = raw(addr, "HEAD", target, "");
+        assert_eq!(content_length(&head), body.len(), "{target}");
+        assert!(
+            head.ends_with("\r\n\r\n"),
+            "{target}: HEAD sent a body: {head}"
+        );
+    }
+    let css = raw(addr, "GET", "/static/style.css", "");
+    let (_, css) = css.split_once("\r\n\r\n").unwrap();
+    let part = raw(addr, "GET", "/static/style.css", "Range: bytes=2-9\r\n");
+    assert!(part.starts_with("HTTP/1.1 206"), "{part}");
+    assert_eq!(part.split_once("\r\n\r\n").unwrap().1, &css[2..10]);
+}
