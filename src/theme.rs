@@ -150,6 +150,9 @@ pub const MAX_THEME_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// All of a theme's files together (its own and the site's overrides).
 pub const MAX_THEME_BYTES: u64 = 256 * 1024 * 1024;
 
+/// What the theme's reader does with each file: its relative path with `/`, its path, bytes.
+type OnFile<'a> = dyn FnMut(&str, &Path, Vec<u8>) -> Result<()> + 'a;
+
 /// The theme's reader: one fence for the site, the bytes read so far, and every problem met.
 struct Files<'r> {
     root: &'r Path,
@@ -184,11 +187,7 @@ impl<'r> Files<'r> {
 
     /// Calls `f` with every file under `dir` (relative path with `/`, path, contents);
     /// nothing if absent.
-    fn read(
-        &mut self,
-        dir: &Path,
-        f: &mut dyn FnMut(&str, &Path, Vec<u8>) -> Result<()>,
-    ) -> Result<()> {
+    fn read(&mut self, dir: &Path, f: &mut OnFile<'_>) -> Result<()> {
         if !dir.is_dir() {
             if let Some(target) = self.fence.outside(dir) {
                 self.problem(dir, outside_message(&target));
