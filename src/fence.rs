@@ -153,7 +153,11 @@ impl Fence {
 
     /// Reads a regular file inside the fence, at most `limit` bytes.
     pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-        read_to_limit(self.open(path)?, limit)
+        let real = std::fs::canonicalize(path)?;
+        if !self.contains(&real) {
+            return Err(ReadError::Outside(real));
+        }
+        read_regular(&real, false, limit)
     }
 
     /// Overwrites a regular file inside the fence in place (a file reached through a link
@@ -212,6 +216,11 @@ pub fn read_named(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadE
 /// itself is followed (the folders above it always are: see [`first_link`] for those).
 /// Opening never blocks: a pipe is opened non-blocking and then refused.
 pub fn open_regular(path: &Path, follow: bool) -> Result<File, ReadError> {
+    open_sized(path, follow).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the file's size.
+fn open_sized(path: &Path, follow: bool) -> Result<(File, u64), ReadError> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -227,19 +236,23 @@ pub fn open_regular(path: &Path, follow: bool) -> Result<File, ReadError> {
             ReadError::Io(e)
         }
     })?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(ReadError::NotAFile);
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 /// Reads a regular file (see [`open_regular`]), at most `limit` bytes.
 pub fn read_regular(path: &Path, follow: bool, limit: u64) -> Result<Vec<u8>, ReadError> {
-    read_to_limit(open_regular(path, follow)?, limit)
+    let (file, len) = open_sized(path, follow)?;
+    read_to_limit(file, len, limit)
 }
 
-fn read_to_limit(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
+/// Reads at most `limit` bytes; `len` (the size when opened) only sizes the buffer, since a
+/// file can grow while it is read.
+fn read_to_limit(file: File, len: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let hint = len.min(limit).saturating_add(1);
     let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
