@@ -134,4 +134,27 @@ mod tests {
             .collect();
         assert_eq!(left.len(), 1, "the leftover temporary file is gone");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_cache_are_never_read_or_pruned_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = tempfile::tempdir().unwrap();
+        std::fs::write(victim.path().join("0000000000000"), "keep").unwrap();
+        let c = PageCache::open(dir.path(), "build");
+        c.put(42, b"page");
+        let entry = c.file(42);
+        std::fs::remove_file(&entry).unwrap();
+        std::os::unix::fs::symlink(victim.path().join("0000000000000"), &entry).unwrap();
+        assert!(c.get(42).is_none(), "a link is no entry");
+        std::os::unix::fs::symlink(victim.path(), dir.path().join("build/ff")).unwrap();
+        c.prune(&HashSet::new());
+        assert!(victim.path().join("0000000000000").is_file());
+        // A shard folder that is a link is not written through either.
+        let other = PageCache::open(dir.path(), "other");
+        std::fs::create_dir_all(dir.path().join("other")).unwrap();
+        std::os::unix::fs::symlink(victim.path(), dir.path().join("other/00")).unwrap();
+        other.put(7, b"page");
+        assert_eq!(std::fs::read_dir(victim.path()).unwrap().count(), 1);
+    }
 }

@@ -474,4 +474,85 @@ mod tests {
                 .is_err()
         );
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_at_the_output_staging_or_old_site_are_refused_before_anything_is_touched() {
+        for name in ["public", ".public.cairn-staging", ".public.cairn-old"] {
+            let dir = tempfile::tempdir().unwrap();
+            let victim = dir.path().join("victim");
+            std::fs::create_dir(&victim).unwrap();
+            std::fs::write(victim.join("keep"), "x").unwrap();
+            let site = dir.path().join("site");
+            std::fs::create_dir(&site).unwrap();
+            std::os::unix::fs::symlink(&victim, site.join(name)).unwrap();
+            let err = Staging::begin(&site.join("public"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("is a symbolic link"), "{name}: {err}");
+            assert!(victim.join("keep").is_file(), "{name}");
+            let left: Vec<_> = std::fs::read_dir(&site).unwrap().collect();
+            assert_eq!(left.len(), 1, "{name}: nothing was made beside the link");
+            assert!(guard_output(&site, &site.join("public")).is_err(), "{name}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_that_hold_or_sit_in_the_sites_own_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        for d in ["content/notes", "static", "docs", "elsewhere"] {
+            std::fs::create_dir_all(site.join(d)).unwrap();
+        }
+        std::os::unix::fs::symlink("docs", site.join("templates")).unwrap();
+        std::os::unix::fs::symlink("elsewhere", site.join("out")).unwrap();
+        let refused = |out: &str| guard_output(&site, &site.join(out)).is_err();
+        for out in [
+            "",
+            ".",
+            "..",
+            "content",
+            "content/notes/x",
+            "static",
+            "static/x",
+            "templates/x",
+            "docs",
+            "docs/x",
+            "themes",
+            "themes/default",
+            "out/x",
+            "out",
+        ] {
+            assert!(refused(out), "{out}");
+        }
+        for out in ["public", ".cairn/serve", "content-public", "../public"] {
+            assert!(!refused(out), "{out}");
+        }
+        assert!(guard_output(&site, &dir.path().join("public")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn live_writes_never_go_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        let out = dir.path().join("serve");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("a")).unwrap();
+        let page = UrlPath::page(["a"]).out_path();
+        assert!(replace_file(&out, &page, b"x").is_err());
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(&victim, &linked).unwrap();
+        assert!(replace_file(&linked, &UrlPath::page(["b"]).out_path(), b"x").is_err());
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+        std::fs::write(victim.join("f"), "keep").unwrap();
+        std::os::unix::fs::symlink(victim.join("f"), out.join("f.css")).unwrap();
+        let file = UrlPath::file("f.css").out_path();
+        replace_file(&out, &file, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(victim.join("f")).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(out.join("f.css")).unwrap(), "new");
+    }
 }

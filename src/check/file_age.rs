@@ -202,3 +202,29 @@ fn age(now: Timestamp, then: SystemTime) -> Duration {
     let secs = now.as_second() - then.as_second();
     Duration::from_secs(secs.max(0) as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_split_at_their_first_glob_component() {
+        let split = |p: &str| {
+            let (l, r) = split_pattern(p);
+            (l.display().to_string(), r)
+        };
+        assert_eq!(
+            split("backups/*.tar"),
+            ("backups".into(), Some("*.tar".into()))
+        );
+        assert_eq!(
+            split("/b/nightly/**/x?.zst"),
+            ("/b/nightly".into(), Some("**/x?.zst".into()))
+        );
+        assert_eq!(
+            split("exports/finance.csv"),
+            ("exports/finance.csv".into(), None)
+        );
+        assert_eq!(split("[ab]/c"), (String::new(), Some("[ab]/c".into())));
+    }
+}

@@ -311,4 +311,31 @@ mod tests {
         let (h, problem) = load(dir.path(), &path);
         assert_eq!((h.runs(), problem), (1, None));
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_oversized_files_are_not_read_and_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join("h.json");
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        let (h, problem) = load(root, &path);
+        assert_eq!(h.runs(), 0);
+        assert_eq!(
+            problem.as_deref(),
+            Some("it is a symbolic link; not read, started a new one")
+        );
+        save(root, &path, &h).unwrap();
+        assert!(!std::fs::symlink_metadata(&path).unwrap().is_symlink());
+        let big = std::fs::File::create(&path).unwrap();
+        big.set_len(MAX_BYTES + 1).unwrap();
+        assert_eq!(
+            load(root, &path).1.as_deref(),
+            Some("larger than 16 MB; not read, started a new one")
+        );
+        assert!(locate(root, "../h.json").is_err());
+        assert!(locate(root, "/tmp/h.json").is_err());
+        assert!(locate(root, "").is_err());
+        assert_eq!(locate(root, "./a/h.json").unwrap(), root.join("./a/h.json"));
+    }
 }
