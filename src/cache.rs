@@ -10,7 +10,9 @@
 //! The cache never lives in the site folder. Digests are public (anyone with the same content
 //! and version computes them), so a cache inside the checkout could be seeded by a change
 //! (a pull request) with a file named like a page's digest, and the next build would publish
-//! it instead of the rendered page.
+//! it instead of the rendered page. Within the cache folder, entries are created and replaced
+//! by the rules of [`crate::fence`]: an entry or shard that is a symbolic link is never read,
+//! written through or pruned into.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
