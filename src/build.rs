@@ -99,14 +99,14 @@ impl BuildReport {
 /// Reads `site.yaml`. Any error in it is fatal (a configuration error).
 pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(SiteConfig, Diagnostics)> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read(&path) {
+    let text = match crate::fence::Fence::new(root).read(&path, config::MAX_CONFIG_BYTES) {
         Ok(bytes) => source::normalize(&bytes).map_err(|_| {
             Error::io(
                 &path,
                 std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
             )
         })?,
-        Err(e) => return Err(Error::io(&path, e)),
+        Err(e) => return Err(Error::io(&path, e.into())),
     };
     let (mut config, mut diags) = config::parse(&text);
     if let Some(b) = base_url {
@@ -242,24 +242,4 @@ pub fn check(opts: &BuildOptions) -> Result<CheckRun> {
         title: a.config.title,
         base_url: a.config.base_url,
     })
-}
-
-/// Refuses an output folder that would swallow the site's own files.
-pub(crate) fn guard_output(root: &Path, output: &Path) -> Result<()> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = canon(root);
-    let out = match (output.parent(), output.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => canon(parent).join(name),
-        _ => canon(output),
-    };
-    if root.starts_with(&out)
-        || out.starts_with(root.join(CONTENT_DIR))
-        || out.starts_with(root.join("themes"))
-    {
-        return Err(Error::Usage(format!(
-            "refusing to write the site into {}: it holds the site's own files",
-            output.display()
-        )));
-    }
-    Ok(())
 }

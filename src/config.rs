@@ -11,6 +11,8 @@ use crate::schema::Reader;
 use crate::yaml::{self, Node};
 
 pub const CONFIG_FILE: &str = "site.yaml";
+/// A `site.yaml` larger than this is refused unread: no real one comes near it.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {

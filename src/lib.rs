@@ -13,6 +13,7 @@ pub mod diag;
 pub mod digest;
 pub mod doc;
 pub mod error;
+pub mod fence;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;

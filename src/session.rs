@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::{BuildOptions, BuildReport, guard_output, load_config};
+use crate::build::{BuildOptions, BuildReport, load_config};
 use crate::cache::PageCache;
 use crate::check::{self, Plan, RunEnv};
 use crate::config::{CONFIG_FILE, SiteConfig};
@@ -94,7 +94,7 @@ impl Session {
     /// swapped in only if nothing failed.
     pub fn build(&mut self) -> Result<BuildReport> {
         let output = self.opts.output_dir();
-        guard_output(&self.opts.root, &output)?;
+        write::guard_output(&self.opts.root, &output)?;
         let previous_status = self.state.take().and_then(|s| s.status);
         let mut state = self.analyse()?;
         let diagnostics = self.diagnostics(&state);
@@ -498,10 +498,7 @@ impl Session {
         let content = self.opts.root.join(CONTENT_DIR);
         for a in assets.unwrap_or(&state.assets) {
             let out = UrlPath::file(a.as_str()).out_path();
-            match std::fs::read(content.join(a.as_str())) {
-                Ok(bytes) => write::replace_file(output, &out, &bytes)?,
-                Err(_) => write::remove_file(output, &out),
-            }
+            write::replace_file_from(output, &out, &content.join(a.as_str()))?;
         }
         Ok(files)
     }

@@ -5,12 +5,20 @@
 //! single `renameat2(RENAME_EXCHANGE)`; elsewhere two renames with recovery on the next run. A
 //! failed or killed build therefore leaves the previous site exactly as it was, and leftovers
 //! of an interrupted build are cleared by the next one.
+//!
+//! What is replaced and removed here is whole folders, so [`guard_output`] first refuses an
+//! output that holds or sits among the site's own files, and any output, staging or old-site
+//! folder that is a symbolic link (a checkout may plant one): removing through it would reach
+//! whatever it points at. Files are created and removed by the rules of [`crate::fence`].
+//! Nothing here reads the site's sources.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::fence;
 use crate::names::OutPath;
+use crate::source::CONTENT_DIR;
 
 /// An output folder being rebuilt. Dropping it without [`Staging::commit`] discards the new
 /// files and leaves the old site alone.
@@ -33,10 +41,15 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 
 impl Staging {
     /// Prepares an empty staging folder for `output`, clearing what an interrupted run left.
+    /// An output, staging or old-site folder that is a symbolic link is refused before
+    /// anything is touched: replacing or clearing it would reach whatever it points at.
     pub fn begin(output: &Path) -> Result<Staging> {
         let output = absolute(output)?;
         let staging = sibling(&output, "cairn-staging");
         let old = sibling(&output, "cairn-old");
+        for p in [&output, &staging, &old] {
+            refuse_link(p)?;
+        }
         let parent = output.parent().unwrap_or(Path::new("/"));
         if parent.exists() && !parent.is_dir() {
             return Err(Error::io(
@@ -46,6 +59,10 @@ impl Staging {
         }
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let lock = lock(parent);
+        // Again under the lock: another build may have been swapping while this one waited.
+        for p in [&output, &staging, &old] {
+            refuse_link(p)?;
+        }
         if output.exists() && !output.is_dir() {
             return Err(Error::io(
                 &output,
@@ -57,8 +74,14 @@ impl Staging {
             std::fs::rename(&old, &output).map_err(|e| Error::io(&old, e))?;
         }
         for leftover in [&staging, &old] {
-            if leftover.exists() {
-                std::fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
+            if std::fs::symlink_metadata(leftover).is_ok() {
+                fence::remove_tree(leftover);
+                if std::fs::symlink_metadata(leftover).is_ok() {
+                    return Err(Error::io(
+                        leftover,
+                        std::io::Error::other("left by an earlier build and cannot be removed"),
+                    ));
+                }
             }
         }
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
@@ -79,8 +102,9 @@ impl Staging {
     }
 
     /// Copies a file into the new site, without holding it in memory (attachments can be big).
+    /// `from` must be a regular file (a pipe swapped in after the walk would block the build).
     pub fn copy(&self, path: &OutPath, from: &Path) -> Result<()> {
-        let mut src = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+        let mut src = fence::open_regular(from, true).map_err(|e| Error::io(from, e.into()))?;
         let (mut file, full) = self.create(path)?;
         let copied = std::io::copy(&mut src, &mut file).map(|_| ());
         self.finish(copied, &full)
@@ -106,14 +130,12 @@ impl Staging {
             ));
         }
         let full = self.staging.join(path.as_str());
+        // The staging folder is this build's own, made empty by `begin`, and nothing else
+        // writes into it (checks have ended before it exists): no link can be on the way.
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(self.shown(parent), e))?;
         }
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&full)
-        {
+        match fence::create_new(&full) {
             Ok(f) => Ok((f, full)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::io(
                 self.shown(&full),
@@ -131,6 +153,7 @@ impl Staging {
 
     /// Replaces the output folder with the new site.
     pub fn commit(mut self) -> Result<()> {
+        refuse_link(&self.output)?;
         if self.output.exists() {
             if !exchange(&self.staging, &self.output) {
                 std::fs::rename(&self.output, &self.old).map_err(|e| Error::io(&self.output, e))?;
@@ -143,28 +166,8 @@ impl Staging {
         }
         self.committed = true;
         // `staging` now holds the previous site (or nothing); removing it is housekeeping.
-        remove_tree(&self.staging);
+        fence::remove_tree(&self.staging);
         Ok(())
-    }
-}
-
-/// Removes a folder and everything in it, folders in parallel (a site is many small folders
-/// of one page each, and removing the previous one is on every build's path). Symbolic links
-/// are removed, never followed. Errors are ignored: this is housekeeping.
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let entries: Vec<_> = entries.flatten().collect();
-        entries.par_iter().for_each(|e| {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                remove_tree(&e.path());
-            } else {
-                let _ = std::fs::remove_file(e.path());
-            }
-        });
-    }
-    if std::fs::remove_dir(dir).is_err() {
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
@@ -239,170 +242,128 @@ fn exchange(_: &Path, _: &Path) -> bool {
 }
 
 /// Replaces one file of a live output folder (the development server's), atomically: readers
-/// see the old bytes or the new, never half a file.
+/// see the old bytes or the new, never half a file. Never writes through a link: not the
+/// output's, not a folder's inside it, not the file's own.
 pub fn replace_file(output: &Path, path: &OutPath, bytes: &[u8]) -> Result<()> {
+    let full = live_path(output, path)?;
+    fence::replace(&full, bytes).map_err(|e| Error::io(&full, e))
+}
+
+/// Brings one attachment of a live output folder up to date from `from`, streamed (it can be
+/// big), or removes it when `from` is gone or is not a regular file.
+pub fn replace_file_from(output: &Path, path: &OutPath, from: &Path) -> Result<()> {
+    let Ok(mut src) = fence::open_regular(from, true) else {
+        remove_file(output, path);
+        return Ok(());
+    };
+    let full = live_path(output, path)?;
+    fence::replace_with(&full, |f| std::io::copy(&mut src, f).map(|_| ()))
+        .map_err(|e| Error::io(&full, e))
+}
+
+/// Where `path` goes in the live output folder, its folders made, none of them a link.
+fn live_path(output: &Path, path: &OutPath) -> Result<PathBuf> {
     if !path.is_contained() {
         return Err(Error::io(
             output.join(path.as_str()),
             std::io::Error::other("refusing to write outside the output folder"),
         ));
     }
-    let full = output.join(path.as_str());
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let tmp = full.with_file_name(format!(
-        ".{}.cairn-new",
-        full.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    ));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&full, e))?;
-    std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))
+    refuse_link(output)?;
+    let rel = Path::new(path.as_str());
+    let dir = fence::real_dirs(output, rel.parent().unwrap_or(Path::new("")))
+        .map_err(|e| Error::io(output.join(path.as_str()), e))?;
+    Ok(dir.join(rel.file_name().unwrap_or_default()))
 }
 
-/// Removes a file that no longer belongs to a live output folder.
+/// Removes a file that no longer belongs to a live output folder (a link there is removed
+/// itself, never followed).
 pub fn remove_file(output: &Path, path: &OutPath) {
-    if path.is_contained() {
+    if path.is_contained() && refuse_link(output).is_ok() {
         let _ = std::fs::remove_file(output.join(path.as_str()));
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::names::UrlPath;
-
-    #[cfg(unix)]
-    #[test]
-    fn removing_a_tree_removes_links_and_never_what_they_point_to() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = dir.path().join("outside");
-        std::fs::create_dir_all(outside.join("kept")).unwrap();
-        std::fs::write(outside.join("kept/file"), "keep me").unwrap();
-        let tree = dir.path().join("tree");
-        for i in 0..50 {
-            let d = tree.join(format!("d{i}/sub"));
-            std::fs::create_dir_all(&d).unwrap();
-            std::fs::write(d.join("index.html"), "x").unwrap();
-        }
-        std::os::unix::fs::symlink(&outside, tree.join("d0/link-to-dir")).unwrap();
-        std::os::unix::fs::symlink(outside.join("kept/file"), tree.join("link-to-file")).unwrap();
-        remove_tree(&tree);
-        assert!(!tree.exists());
-        assert_eq!(
-            std::fs::read_to_string(outside.join("kept/file")).unwrap(),
-            "keep me"
-        );
-    }
-
-    #[test]
-    fn commit_replaces_and_drop_discards() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let s = Staging::begin(&out).unwrap();
-        s.write(&UrlPath::page(["a"]).out_path(), b"one").unwrap();
-        s.commit().unwrap();
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-
-        let s = Staging::begin(&out).unwrap();
-        s.write(&UrlPath::page(["b"]).out_path(), b"two").unwrap();
-        drop(s);
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-        assert!(!out.join("b").exists());
-
-        let s = Staging::begin(&out).unwrap();
-        s.write(&UrlPath::page(["b"]).out_path(), b"two").unwrap();
-        s.commit().unwrap();
-        assert!(!out.join("a").exists());
-        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["public"]);
-    }
-
-    #[test]
-    fn leftovers_of_a_killed_run_are_recovered() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        // Killed between the renames of the portable swap: only `.public.cairn-old` remains.
-        let old = dir.path().join(".public.cairn-old");
-        std::fs::create_dir_all(&old).unwrap();
-        std::fs::write(old.join("index.html"), "previous").unwrap();
-        std::fs::create_dir_all(dir.path().join(".public.cairn-staging/x")).unwrap();
-        let s = Staging::begin(&out).unwrap();
-        drop(s);
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "previous"
-        );
-        assert!(!dir.path().join(".public.cairn-staging").exists());
-    }
-
-    #[test]
-    fn a_path_written_twice_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let s = Staging::begin(&out).unwrap();
-        let path = UrlPath::page(["tags", "c"]).out_path();
-        s.write(&path, b"c++").unwrap();
-        let err = s.write(&path, b"c").unwrap_err().to_string();
-        assert_eq!(
-            err,
-            format!(
-                "{}: two files of the site have this path",
-                out.join("tags/c/index.html").display()
-            )
-        );
-    }
-
-    #[test]
-    fn a_failed_write_leaves_nothing_so_it_can_be_retried() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::begin(&dir.path().join("public")).unwrap();
-        let path = UrlPath::page(["a"]).out_path();
-        // A folder is not a file to copy: the copy fails after the target was created.
-        assert!(s.copy(&path, dir.path()).is_err());
-        s.write(&path, b"rendered instead").unwrap();
-        s.commit().unwrap();
-        let out = dir.path().join("public/a/index.html");
-        assert_eq!(std::fs::read(out).unwrap(), b"rendered instead");
-    }
-
-    #[test]
-    fn a_second_build_waits_for_the_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write(&UrlPath::page(["a"]).out_path(), b"a").unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let out2 = out.clone();
-        let second = std::thread::spawn(move || {
-            let s = Staging::begin(&out2).unwrap();
-            tx.send(()).unwrap();
-            s.write(&UrlPath::page(["b"]).out_path(), b"b").unwrap();
-            s.commit().unwrap();
-        });
-        // Without the lock the second build would clear the first one's staging folder here.
-        assert!(
-            rx.recv_timeout(std::time::Duration::from_millis(300))
-                .is_err()
-        );
-        first.commit().unwrap();
-        rx.recv().unwrap();
-        second.join().unwrap();
-        assert!(out.join("b/index.html").exists());
-        assert!(!out.join("a").exists());
-    }
-
-    #[test]
-    fn paths_outside_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::begin(&dir.path().join("public")).unwrap();
-        assert!(
-            s.write(&UrlPath::page(["..", "x"]).out_path(), b"x")
-                .is_err()
-        );
+/// An error when `p` is a symbolic link: the output, staging and old-site folders are
+/// replaced and removed whole, and doing that to a link would reach what it points at.
+fn refuse_link(p: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
+            "refusing to write the site into {}: {} is a symbolic link (remove it, or choose \
+             another output folder)",
+            p.display(),
+            p.display()
+        ))),
+        _ => Ok(()),
     }
 }
+
+/// The site's own folders, which an output folder must not be in.
+const SOURCE_DIRS: [&str; 4] = [CONTENT_DIR, "static", "templates", "themes"];
+
+/// Refuses an output folder that a build must not replace, before anything is touched: one
+/// that holds the site (the site root or a folder above it), one inside the folders the site
+/// is read from (`content/`, `static/`, `templates/`, `themes/`, or where a link among them
+/// leads), and one reached through a symbolic link below the site root, or whose staging or
+/// old-site folder beside it is a link (a checkout can plant any of these).
+pub fn guard_output(root: &Path, output: &Path) -> Result<()> {
+    let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| fence::lexical(root));
+    let root_given = fence::lexical(root);
+    let out = fence::lexical(output);
+    // Below the site root every step is the checkout's and is checked; above it, the path
+    // is the caller's own.
+    let base = [&root_real, &root_given]
+        .into_iter()
+        .find(|r| out.starts_with(r));
+    let link = match base {
+        Some(base) => fence::first_link(base, &out),
+        None => std::fs::symlink_metadata(&out)
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| out.clone()),
+    };
+    if let Some(link) = link {
+        return Err(Error::Usage(format!(
+            "refusing to write the site into {}: {} is a symbolic link (remove it, or choose \
+             another output folder)",
+            output.display(),
+            link.display()
+        )));
+    }
+    for suffix in ["cairn-staging", "cairn-old"] {
+        let beside = sibling(&out, suffix);
+        if std::fs::symlink_metadata(&beside).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Usage(format!(
+                "refusing to write the site into {}: {} is a symbolic link (remove it)",
+                output.display(),
+                beside.display()
+            )));
+        }
+    }
+    let real_out = match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .unwrap_or_else(|_| parent.to_path_buf())
+            .join(name),
+        _ => out.clone(),
+    };
+    if root_real.starts_with(&real_out) {
+        return Err(Error::Usage(format!(
+            "refusing to write the site into {}: it holds the site's own files",
+            output.display()
+        )));
+    }
+    for dir in SOURCE_DIRS {
+        let at = root_real.join(dir);
+        let real = std::fs::canonicalize(&at).unwrap_or_else(|_| at.clone());
+        if real_out.starts_with(&at) || real_out.starts_with(&real) {
+            return Err(Error::Usage(format!(
+                "refusing to write the site into {}: it is inside {dir}/, which holds the \
+                 site's own files",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,16 +3,18 @@
 //!
 //! Each run stores only its non-OK rows (check, item, level); a row absent from a run was OK.
 //! The file keeps the last [`MAX_RUNS`] runs, so it stays small however long the site lives.
-//! It is replaced atomically; a missing file starts a history, an unreadable one is reported
-//! as a row and replaced.
+//! It is replaced atomically; a missing file starts a history, an unreadable one (a link, one
+//! over [`MAX_BYTES`], broken JSON) is reported as a row and replaced. It lives inside the site
+//! folder and is never read or written through a symbolic link.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::row::{Finding, Level, Row};
 use super::secret::Secrets;
+use crate::fence::{self, ReadError};
 
 /// How many runs the file remembers: two weeks of hourly builds, most of a year of daily ones.
 pub const MAX_RUNS: usize = 336;
@@ -102,9 +104,40 @@ mod rfc3339 {
     }
 }
 
-/// Loads the history, or an empty one with the reason it could not be read.
-pub fn load(path: &Path) -> (History, Option<String>) {
-    match std::fs::read(path) {
+/// A history file larger than this is not read: the most a real one holds ([`MAX_RUNS`] runs
+/// of [`MAX_ROWS`] rows) is well under it. Over it is a warning, and a new history starts.
+pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where the history file named `rel` (from `site.yaml`) lives under the site `root`, or why
+/// it cannot be kept there. It is written by every build, so it must be a path inside the
+/// site folder: relative, without `..`.
+fn locate(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(rel);
+    let inside = rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !inside || rel.file_name().is_none() {
+        return Err(format!(
+            "`{}` must be a path inside the site folder (relative, without `..`); not kept",
+            rel.display()
+        ));
+    }
+    Ok(root.join(rel))
+}
+
+/// Loads the history at `path` (under the site `root`), or an empty one with the reason it
+/// could not be read. Nothing is read through a link: not a folder on the way, not the file.
+pub fn load(root: &Path, path: &Path) -> (History, Option<String>) {
+    if let Some(link) = fence::first_link(root, path.parent().unwrap_or(root)) {
+        return (
+            History::default(),
+            Some(format!(
+                "{} is a symbolic link; not read, started a new one",
+                link.display()
+            )),
+        );
+    }
+    match fence::read_regular(path, false, MAX_BYTES) {
         Ok(bytes) => match serde_json::from_slice::<History>(&bytes) {
             Ok(h) if h.version == VERSION => (h, None),
             Ok(h) => (
@@ -119,34 +152,56 @@ pub fn load(path: &Path) -> (History, Option<String>) {
                 Some(format!("it is not valid ({e}); started a new one")),
             ),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (History::default(), None),
-        Err(e) => (History::default(), Some(format!("cannot read it: {e}"))),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            (History::default(), None)
+        }
+        Err(ReadError::Link) => (
+            History::default(),
+            Some("it is a symbolic link; not read, started a new one".into()),
+        ),
+        Err(ReadError::TooBig(limit)) => (
+            History::default(),
+            Some(format!(
+                "larger than {}; not read, started a new one",
+                fence::size(limit)
+            )),
+        ),
+        Err(e) => (
+            History::default(),
+            Some(format!("cannot read it ({e}); started a new one")),
+        ),
     }
 }
 
-/// Writes the history beside its final place, then renames it over, so a reader never sees
-/// half a file.
-pub fn save(path: &Path, history: &History) -> Result<(), String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
+/// Writes the history at `path` (under the site `root`) beside its final place, then renames
+/// it over, so a reader never sees half a file. The folders on the way are made without
+/// following links and the new file is created, never opened, so a link planted under either
+/// name (the history's or the one it is written under first) is replaced, not written through.
+pub fn save(root: &Path, path: &Path, history: &History) -> Result<(), String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let dir = fence::real_dirs(root, rel.parent().unwrap_or(Path::new("")))
+        .map_err(|e| format!("cannot create its folder: {e}"))?;
     let json = serde_json::to_vec(history).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, json).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+    let path = dir.join(path.file_name().unwrap_or_default());
+    fence::replace(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Dates every row from the history at `path`, then records this run there. Problems with the
-/// file become a row of their own; they never stop the page.
-pub fn apply(path: &Path, now: Timestamp, rows: &mut Vec<Row>, secrets: &Secrets) {
-    let (mut history, problem) = load(path);
-    for row in rows.iter_mut() {
-        row.since = history.since(row, now);
-    }
-    history.record(now, rows);
-    let saved = save(path, &history).err();
-    if let Some(p) = problem.or(saved) {
+/// Dates every row from the history file `rel` in the site `root`, then records this run
+/// there. Problems with the file become a row of their own; they never stop the page.
+pub fn apply(root: &Path, rel: &str, now: Timestamp, rows: &mut Vec<Row>, secrets: &Secrets) {
+    let (path, problem) = match locate(root, rel) {
+        Ok(path) => {
+            let (mut history, problem) = load(root, &path);
+            for row in rows.iter_mut() {
+                row.since = history.since(row, now);
+            }
+            history.record(now, rows);
+            let saved = save(root, &path, &history).err();
+            (path, problem.or(saved))
+        }
+        Err(why) => (root.join(rel), Some(why)),
+    };
+    if let Some(p) = problem {
         let f = Finding::warning(path.display().to_string(), format!("history file: {p}"));
         rows.push(Row {
             level: f.level,
@@ -210,10 +265,16 @@ mod tests {
         let path = dir.path().join("state/history.json");
         let mut rows = vec![row("a", Level::Error), row("ok", Level::Ok)];
         for h in 0..(MAX_RUNS as i64 + 20) {
-            apply(&path, at(h), &mut rows, &Secrets::default());
+            apply(
+                dir.path(),
+                "state/history.json",
+                at(h),
+                &mut rows,
+                &Secrets::default(),
+            );
         }
         assert_eq!(rows.len(), 2, "no problem rows: {rows:?}");
-        let (h, problem) = load(&path);
+        let (h, problem) = load(dir.path(), &path);
         assert_eq!(problem, None);
         assert_eq!(h.runs(), MAX_RUNS);
         assert!(h.runs.iter().all(|r| r.rows.len() == 1));
@@ -230,7 +291,13 @@ mod tests {
         let path = dir.path().join("history.json");
         std::fs::write(&path, "{not json").unwrap();
         let mut rows = vec![row("a", Level::Error)];
-        apply(&path, at(5), &mut rows, &Secrets::default());
+        apply(
+            dir.path(),
+            "history.json",
+            at(5),
+            &mut rows,
+            &Secrets::default(),
+        );
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].check, "Status history");
         assert_eq!(rows[1].level, Level::Warning);
@@ -241,7 +308,34 @@ mod tests {
             "{}",
             rows[1].message
         );
-        let (h, problem) = load(&path);
+        let (h, problem) = load(dir.path(), &path);
         assert_eq!((h.runs(), problem), (1, None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_oversized_files_are_not_read_and_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join("h.json");
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        let (h, problem) = load(root, &path);
+        assert_eq!(h.runs(), 0);
+        assert_eq!(
+            problem.as_deref(),
+            Some("it is a symbolic link; not read, started a new one")
+        );
+        save(root, &path, &h).unwrap();
+        assert!(!std::fs::symlink_metadata(&path).unwrap().is_symlink());
+        let big = std::fs::File::create(&path).unwrap();
+        big.set_len(MAX_BYTES + 1).unwrap();
+        assert_eq!(
+            load(root, &path).1.as_deref(),
+            Some("larger than 16 MB; not read, started a new one")
+        );
+        assert!(locate(root, "../h.json").is_err());
+        assert!(locate(root, "/tmp/h.json").is_err());
+        assert!(locate(root, "").is_err());
+        assert_eq!(locate(root, "./a/h.json").unwrap(), root.join("./a/h.json"));
     }
 }

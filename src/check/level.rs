@@ -31,7 +31,7 @@ pub enum Source {
     File(String),
 }
 
-/// How much of a file is read for its number.
+/// The largest file read for its number; a bigger one is an error, not a guess.
 const FILE_LIMIT: u64 = 1 << 20;
 
 impl Params {
@@ -137,13 +137,11 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
             out.stdout
         }
         Source::File(f) => {
-            use std::io::Read;
             let path = cx.path(f)?;
-            let mut text = String::new();
-            std::fs::File::open(&path)
-                .and_then(|file| file.take(FILE_LIMIT).read_to_string(&mut text))
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            text
+            crate::fence::read_named(&cx.root, &path, FILE_LIMIT)
+                .map_err(|e| e.to_string())
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".into()))
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         }
     };
     let value = number(&text)?;

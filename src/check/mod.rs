@@ -156,8 +156,7 @@ pub fn run(
         }
     }
     if let Some(path) = &plan.status.history {
-        let path = env.root.join(path);
-        history::apply(&path, env.now, &mut rows, &secrets);
+        history::apply(&env.root, path, env.now, &mut rows, &secrets);
     }
     row::sort(&mut rows);
     Report {

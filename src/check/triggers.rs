@@ -23,7 +23,7 @@ pub struct Params {
 
 const COLUMNS: [&str; 6] = ["item", "due", "warn_days", "snooze_until", "link", "notes"];
 const DEFAULT_WARN_DAYS: i64 = 30;
-/// Trigger files are written by hand; anything bigger is a mistake.
+/// Trigger files are written by hand; anything bigger is a mistake, and refused.
 const FILE_LIMIT: u64 = 4 << 20;
 
 /// One deadline from the file.
@@ -54,11 +54,10 @@ impl Params {
 }
 
 pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
-    use std::io::Read;
     let path = cx.path(&p.file)?;
-    let mut text = String::new();
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(FILE_LIMIT).read_to_string(&mut text))
+    let text = crate::fence::read_named(&cx.root, &path, FILE_LIMIT)
+        .map_err(|e| e.to_string())
+        .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".into()))
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut diags = Diagnostics::new();
     let triggers = if p.file.to_ascii_lowercase().ends_with(".csv") {

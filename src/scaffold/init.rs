@@ -69,16 +69,13 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
     let mut report = InitReport::default();
     for (rel, text) in FILES {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        // `create_new` refuses to open an existing file, so a file that appears between the
-        // check above and this write is kept too.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        // The folders are made without following links: `init --force` in a checkout that
+        // holds `content -> /elsewhere` must not write there.
+        let parent = Path::new(rel).parent().unwrap_or(Path::new(""));
+        crate::fence::real_dirs(dir, parent).map_err(|e| Error::io(&path, e))?;
+        // `create_new` refuses to open an existing file (or link), so a file that appears
+        // between the check above and this write is kept too.
+        match crate::fence::create_new(&path) {
             Ok(mut f) => {
                 f.write_all(text.as_bytes())
                     .map_err(|e| Error::io(&path, e))?;

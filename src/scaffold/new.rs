@@ -18,6 +18,7 @@ use crate::config::CONFIG_FILE;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::doc;
 use crate::error::{Error, Result};
+use crate::fence::{self, Fence};
 use crate::kinds::Kind;
 use crate::link;
 use crate::names::SourcePath;
@@ -65,12 +66,13 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
     opts.drafts = true;
     let a = analyse(&opts)?;
     let plan = plan(root, &a, req)?;
-    write_new(&root.join(&plan.rel), &plan.text)?;
+    write_new(root, &plan.rel, &plan.text)?;
     let superseded = match plan.old {
         Some(old) => {
             if let Some(edited) = &old.edited {
                 let path = root.join(&old.rel);
-                std::fs::write(&path, edited).map_err(|e| Error::io(&path, e))?;
+                let written = Fence::new(root).overwrite(&path, edited.as_bytes());
+                written.map_err(|e| Error::io(&path, e.into()))?;
             }
             Some((old.rel, old.edited.is_some()))
         }
@@ -205,7 +207,9 @@ fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
     let rel = PathBuf::from(&doc.file);
     let path = root.join(CONTENT_DIR).join(doc.source.as_str());
     let cannot = |why: String| format!("cannot mark {} as superseded: {why}", rel.display());
-    let bytes = std::fs::read(&path).map_err(|e| cannot(e.to_string()))?;
+    let bytes = Fence::new(root)
+        .read(&path, crate::source::MAX_DOC_BYTES)
+        .map_err(|e| cannot(e.to_string()))?;
     let raw = String::from_utf8(bytes).map_err(|_| cannot("it is not valid UTF-8".into()))?;
     let edited = set_status(&raw, SUPERSEDED).map_err(cannot)?;
     Ok(OldDoc {
@@ -328,17 +332,16 @@ fn added(after: Vec<Diagnostic>, before: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
-fn write_new(path: &Path, text: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    // `create_new`: a file that appeared since the check above is not overwritten.
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+/// Creates the document `rel` under `root`: its folders are made without following a link
+/// (a checkout's `content/decisions -> /elsewhere` is refused, not written through), and the
+/// file with `create_new`, so one that appeared since the check above is not overwritten.
+fn write_new(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    let path = root.join(rel);
+    fence::real_dirs(root, rel.parent().unwrap_or(Path::new("")))
+        .map_err(|e| Error::io(&path, e))?;
+    let mut f = fence::create_new(&path).map_err(|e| Error::io(&path, e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| Error::io(&path, e))
 }
 
 /// `git config user.name`, as seen from the site folder; `None` without git or a name.

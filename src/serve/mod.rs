@@ -143,6 +143,7 @@ pub fn start(
         .output
         .clone()
         .unwrap_or_else(|| opts.build.root.join(".cairn").join("serve"));
+    crate::write::guard_output(&opts.build.root, &out_dir)?;
     opts.build.output = Some(out_dir.clone());
     opts.build.base_url = Some(format!("http://{host}:{}/", addr.port()));
     let (live, live_rx) = tokio::sync::watch::channel(respond::Live::default());

@@ -5,13 +5,13 @@
 //! into LF), so every later stage sees one line-ending convention; non-UTF-8 files become
 //! diagnostics naming the file and the line of the first bad byte.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, LineIndex, Pos};
 use crate::error::{Error, Result};
+use crate::fence::{Entry, Fence, ReadError, outside_message};
 use crate::names::SourcePath;
 
 /// One document's normalised text.
@@ -40,76 +40,78 @@ pub const MAX_DOC_BYTES: u64 = 10 * 1024 * 1024;
 /// Names starting with `.` are hidden and skipped, as git and editors use them for their own
 /// files; a hidden document is reported so that it is not lost silently. Symbolic links are
 /// followed when they stay inside the site folder (the parent of `dir`) and refused when they
-/// lead out of it, so a link cannot publish `/etc/passwd` or a CI runner's keys.
+/// lead out of it, so a link cannot publish `/etc/passwd` or a CI runner's keys; `dir` itself
+/// being a link out of the site is an error.
 pub fn read_content(dir: &Path) -> Result<(Sources, Diagnostics)> {
+    read_content_named(dir, false)
+}
+
+/// [`read_content`], where `named` says `site.yaml` names the folder explicitly: it may then
+/// be a link out of the site, and links inside it may lead anywhere inside its target too.
+pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnostics)> {
     if !dir.is_dir() {
         return Err(Error::io(
             dir,
             std::io::Error::new(std::io::ErrorKind::NotFound, "content folder not found"),
         ));
     }
-    let fence = Fence::new(dir);
+    let fence = Fence::for_content(dir, named)
+        .map_err(|target| Error::io(dir, std::io::Error::other(outside_message(&target))))?;
     let mut diags = Diagnostics::new();
-    // Filled by the entry filter, which runs before the loop body sees an entry.
-    let mut pruned = Diagnostics::new();
     let mut doc_paths = Vec::new();
     let mut assets = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let shown = display(dir, e.path());
-            if e.file_name().to_string_lossy().starts_with('.') {
-                if e.file_type().is_file()
-                    && crate::names::strip_doc_ext(&e.file_name().to_string_lossy()).is_some()
-                {
-                    pruned.warning(&shown, Pos::START, HIDDEN_DOCUMENT);
+    for entry in fence.walk(dir) {
+        let (path, rel) = match entry {
+            Entry::File { path, rel } => (path, rel),
+            Entry::Folder { .. } => continue,
+            Entry::Hidden { path, file } => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if file && crate::names::strip_doc_ext(&name).is_some() {
+                    diags.warning(&display(dir, &path), Pos::START, HIDDEN_DOCUMENT);
                 }
-                return false;
-            }
-            if e.path_is_symlink() {
-                if let Some(target) = fence.outside(e.path()) {
-                    pruned.error(&shown, Pos::START, outside_message(&target));
-                    return false;
-                }
-            }
-            true
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let shown = e
-                    .path()
-                    .map(|p| display(dir, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                diags.error(&shown, Pos::START, walk_error(&e));
                 continue;
             }
-        };
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            continue;
-        }
-        let shown = display(dir, entry.path());
-        if !kind.is_file() {
-            diags.warning(
-                &shown,
-                Pos::START,
-                "not a regular file or folder (a pipe, socket or device); skipped",
-            );
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
+            Entry::Outside { path, target } => {
+                diags.error(&display(dir, &path), Pos::START, outside_message(&target));
+                continue;
+            }
+            Entry::Repeated { path } => {
+                diags.warning(
+                    &display(dir, &path),
+                    Pos::START,
+                    "symbolic link to a folder already read through another link; skipped",
+                );
+                continue;
+            }
+            Entry::Special { path } => {
+                diags.warning(
+                    &display(dir, &path),
+                    Pos::START,
+                    "not a regular file or folder (a pipe, socket or device); skipped",
+                );
+                continue;
+            }
+            Entry::Broken { path, why } => {
+                let shown = path.map_or_else(|| CONTENT_DIR.into(), |p| display(dir, &p));
+                diags.error(&shown, Pos::START, why);
+                continue;
+            }
+            Entry::TooMany => {
+                diags.error(
+                    CONTENT_DIR,
+                    Pos::START,
+                    format!(
+                        "more than {} files and folders (symbolic links leading to one folder \
+                         many times?); stopped reading",
+                        crate::fence::MAX_ENTRIES
+                    ),
+                );
+                break;
+            }
         };
         let Some(rel) = rel.to_str() else {
             diags.error(
-                &shown,
+                &display(dir, &path),
                 Pos::START,
                 "file name is not valid UTF-8; rename it (skipped)",
             );
@@ -122,7 +124,6 @@ pub fn read_content(dir: &Path) -> Result<(Sources, Diagnostics)> {
             assets.push(rel);
         }
     }
-    diags.extend(pruned);
 
     let read: Vec<_> = doc_paths
         .into_par_iter()
@@ -144,8 +145,8 @@ pub fn read_content(dir: &Path) -> Result<(Sources, Diagnostics)> {
 /// One document's text, normalised, or where and why it cannot be read. Also used by the
 /// incremental rebuilds of `cairn serve`, so a changed file meets the same rules.
 pub fn read_document(path: &Path) -> Result<String, (Pos, String)> {
-    match read_limited(path) {
-        Ok(Some(bytes)) => normalize(&bytes).map_err(|bad| {
+    match crate::fence::read_regular(path, true, MAX_DOC_BYTES) {
+        Ok(bytes) => normalize(&bytes).map_err(|bad| {
             let good = String::from_utf8_lossy(&bytes[..bad]);
             let pos = LineIndex::new(&good).pos(&good, good.len());
             (
@@ -153,12 +154,16 @@ pub fn read_document(path: &Path) -> Result<String, (Pos, String)> {
                 format!("not valid UTF-8 (byte {bad}); save the file as UTF-8"),
             )
         }),
-        Ok(None) => Err((
+        Err(ReadError::TooBig(_)) => Err((
             Pos::START,
             format!(
-                "larger than {} MB; documents this big are refused (split it or move it out of content/)",
-                MAX_DOC_BYTES / (1024 * 1024)
+                "larger than {}; documents this big are refused (split it or move it out of content/)",
+                crate::fence::size(MAX_DOC_BYTES)
             ),
+        )),
+        Err(ReadError::NotAFile) => Err((
+            Pos::START,
+            "not a regular file or folder (a pipe, socket or device); skipped".into(),
         )),
         Err(e) => Err((Pos::START, format!("cannot read: {e}"))),
     }
@@ -186,7 +191,10 @@ pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
                 .is_some_and(|n| n.starts_with('.') && crate::names::strip_doc_ext(&n).is_some());
         return Some(Excluded::Hidden { document });
     }
-    let fence = Fence::new(content);
+    let fence = match Fence::for_content(content, false) {
+        Ok(f) => f,
+        Err(target) => return Some(Excluded::Outside(outside_message(&target))),
+    };
     let mut at = content.to_path_buf();
     for c in rel.components() {
         at.push(c);
@@ -202,76 +210,6 @@ pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
 /// The warning for a hidden document, from a fresh read or an incremental one.
 pub const HIDDEN_DOCUMENT: &str =
     "hidden file (its name starts with `.`) is not published; rename it to publish it";
-
-fn outside_message(target: &Path) -> String {
-    format!(
-        "symbolic link to `{}`, outside the site folder; refused",
-        target.display()
-    )
-}
-
-/// Reads at most [`MAX_DOC_BYTES`]; `None` when the file is bigger.
-fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_DOC_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_DOC_BYTES).then_some(bytes))
-}
-
-/// What a failed walk step means for the user: a loop, a dangling link, or an unreadable folder.
-fn walk_error(e: &walkdir::Error) -> String {
-    if e.loop_ancestor().is_some() {
-        return "symbolic link loop (it leads back to a folder above it); skipped".into();
-    }
-    let io = e.io_error();
-    if io.and_then(std::io::Error::raw_os_error) == Some(libc::ELOOP) {
-        return "symbolic link loop (it leads back to itself); skipped".into();
-    }
-    if let Some(path) = e.path() {
-        if io.is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
-            if let Ok(target) = std::fs::read_link(path) {
-                return format!(
-                    "symbolic link to `{}`, which does not exist",
-                    target.display()
-                );
-            }
-        }
-    }
-    format!(
-        "cannot read: {}",
-        io.map_or_else(|| e.to_string(), std::io::Error::to_string)
-    )
-}
-
-/// The folder symbolic links may point into: the site folder (the parent of `content/`), so a
-/// site can share files between its own folders but cannot reach outside.
-struct Fence {
-    roots: Vec<PathBuf>,
-}
-
-impl Fence {
-    fn new(content: &Path) -> Fence {
-        let site = match content.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        // `content/` may itself be a link (a site sharing documents with another repository);
-        // what it points at is then inside too.
-        let roots = [site, content]
-            .iter()
-            .filter_map(|p| std::fs::canonicalize(p).ok())
-            .collect();
-        Fence { roots }
-    }
-
-    /// The link's real target when it lies outside the site folder. Dangling links and loops
-    /// are left to the walker, which reports them.
-    fn outside(&self, link: &Path) -> Option<PathBuf> {
-        let target = std::fs::canonicalize(link).ok()?;
-        (!self.roots.iter().any(|r| target.starts_with(r))).then_some(target)
-    }
-}
 
 /// How diagnostics name a document: `content/strategies/x.md`.
 pub fn display_source(path: &SourcePath) -> String {

@@ -4,6 +4,7 @@
 mod cli;
 mod escaping;
 mod faults;
+mod fences;
 mod hostile;
 mod hostile_checks;
 mod hostile_serve;
