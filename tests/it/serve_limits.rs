@@ -116,8 +116,8 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 /// A site with a large attachment: a sparse file, so it costs no disk in the sources.
 fn site_with_big_file(size: u64) -> Site {
     let site = Site::copy("basic");
-    std::fs::create_dir_all(site.root().join("static")).unwrap();
-    let f = std::fs::File::create(site.root().join("static/big.bin")).unwrap();
+    std::fs::create_dir_all(site.root().join("content/files")).unwrap();
+    let f = std::fs::File::create(site.root().join("content/files/big.bin")).unwrap();
     f.set_len(size).unwrap();
     site
 }
@@ -212,7 +212,7 @@ fn unread_downloads_of_a_large_file_keep_the_server_small() {
         let mut s = TcpStream::connect(addr).unwrap();
         let (status, head) = ask(
             &mut s,
-            &format!("GET /static/big.bin HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+            &format!("GET /files/big.bin HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
         );
         assert_eq!(status, 200, "{head}");
         assert_eq!(header(&head, "content-length"), Some("104857600"));
@@ -239,7 +239,7 @@ fn head_of_a_large_file_reads_nothing() {
         let mut s = TcpStream::connect(addr).unwrap();
         let (status, head) = ask(
             &mut s,
-            &format!("HEAD /static/big.bin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+            &format!("HEAD /files/big.bin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
         );
         assert_eq!(status, 200, "{head}");
         assert_eq!(header(&head, "content-length"), Some("104857600"));
