@@ -7,7 +7,10 @@
 //! stderr). A line that is not a row becomes an ERROR row that says why. With `output: text`
 //! stdout is not interpreted and only the exit status counts.
 
+use std::sync::Arc;
+
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::process::{self, Exit};
 use super::row::{Finding, Level};
 use super::{Cx, csv};
@@ -74,7 +77,29 @@ pub fn execute(
     Ok(out)
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "command"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let out = execute(&p.command, p.cwd.as_deref(), &p.env, cx)?;
     let mut findings = Vec::new();
     if p.rows {

@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use super::Cx;
 use super::format::age as age_text;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -46,7 +48,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "file_age"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.path.clone()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let pattern = cx.expand(&p.path)?;
     let full = cx.root.join(&pattern);
     let full_text = full.to_string_lossy().into_owned();

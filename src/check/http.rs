@@ -5,9 +5,11 @@
 
 use std::io::Read;
 use std::time::Instant;
+use std::sync::Arc;
 
 use super::Cx;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -76,7 +78,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.url.clone()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let url = cx.expand(&p.url)?;
     let follow = !(300..400).contains(&p.expect_status);
     let agent: ureq::Agent = ureq::Agent::config_builder()

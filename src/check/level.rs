@@ -2,9 +2,12 @@
 //! thresholds above and/or below (queue depth, disk use, replication lag). The number is the
 //! first word of the last non-empty line (`87`, `87%`, `0.93 ratio`).
 
+use std::sync::Arc;
+
 use super::Cx;
 use super::command::execute;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -123,7 +126,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "level"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let text = match &p.source {
         Source::Command { command, cwd, env } => {
             let out = execute(command, cwd.as_deref(), env, cx)?;

@@ -10,25 +10,39 @@
 //! opens connections and keeps the history file. It never prints and knows nothing about
 //! templates; the formats for the command line live in [`format`] and [`email`].
 
-mod command;
 pub mod config;
 pub mod csv;
-mod docs;
 pub mod email;
-mod file_age;
 pub mod format;
 mod history;
-mod http;
-mod level;
+mod kind;
 mod links;
 mod params;
 mod process;
-mod proof_of_life;
 mod row;
 mod runner;
 pub mod secret;
-mod tls_expiry;
-mod triggers;
+
+/// Declares the kinds' modules and lists them in [`KINDS`], so a kind is its own file plus
+/// one line in the list below.
+macro_rules! kinds {
+    ($($kind:ident),* $(,)?) => {
+        $(mod $kind;)*
+        /// Every check kind, in the order messages list them.
+        pub(crate) static KINDS: &[&dyn CheckKind] = &[$(&$kind::Kind),*];
+    };
+}
+
+kinds! {
+    proof_of_life,
+    http,
+    tls_expiry,
+    command,
+    file_age,
+    triggers,
+    level,
+    docs,
+}
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,8 +56,9 @@ use crate::diag::Diagnostic;
 use crate::link::Site;
 
 pub use command::parse_row;
-pub use config::{CheckSpec, KindSpec, Plan, StatusConfig};
+pub use config::{CheckSpec, Plan, StatusConfig};
 pub use docs::DocsInput;
+pub use kind::{Check, CheckKind};
 pub use row::{Counts, Finding, Level, Report, Row};
 pub use secret::Vars;
 
@@ -121,7 +136,7 @@ pub fn run(
         .checks
         .iter()
         .map(|spec| {
-            let kind = spec.kind.clone();
+            let kind = Arc::clone(&spec.kind);
             let timeout = spec.timeout;
             let shared = Arc::clone(&shared);
             runner::Job {

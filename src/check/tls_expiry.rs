@@ -18,6 +18,7 @@ use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureSch
 
 use super::Cx;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -73,7 +74,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "tls_expiry"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let host = cx.expand(&p.host)?;
     let der = fetch_certificate(&host, p.port, cx)?;
     let (_, cert) = x509_parser::parse_x509_certificate(&der)

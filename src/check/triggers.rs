@@ -5,9 +5,12 @@
 //! YAML: a list of `{item, due, warn_days, snooze_until, link, notes}`. CSV: the same columns
 //! with a header row. Mistakes in the file become rows that point at its line and column.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::{Finding, Level};
 use super::{Cx, csv};
 use crate::diag::{Diagnostics, Severity};
@@ -53,7 +56,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "triggers"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.file.clone()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     use std::io::Read;
     let path = cx.path(&p.file)?;
     let mut text = String::new();
