@@ -120,6 +120,13 @@ impl Cx {
     }
 }
 
+/// Kills every running check program with everything it started (its process group) and
+/// refuses to start any more; returns how many were running. For a binary about to exit on a
+/// signal: call this, then exit. The library installs no signal handler of its own.
+pub fn kill_running() -> usize {
+    process::kill_all()
+}
+
 /// Runs every check of `plan` and returns the finished report. Never fails: problems with a
 /// check, the history file or the clock become rows.
 pub fn run(
@@ -141,6 +148,7 @@ pub fn run(
             let shared = Arc::clone(&shared);
             runner::Job {
                 timeout: spec.timeout,
+                key: Some(format!("{}\n{}", env.root.display(), spec.name)),
                 run: Box::new(move |deadline| {
                     let (env, docs) = &*shared;
                     let cx = Cx {

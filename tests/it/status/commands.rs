@@ -5,24 +5,7 @@ use std::time::{Duration, Instant};
 
 use cairn::check::Level;
 
-use super::{NOW, assert_row, only, row, site};
-
-/// Gone means no such process, or a zombie left for init to reap (it no longer runs).
-fn gone(pid: u32) -> bool {
-    for _ in 0..200 {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Err(_) => return true,
-            Ok(stat) => {
-                let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-                if state.starts_with('Z') || state.starts_with('X') {
-                    return true;
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    false
-}
+use super::{NOW, assert_row, gone, only, row, site};
 
 #[test]
 fn a_hanging_command_is_killed_with_its_children() {

@@ -1,7 +1,13 @@
 //! Running a check's program: in its own process group, with no stdin, output captured up to
 //! [`OUTPUT_LIMIT`], and a deadline. When the program ends or the deadline passes, the whole
 //! group is killed, so nothing a check started outlives it (a script's background `sleep`
-//! included). Used by the `command` and `level` kinds; it does not interpret the output.
+//! included). Every live group is in one registry ([`groups`]), so the runner can kill what an
+//! abandoned check started and a binary stopping on a signal can kill them all. Used by the
+//! `command` and `level` kinds; it does not interpret the output.
+
+mod groups;
+
+pub use groups::{Owner, abandon, finished, kill_all};
 
 use std::io::Read;
 use std::path::Path;
@@ -85,9 +91,13 @@ pub fn run(
         .stderr(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start `{program}` in {}: {e}", cwd.display()))?;
+    let mut child = groups::spawn(&mut cmd).map_err(|why| match why {
+        groups::Refused::Io(e) => format!("cannot start `{program}` in {}: {e}", cwd.display()),
+        groups::Refused::Stopping => "not started: cairn is stopping".to_string(),
+        groups::Refused::Abandoned => {
+            "not started: the check was abandoned at its timeout".to_string()
+        }
+    })?;
     let out = collect(child.stdout.take());
     let err = collect(child.stderr.take());
     let exit = wait(&mut child, deadline);
@@ -116,6 +126,7 @@ fn wait(child: &mut Child, deadline: Instant) -> Exit {
         pause = (pause * 2).min(Duration::from_millis(25));
     };
     kill_group(&mut *child);
+    groups::release(child);
     let status = child.wait();
     if timed_out {
         return Exit::TimedOut;
@@ -228,7 +239,7 @@ impl Collector {
 }
 
 #[cfg(all(test, unix))]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn sh(script: &str, timeout_ms: u64) -> Output {
