@@ -65,7 +65,7 @@ pub fn execute(
         .iter()
         .map(|a| cx.expand(a))
         .collect::<Result<Vec<_>, _>>()?;
-    let cwd = cx.path(cwd.unwrap_or("."))?;
+    let cwd = cx.site_path("cwd", cwd.unwrap_or("."))?;
     let env = env
         .iter()
         .map(|(k, v)| Ok((k.clone(), cx.expand(v)?)))

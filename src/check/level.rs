@@ -161,15 +161,7 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
             }
             out.stdout
         }
-        Source::File(f) => {
-            use std::io::Read;
-            let path = cx.path(f)?;
-            let mut text = String::new();
-            std::fs::File::open(&path)
-                .and_then(|file| file.take(FILE_LIMIT).read_to_string(&mut text))
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            text
-        }
+        Source::File(f) => cx.site_file("file", f, FILE_LIMIT)?,
     };
     let value = number(&text)?;
     Ok(vec![judge(p, value)])

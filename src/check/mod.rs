@@ -13,6 +13,7 @@
 pub mod config;
 pub mod csv;
 pub mod email;
+mod fence;
 pub mod format;
 mod history;
 mod kind;
@@ -117,6 +118,23 @@ impl Cx {
     /// A path from a check's parameters, relative to the site root unless absolute.
     pub fn path(&self, template: &str) -> Result<PathBuf, String> {
         Ok(self.root.join(self.expand(template)?))
+    }
+
+    /// A path from the check's parameter `key` that must lead to something inside the site
+    /// folder, symbolic links resolved.
+    pub fn site_path(&self, key: &str, template: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(self.expand(template)?);
+        fence::inside(&self.root, &path, &format!("`{template}`"))
+            .map_err(|e| format!("`{key}`: {e}"))
+    }
+
+    /// The text of the regular file at `template` inside the site folder, at most `limit`
+    /// bytes of it.
+    pub fn site_file(&self, key: &str, template: &str, limit: u64) -> Result<String, String> {
+        let path = self.site_path(key, template)?;
+        let bytes = fence::read(&path, limit, &format!("`{template}`"))
+            .map_err(|e| format!("`{key}`: {e}"))?;
+        String::from_utf8(bytes).map_err(|_| format!("`{key}`: `{template}` is not UTF-8 text"))
     }
 }
 

@@ -79,12 +79,7 @@ impl Check for Params {
 }
 
 fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
-    use std::io::Read;
-    let path = cx.path(&p.file)?;
-    let mut text = String::new();
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(FILE_LIMIT).read_to_string(&mut text))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = cx.site_file("file", &p.file, FILE_LIMIT)?;
     let mut diags = Diagnostics::new();
     let triggers = if p.file.to_ascii_lowercase().ends_with(".csv") {
         from_csv(&text, &p.file, &mut diags)
