@@ -104,7 +104,7 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let mut findings = Vec::new();
     if p.rows {
         let mut malformed = Vec::new();
-        for (n, line) in out.stdout.lines().enumerate() {
+        for (n, line) in out.stdout_lines().lines().enumerate() {
             let t = line.trim();
             if t.is_empty() || t.starts_with('#') {
                 continue;
@@ -122,6 +122,9 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
                     clip(line)
                 ),
             ));
+        }
+        if let Some(cut) = out.cut("so rows after the cut are missing") {
+            findings.push(Finding::warning("output", cut));
         }
         if malformed.len() > MALFORMED_ROWS {
             findings.push(Finding::error(

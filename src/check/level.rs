@@ -159,6 +159,9 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
                     out.tail(3)
                 ));
             }
+            if let Some(cut) = out.cut("so its last line is not known") {
+                return Err(cut);
+            }
             out.stdout
         }
         Source::File(f) => cx.site_file("file", f, FILE_LIMIT)?,
