@@ -209,3 +209,22 @@ fn secrets_never_reach_any_output() {
     );
     assert!(json.contains("\"check\": \"Bearer\",\n      \"item\": \"http://"));
 }
+
+#[test]
+fn csv_cells_that_start_a_formula_are_defused() {
+    let s = site(
+        "  - name: \"=cmd|' /C calc'!A0\"\n    kind: command\n    command: [sh, scripts/formulas.sh]\n    link: https://ops.example/\n",
+    );
+    s.write(
+        "scripts/formulas.sh",
+        "echo 'ERROR,=2+3,+SUM(A1:A9),'\necho 'WARNING,@A1,-1+1,'\necho 'OK,plain -1,a=b,'\n",
+    );
+    let out = cairn(&s, &["check", "--format", "csv"]);
+    let records = csv::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let cells: Vec<&[String]> = records.iter().map(|(_, f)| &f[1..4]).collect();
+    let name = "'=cmd|' /C calc'!A0";
+    assert_eq!(cells[1], [name, "'=2+3", "'+SUM(A1:A9)"]);
+    assert_eq!(cells[2], [name, "'@A1", "'-1+1"]);
+    // A formula sign in the middle of a cell is left as it is.
+    assert_eq!(cells[3], [name, "plain -1", "a=b"]);
+}
