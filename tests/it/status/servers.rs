@@ -91,6 +91,29 @@ pub fn silent() -> SocketAddr {
     addr
 }
 
+/// A TCP server that starts a TLS record announcing 16 KiB and then sends one byte of it
+/// every 100 ms: a peer that is never silent long enough for a read timeout.
+pub fn trickle() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                if stream.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00]).is_err() {
+                    return;
+                }
+                for _ in 0..600 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if stream.write_all(&[0]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
 /// A TLS server whose self-signed certificate for `status-test.local` is valid until the
 /// given date (midnight UTC).
 pub fn tls(year: i32, month: u8, day: u8) -> SocketAddr {
