@@ -18,6 +18,7 @@ pub mod format;
 mod history;
 mod kind;
 mod links;
+mod mask;
 mod params;
 mod process;
 mod row;
@@ -184,7 +185,7 @@ pub fn run(
         })
         .collect();
     let outcomes = runner::run_all(jobs, plan.status.parallel);
-    let secrets = secret::Secrets::new(&env.vars);
+    let secrets = secret::Secrets::new(env.vars.iter());
     let mut rows = Vec::new();
     for (spec, outcome) in plan.checks.iter().zip(outcomes) {
         let findings = match outcome {
