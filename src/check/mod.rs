@@ -21,6 +21,7 @@ mod links;
 mod mask;
 mod params;
 mod process;
+mod redirect;
 mod row;
 mod runner;
 pub mod secret;
