@@ -1,9 +1,15 @@
 //! `file_age`: the newest file matching a path or glob must have changed within `max_age`
 //! (backups, exports, restore-test markers). A folder counts by the newest file inside it.
 //! Nothing matching is an ERROR: the backup that silently stopped is the point of this check.
+//!
+//! The path may lead outside the site (`/backups/nightly/*.tar.zst`): only names and times
+//! are read, never contents. A symbolic link the path names itself is followed; links found
+//! while walking folders are not, so a planted `-> /` cannot send the walk across the whole
+//! machine. The walk looks at no more than [`ENTRY_LIMIT`] entries and stops at the check's
+//! deadline, saying so either way.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -70,24 +76,30 @@ impl Check for Params {
     }
 }
 
+/// How many folder entries one check looks at.
+const ENTRY_LIMIT: usize = 100_000;
+
 fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let pattern = cx.expand(&p.path)?;
-    let full = cx.root.join(&pattern);
-    let full_text = full.to_string_lossy().into_owned();
-    let matches: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
-        glob::glob(&full_text)
-            .map_err(|e| format!("`{}` is not a valid glob: {e}", p.path))?
-            .filter_map(Result::ok)
-            .collect()
-    } else if full.exists() {
-        vec![full]
-    } else {
-        Vec::new()
+    let mut walk = Walk {
+        left: ENTRY_LIMIT,
+        deadline: cx.deadline,
     };
-    let newest = matches
-        .iter()
-        .filter_map(|m| newest_under(m))
-        .max_by_key(|(t, _)| *t);
+    let matches: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
+        walk.glob(&cx.root, &pattern)
+            .map_err(|e| e.unwrap_or_else(|| format!("`{}` is not a valid glob", p.path)))?
+    } else {
+        let full = cx.root.join(&pattern);
+        if full.exists() { vec![full] } else { Vec::new() }
+    };
+    let mut newest: Option<(SystemTime, PathBuf)> = None;
+    for m in &matches {
+        if let Some(found) = walk.newest_under(m).map_err(Option::unwrap_or_default)? {
+            if newest.as_ref().is_none_or(|n| found.0 > n.0) {
+                newest = Some(found);
+            }
+        }
+    }
     let Some((mtime, file)) = newest else {
         let what = if matches.is_empty() {
             "nothing matches"
@@ -129,15 +141,101 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     Ok(vec![f])
 }
 
-/// The newest regular file at `path` or anywhere under it.
-fn newest_under(path: &Path) -> Option<(SystemTime, PathBuf)> {
-    walkdir::WalkDir::new(path)
-        .follow_links(true)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.into_path())))
-        .max_by_key(|(t, _)| *t)
+/// A walk over folders with a budget of entries and a deadline. Errors are `Some(message)`,
+/// or `None` for an invalid pattern.
+struct Walk {
+    left: usize,
+    deadline: Instant,
+}
+
+type Walked<T> = Result<T, Option<String>>;
+
+impl Walk {
+    /// Counts one entry against the budget and the clock.
+    fn tick(&mut self) -> Walked<()> {
+        if self.left == 0 {
+            return Err(Some(format!(
+                "stopped after looking at {ENTRY_LIMIT} entries; make `path` narrower"
+            )));
+        }
+        self.left -= 1;
+        if Instant::now() >= self.deadline {
+            return Err(Some(format!(
+                "ran out of time after looking at {} entries; make `path` narrower",
+                ENTRY_LIMIT - self.left
+            )));
+        }
+        Ok(())
+    }
+
+    /// Everything matching `pattern` (relative to `root` unless absolute). The walk starts at
+    /// the folder the pattern's literal part names and goes no deeper than the pattern does
+    /// (unless it has `**`); links found on the way are neither matched nor entered.
+    fn glob(&mut self, root: &Path, pattern: &str) -> Walked<Vec<PathBuf>> {
+        let words = |p: &Path| -> Vec<String> {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        };
+        let pattern = Path::new(pattern);
+        // The site root is a name, never a pattern, whatever characters it holds.
+        let root = if pattern.is_absolute() { Vec::new() } else { words(root) };
+        let given = words(pattern);
+        let literal = root.len() + given.iter().take_while(|p| !p.contains(['*', '?', '['])).count();
+        let parts = [root, given].concat();
+        let start: PathBuf = parts[..literal].iter().collect();
+        let rest = &parts[literal..];
+        let text = format!(
+            "{}/{}",
+            glob::Pattern::escape(&start.to_string_lossy()).trim_end_matches('/'),
+            rest.join("/")
+        );
+        let pattern = glob::Pattern::new(&text).map_err(|_| None)?;
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        let mut walker = walkdir::WalkDir::new(&start)
+            .follow_links(false)
+            .min_depth(1)
+            .sort_by_file_name();
+        if !rest.iter().any(|p| p == "**") {
+            walker = walker.max_depth(rest.len());
+        }
+        let mut out = Vec::new();
+        for entry in walker.into_iter().filter_map(Result::ok) {
+            self.tick()?;
+            if !entry.path_is_symlink() && pattern.matches_path_with(entry.path(), options) {
+                out.push(entry.into_path());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newest regular file at `path` or anywhere under it. `path` itself is followed if
+    /// it is a link; links under it are not.
+    fn newest_under(&mut self, path: &Path) -> Walked<Option<(SystemTime, PathBuf)>> {
+        let mut newest: Option<(SystemTime, PathBuf)> = None;
+        for entry in walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            self.tick()?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Some(t) = entry.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            if newest.as_ref().is_none_or(|n| t > n.0) {
+                newest = Some((t, entry.into_path()));
+            }
+        }
+        Ok(newest)
+    }
 }
 
 /// How long ago `then` was at `now`; a file from the future is 0 old.
@@ -145,4 +243,42 @@ fn age(now: Timestamp, then: SystemTime) -> Duration {
     let then = Timestamp::try_from(then).unwrap_or(Timestamp::UNIX_EPOCH);
     let secs = now.as_second() - then.as_second();
     Duration::from_secs(secs.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_stops_at_its_budget_and_its_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..10 {
+            std::fs::write(dir.path().join(format!("f{i}")), "x").unwrap();
+        }
+        let later = Instant::now() + Duration::from_secs(60);
+        let mut roomy = Walk {
+            left: 100,
+            deadline: later,
+        };
+        let (_, newest) = roomy.newest_under(dir.path()).unwrap().unwrap();
+        assert!(newest.starts_with(dir.path()));
+        assert_eq!(roomy.glob(dir.path(), "f?").unwrap().len(), 10);
+
+        let mut small = Walk {
+            left: 5,
+            deadline: later,
+        };
+        assert_eq!(
+            small.newest_under(dir.path()).unwrap_err(),
+            Some(format!(
+                "stopped after looking at {ENTRY_LIMIT} entries; make `path` narrower"
+            ))
+        );
+        let mut late = Walk {
+            left: 100,
+            deadline: Instant::now(),
+        };
+        let e = late.glob(dir.path(), "*").unwrap_err().unwrap();
+        assert!(e.starts_with("ran out of time after looking at "), "{e}");
+    }
 }
