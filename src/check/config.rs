@@ -175,7 +175,16 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
             }
             "history" => match &v.value {
                 Value::Bool(false) | Value::Null => status.history = None,
-                _ => status.history = r.string("history", v).or(status.history.take()),
+                _ => match r.string("history", v) {
+                    Some(h) if inside_site(&h) => status.history = Some(h),
+                    Some(h) => r.error(
+                        v.pos,
+                        format!(
+                            "`history` must be a path inside the site folder (relative, without `..`), found `{h}`"
+                        ),
+                    ),
+                    None => {}
+                },
             },
             "parallel" => match r.uint("parallel", v) {
                 Some(0) => r.error(v.pos, "`parallel` must be at least 1"),
@@ -185,6 +194,16 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
             _ => r.unknown_key(e, "`status`", &["stale_after", "history", "parallel"]),
         }
     }
+}
+
+/// A relative path that cannot climb out of the folder it starts in (links aside: the history
+/// file is written without following them).
+fn inside_site(path: &str) -> bool {
+    use std::path::Component;
+    let p = std::path::Path::new(path);
+    !path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 pub(super) fn duration(r: &mut Reader, key: &str, n: &Node) -> Option<Duration> {
@@ -322,6 +341,23 @@ mod tests {
         assert_eq!(p.checks[0].timeout, DEFAULT_TIMEOUT);
         assert_eq!(p.checks[1].snooze_until, Date::new(2026, 12, 1).ok());
         assert_eq!(p.variables.into_iter().collect::<Vec<_>>(), ["TOKEN"]);
+    }
+
+    #[test]
+    fn the_history_file_stays_inside_the_site() {
+        for bad in ["/etc/cron.d/x", "../elsewhere.json", ".cairn/../../x.json"] {
+            let (p, d) = plan(&format!("title: T\nstatus:\n  history: \"{bad}\"\n"));
+            assert_eq!(
+                d,
+                [format!(
+                    "site.yaml:3:3: error: `history` must be a path inside the site folder (relative, without `..`), found `{bad}`"
+                )]
+            );
+            assert_eq!(p.status.history, StatusConfig::default().history);
+        }
+        let (p, d) = plan("title: T\nstatus:\n  history: state/h.json\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.status.history.as_deref(), Some("state/h.json"));
     }
 
     #[test]
