@@ -119,6 +119,34 @@ mod tests {
         }
     }
 
+    /// The checks of the `command_rows` fuzz target, over its corpus.
+    #[test]
+    fn the_fuzz_corpus_reads_on_real_lines_and_round_trips() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/command_rows");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            seen += 1;
+            let lines = text.split('\n').count();
+            match parse(text) {
+                Err((line, _)) => assert!((1..=lines).contains(&line), "{text:?}"),
+                Ok(records) => {
+                    for (line, fields) in &records {
+                        assert!((1..=lines).contains(line), "{text:?}");
+                        let again = parse(&record(fields)).unwrap();
+                        if fields.len() > 1 {
+                            assert_eq!(&again[0].1, fields, "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "{seen} inputs");
+    }
+
     #[test]
     fn writing_round_trips() {
         let fields = [

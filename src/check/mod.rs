@@ -117,11 +117,6 @@ impl Cx {
         secret::expand(template, &self.vars)
     }
 
-    /// A path from a check's parameters, relative to the site root unless absolute.
-    pub fn path(&self, template: &str) -> Result<PathBuf, String> {
-        Ok(self.root.join(self.expand(template)?))
-    }
-
     /// A path from the check's parameter `key` that must lead to something inside the site
     /// folder, symbolic links resolved.
     pub fn site_path(&self, key: &str, template: &str) -> Result<PathBuf, String> {
