@@ -1,14 +1,19 @@
 //! The check stage: runs the status checks listed in `site.yaml` and returns the rows of the
 //! status page, `status.json` and `cairn check`.
 //!
-//! A check is configured ([`config`]), run in isolation by the [`runner`] (own thread, its own
-//! timeout, panics caught), and turned into [`Row`]s: worst first, snoozes applied, secrets
-//! masked, each failing row dated from the [`history`] file. A failing check never stops the
-//! others or the page: whatever goes wrong inside a check becomes that check's ERROR row.
+//! Each kind is one file implementing [`CheckKind`] and one line in [`KINDS`]. A check is
+//! configured ([`config`]), run in isolation by the [`runner`] (own thread, its own timeout,
+//! panics caught, programs killed with their process group when abandoned), and turned into
+//! [`Row`]s: worst first, snoozes applied, secrets masked, each failing row dated from the
+//! [`history`] file. A failing check never stops the others or the page: whatever goes wrong
+//! inside a check becomes that check's ERROR row. Files a check reads are fenced to the site
+//! folder and bounded ([`fence`]).
 //!
 //! Unlike the stages before it, this one does I/O by design: it reads files, runs programs,
 //! opens connections and keeps the history file. It never prints and knows nothing about
-//! templates; the formats for the command line live in [`format`] and [`email`].
+//! templates; the formats for the command line live in [`format`] and [`email`]. It installs
+//! no signal handler: a binary that wants its checks killed on a signal calls
+//! [`kill_running`].
 
 pub mod config;
 pub mod csv;
