@@ -1,7 +1,7 @@
 //! The check stage: runs the status checks listed in `site.yaml` and returns the rows of the
 //! status page, `status.json` and `cairn check`.
 //!
-//! Each kind is one file implementing [`CheckKind`] and one line in [`KINDS`]. A check is
+//! Each kind is one file implementing [`CheckKind`] and one line in `KINDS`. A check is
 //! configured ([`config`]), run in isolation by the [`runner`] (own thread, its own timeout,
 //! panics caught, programs killed with their process group when abandoned), and turned into
 //! [`Row`]s: worst first, snoozes applied, secrets masked, each failing row dated from the
