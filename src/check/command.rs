@@ -7,7 +7,10 @@
 //! stderr). A line that is not a row becomes an ERROR row that says why. With `output: text`
 //! stdout is not interpreted and only the exit status counts.
 
+use std::sync::Arc;
+
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::process::{self, Exit};
 use super::row::{Finding, Level};
 use super::{Cx, csv};
@@ -62,7 +65,7 @@ pub fn execute(
         .iter()
         .map(|a| cx.expand(a))
         .collect::<Result<Vec<_>, _>>()?;
-    let cwd = cx.path(cwd.unwrap_or("."))?;
+    let cwd = cx.site_path("cwd", cwd.unwrap_or("."))?;
     let env = env
         .iter()
         .map(|(k, v)| Ok((k.clone(), cx.expand(v)?)))
@@ -74,12 +77,34 @@ pub fn execute(
     Ok(out)
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "command"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let out = execute(&p.command, p.cwd.as_deref(), &p.env, cx)?;
     let mut findings = Vec::new();
     if p.rows {
         let mut malformed = Vec::new();
-        for (n, line) in out.stdout.lines().enumerate() {
+        for (n, line) in out.stdout_lines().lines().enumerate() {
             let t = line.trim();
             if t.is_empty() || t.starts_with('#') {
                 continue;
@@ -97,6 +122,9 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
                     clip(line)
                 ),
             ));
+        }
+        if let Some(cut) = out.cut("so rows after the cut are missing") {
+            findings.push(Finding::warning("output", cut));
         }
         if malformed.len() > MALFORMED_ROWS {
             findings.push(Finding::error(

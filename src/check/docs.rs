@@ -11,10 +11,35 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use super::Cx;
+use super::kind::{Check, CheckKind};
+use super::params::Params;
 use super::row::{Finding, Level};
 use crate::diag::{Diagnostic, Severity};
 use crate::link::Site;
 use crate::source::CONTENT_DIR;
+use crate::yaml::Entry;
+
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "docs"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Params) -> Option<Arc<dyn Check>> {
+        p.none(rest);
+        Some(Arc::new(Docs))
+    }
+}
+
+#[derive(Debug)]
+struct Docs;
+
+impl Check for Docs {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(cx)
+    }
+}
 
 /// What the `docs` check knows about the site, shared by every check thread.
 #[derive(Debug, Clone, Default)]
@@ -63,7 +88,7 @@ impl DocsInput {
     }
 }
 
-pub fn run(cx: &Cx) -> Result<Vec<Finding>, String> {
+fn run(cx: &Cx) -> Result<Vec<Finding>, String> {
     let input = &cx.docs.0;
     let mut out = Vec::new();
     let mut seen = Vec::new();

@@ -1,18 +1,25 @@
 //! `file_age`: the newest file matching a path or glob must have changed within `max_age`
 //! (backups, exports, restore-test markers). A folder counts by the newest file inside it.
 //! Nothing matching is an ERROR: the backup that silently stopped is the point of this check.
+//!
+//! The path may lead outside the site (`/backups/nightly/*.tar.zst`): only names and times
+//! are read, never contents. A symbolic link the path names itself is followed; links found
+//! while walking folders are not, so a planted `-> /` cannot send the walk across the whole
+//! machine. The walk looks at no more than [`ENTRY_LIMIT`] entries and stops at the check's
+//! deadline, saying so either way.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use super::Cx;
 use super::format::age as age_text;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
-use crate::fence::{self, Entry, Fence};
-use crate::yaml::Entry as YamlEntry;
+use crate::yaml::Entry;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -22,7 +29,7 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn read(rest: &[&YamlEntry], p: &mut Reader) -> Option<Params> {
+    pub fn read(rest: &[&Entry], p: &mut Reader) -> Option<Params> {
         let (mut path, mut max_age, mut warn_age) = (None, None, None);
         for e in p.keys(rest, &["path", "max_age", "warn_age"]) {
             match e.key.as_str() {
@@ -47,14 +54,58 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "file_age"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.path.clone()
+    }
+}
+
+/// How many folder entries one check looks at.
+const ENTRY_LIMIT: usize = 100_000;
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let pattern = cx.expand(&p.path)?;
-    let found = find(cx, &pattern)?;
-    let Some((mtime, file)) = found.newest else {
-        let what = if found.matched {
-            "no file is there"
-        } else {
+    stays_inside(cx, &pattern, &p.path)?;
+    let mut walk = Walk {
+        left: ENTRY_LIMIT,
+        deadline: cx.deadline,
+    };
+    let matches: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
+        walk.glob(&cx.root, &pattern)
+            .map_err(|e| e.unwrap_or_else(|| format!("`{}` is not a valid glob", p.path)))?
+    } else {
+        let full = cx.root.join(&pattern);
+        if full.exists() { vec![full] } else { Vec::new() }
+    };
+    let mut newest: Option<(SystemTime, PathBuf)> = None;
+    for m in &matches {
+        if let Some(found) = walk.newest_under(m).map_err(Option::unwrap_or_default)? {
+            if newest.as_ref().is_none_or(|n| found.0 > n.0) {
+                newest = Some(found);
+            }
+        }
+    }
+    let Some((mtime, file)) = newest else {
+        let what = if matches.is_empty() {
             "nothing matches"
+        } else {
+            "no file is there"
         };
         return Ok(vec![Finding::error(
             &p.path,
@@ -91,109 +142,121 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     Ok(vec![f])
 }
 
-/// What a pattern found: the newest file, and whether anything (a folder too) matched.
-#[derive(Default)]
-struct Found {
-    newest: Option<(SystemTime, PathBuf)>,
-    matched: bool,
+/// A relative path is the checkout's own, so the folder its literal part names must be inside
+/// the site folder, links resolved (as for every file a check reads); an absolute path is the
+/// configuration's explicit choice (`/backups/nightly/*.tar.zst`). Only names and times are
+/// read either way.
+fn stays_inside(cx: &Cx, pattern: &str, shown: &str) -> Result<(), String> {
+    let path = Path::new(pattern);
+    if path.is_absolute() {
+        return Ok(());
+    }
+    let literal: PathBuf = path
+        .components()
+        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+        .collect();
+    let full = cx.root.join(&literal);
+    if literal.as_os_str().is_empty() || std::fs::symlink_metadata(&full).is_err() {
+        return Ok(());
+    }
+    super::fence::inside(&cx.root, &literal, &format!("`{shown}`")).map(|_| ())
 }
 
-impl Found {
-    fn file(&mut self, path: PathBuf) {
-        self.matched = true;
-        if let Ok(t) = std::fs::metadata(&path).and_then(|m| m.modified()) {
-            if self.newest.as_ref().is_none_or(|(n, _)| t > *n) {
-                self.newest = Some((t, path));
+/// A walk over folders with a budget of entries and a deadline. Errors are `Some(message)`,
+/// or `None` for an invalid pattern.
+struct Walk {
+    left: usize,
+    deadline: Instant,
+}
+
+type Walked<T> = Result<T, Option<String>>;
+
+impl Walk {
+    /// Counts one entry against the budget and the clock.
+    fn tick(&mut self) -> Walked<()> {
+        if self.left == 0 {
+            return Err(Some(format!(
+                "stopped after looking at {ENTRY_LIMIT} entries; make `path` narrower"
+            )));
+        }
+        self.left -= 1;
+        if Instant::now() >= self.deadline {
+            return Err(Some(format!(
+                "ran out of time after looking at {} entries; make `path` narrower",
+                ENTRY_LIMIT - self.left
+            )));
+        }
+        Ok(())
+    }
+
+    /// Everything matching `pattern` (relative to `root` unless absolute). The walk starts at
+    /// the folder the pattern's literal part names and goes no deeper than the pattern does
+    /// (unless it has `**`); links found on the way are neither matched nor entered.
+    fn glob(&mut self, root: &Path, pattern: &str) -> Walked<Vec<PathBuf>> {
+        let words = |p: &Path| -> Vec<String> {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        };
+        let pattern = Path::new(pattern);
+        // The site root is a name, never a pattern, whatever characters it holds.
+        let root = if pattern.is_absolute() { Vec::new() } else { words(root) };
+        let given = words(pattern);
+        let literal = root.len() + given.iter().take_while(|p| !p.contains(['*', '?', '['])).count();
+        let parts = [root, given].concat();
+        let start: PathBuf = parts[..literal].iter().collect();
+        let rest = &parts[literal..];
+        let text = format!(
+            "{}/{}",
+            glob::Pattern::escape(&start.to_string_lossy()).trim_end_matches('/'),
+            rest.join("/")
+        );
+        let pattern = glob::Pattern::new(&text).map_err(|_| None)?;
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        let mut walker = walkdir::WalkDir::new(&start)
+            .follow_links(false)
+            .min_depth(1)
+            .sort_by_file_name();
+        if !rest.iter().any(|p| p == "**") {
+            walker = walker.max_depth(rest.len());
+        }
+        let mut out = Vec::new();
+        for entry in walker.into_iter().filter_map(Result::ok) {
+            self.tick()?;
+            if !entry.path_is_symlink() && pattern.matches_path_with(entry.path(), options) {
+                out.push(entry.into_path());
             }
         }
+        Ok(out)
     }
-}
 
-/// The newest file matching `pattern` (relative to the site root unless absolute), or inside
-/// a folder that matches.
-///
-/// The walk is bounded: it starts at the pattern's literal folder, follows links only inside
-/// a fence (the site folder for a relative pattern, so a link in the checkout cannot lead it
-/// out; the literal folder itself for an absolute one), stops after [`fence::MAX_ENTRIES`]
-/// entries, and gives up at the check's deadline, so a check abandoned at its timeout does not
-/// go on walking (links fanning out make walks of millions of paths).
-fn find(cx: &Cx, pattern: &str) -> Result<Found, String> {
-    let (literal, rest) = split_pattern(pattern);
-    let base = cx.root.join(&literal);
-    let mut found = Found::default();
-    if std::fs::symlink_metadata(&base).is_err() {
-        return Ok(found);
-    }
-    let fence = if fence::lexical(&base).starts_with(fence::lexical(&cx.root)) {
-        Fence::new(&cx.root)
-    } else {
-        Fence::new(&base)
-    };
-    if let Some(target) = fence.outside(&base) {
-        return Err(format!(
-            "{}: {}",
-            literal.display(),
-            fence::outside_message(&target)
-        ));
-    }
-    if std::fs::metadata(&base).is_ok_and(|m| m.is_file()) {
-        if rest.is_none() {
-            found.file(base);
-        }
-        return Ok(found);
-    }
-    let glob = match &rest {
-        Some(r) => Some(
-            glob::Pattern::new(r).map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?,
-        ),
-        None => None,
-    };
-    let options = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: false,
-    };
-    // A path counts when it, or a folder above it, matches; without a glob, all of them do.
-    let counts = |rel: &Path| {
-        glob.as_ref().is_none_or(|g| {
-            rel.ancestors()
-                .any(|a| !a.as_os_str().is_empty() && g.matches_path_with(a, options))
-        })
-    };
-    found.matched = glob.is_none();
-    for (i, entry) in fence.walk(&base).with_hidden().enumerate() {
-        if i % 1024 == 1023 && Instant::now() >= cx.deadline {
-            return Err("gave up walking at the timeout".into());
-        }
-        match entry {
-            Entry::File { path, rel } if counts(&rel) => found.file(path),
-            Entry::Folder { rel, .. } if counts(&rel) => found.matched = true,
-            Entry::TooMany => {
-                return Err(format!(
-                    "more than {} files and folders under {}; narrow the path",
-                    fence::MAX_ENTRIES,
-                    base.display()
-                ));
+    /// The newest regular file at `path` or anywhere under it. `path` itself is followed if
+    /// it is a link; links under it are not.
+    fn newest_under(&mut self, path: &Path) -> Walked<Option<(SystemTime, PathBuf)>> {
+        let mut newest: Option<(SystemTime, PathBuf)> = None;
+        for entry in walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            self.tick()?;
+            if !entry.file_type().is_file() {
+                continue;
             }
-            _ => {}
+            let Some(t) = entry.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            if newest.as_ref().is_none_or(|n| t > n.0) {
+                newest = Some((t, entry.into_path()));
+            }
         }
+        Ok(newest)
     }
-    Ok(found)
-}
-
-/// A pattern's leading components without glob characters, and the rest (`None`: no glob).
-fn split_pattern(pattern: &str) -> (PathBuf, Option<String>) {
-    let mut literal = PathBuf::new();
-    let mut components = Path::new(pattern).components();
-    for c in components.by_ref() {
-        if c.as_os_str().to_string_lossy().contains(['*', '?', '[']) {
-            let mut rest = PathBuf::from(c.as_os_str());
-            rest.extend(components);
-            return (literal, Some(rest.to_string_lossy().into_owned()));
-        }
-        literal.push(c);
-    }
-    (literal, None)
 }
 
 /// How long ago `then` was at `now`; a file from the future is 0 old.
@@ -208,23 +271,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patterns_split_at_their_first_glob_component() {
-        let split = |p: &str| {
-            let (l, r) = split_pattern(p);
-            (l.display().to_string(), r)
+    fn a_walk_stops_at_its_budget_and_its_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..10 {
+            std::fs::write(dir.path().join(format!("f{i}")), "x").unwrap();
+        }
+        let later = Instant::now() + Duration::from_secs(60);
+        let mut roomy = Walk {
+            left: 100,
+            deadline: later,
+        };
+        let (_, newest) = roomy.newest_under(dir.path()).unwrap().unwrap();
+        assert!(newest.starts_with(dir.path()));
+        assert_eq!(roomy.glob(dir.path(), "f?").unwrap().len(), 10);
+
+        let mut small = Walk {
+            left: 5,
+            deadline: later,
         };
         assert_eq!(
-            split("backups/*.tar"),
-            ("backups".into(), Some("*.tar".into()))
+            small.newest_under(dir.path()).unwrap_err(),
+            Some(format!(
+                "stopped after looking at {ENTRY_LIMIT} entries; make `path` narrower"
+            ))
         );
-        assert_eq!(
-            split("/b/nightly/**/x?.zst"),
-            ("/b/nightly".into(), Some("**/x?.zst".into()))
-        );
-        assert_eq!(
-            split("exports/finance.csv"),
-            ("exports/finance.csv".into(), None)
-        );
-        assert_eq!(split("[ab]/c"), (String::new(), Some("[ab]/c".into())));
+        let mut late = Walk {
+            left: 100,
+            deadline: Instant::now(),
+        };
+        let e = late.glob(dir.path(), "*").unwrap_err().unwrap();
+        assert!(e.starts_with("ran out of time after looking at "), "{e}");
     }
 }

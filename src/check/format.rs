@@ -118,7 +118,8 @@ pub fn text(report: &Report, base: &BaseUrl) -> String {
     out
 }
 
-/// Every row as CSV with a header: `level,check,item,message,link,since,snoozed_until`.
+/// Every row as CSV with a header: `level,check,item,message,link,since,snoozed_until`. A cell
+/// a spreadsheet would run as a formula is defused (see [`cell`]).
 pub fn csv(report: &Report, base: &BaseUrl) -> String {
     let mut out = csv::record(&[
         "level",
@@ -132,18 +133,32 @@ pub fn csv(report: &Report, base: &BaseUrl) -> String {
     for r in &report.rows {
         out.push_str(&csv::record(&[
             r.level.to_string(),
-            r.check.clone(),
-            r.item.clone(),
-            r.message.clone(),
-            r.link
-                .as_deref()
-                .map(|l| absolute(l, base))
-                .unwrap_or_default(),
+            cell(&r.check),
+            cell(&r.item),
+            cell(&r.message),
+            cell(
+                &r.link
+                    .as_deref()
+                    .map(|l| absolute(l, base))
+                    .unwrap_or_default(),
+            ),
             r.since.map(|s| s.to_string()).unwrap_or_default(),
             r.snoozed_until.map(|d| d.to_string()).unwrap_or_default(),
         ]));
     }
     out
+}
+
+/// Spreadsheets run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+/// formula (`=HYPERLINK(…)`, `=cmd|…`), and check texts come from programs and servers. As
+/// OWASP's CSV injection guidance has it, such a cell gets a leading `'`, which spreadsheets
+/// show as text; quoting is left to the CSV writer.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 #[derive(Serialize)]
@@ -212,6 +227,23 @@ pub fn json(report: &Report, base: &BaseUrl) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_start_a_formula_are_defused() {
+        for (text, shown) in [
+            ("=1+2", "'=1+2"),
+            ("+x", "'+x"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            ("", ""),
+            ("'quoted", "'quoted"),
+        ] {
+            assert_eq!(cell(text), shown, "{text:?}");
+        }
+    }
 
     #[test]
     fn ages_read_well() {

@@ -1,13 +1,16 @@
 //! `http`: a URL answers with the expected status, within `warn_ms`/`error_ms`, and (when
 //! asked) with a body containing some text. Uses `ureq` (blocking, rustls) bounded by the
-//! check's deadline; at most [`BODY_LIMIT`] of the body is read. The body is only quoted in
+//! check's deadline; at most [`BODY_LIMIT`] of the body is read. Redirects are followed here,
+//! not by the client, so headers holding secrets never go to another host ([`redirect`]). The body is only quoted in
 //! messages as plain text; the page escapes it like every other message.
 
 use std::io::Read;
 use std::time::Instant;
+use std::sync::Arc;
 
-use super::Cx;
 use super::params::Params as Reader;
+use super::{Cx, redirect};
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -76,22 +79,82 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.url.clone()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let url = cx.expand(&p.url)?;
     let follow = !(300..400).contains(&p.expect_status);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(cx.remaining()))
-        .http_status_as_error(false)
-        .max_redirects(if follow { 5 } else { 0 })
-        .user_agent(format!("cairn/{} status check", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut req = agent.get(&url);
-    for (name, value) in &p.headers {
-        req = req.header(name.as_str(), cx.expand(value)?.as_str());
-    }
+    let headers = p
+        .headers
+        .iter()
+        .map(|(name, value)| Ok((name.as_str(), cx.expand(value)?, value.contains("${"))))
+        .collect::<Result<Vec<_>, String>>()?;
+    let item = p.url.clone();
     let started = Instant::now();
-    let mut resp = req.call().map_err(|e| format!("no answer: {e}"))?;
+    let mut current = url;
+    let mut redirects = 0;
+    let mut resp = loop {
+        // Each request gets what is left of the deadline, so redirects cannot extend it.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(cx.remaining()))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(format!("cairn/{} status check", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        let mut req = agent.get(&current);
+        for (name, value, _) in &headers {
+            req = req.header(*name, value.as_str());
+        }
+        let resp = req.call().map_err(|e| format!("no answer: {e}"))?;
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok());
+        let Some(location) = location.filter(|_| follow && resp.status().is_redirection())
+        else {
+            break resp;
+        };
+        if redirects == redirect::MAX {
+            return Err(format!(
+                "no answer: more than {} redirects",
+                redirect::MAX
+            ));
+        }
+        let next = redirect::resolve(&current, location)?;
+        if !redirect::same_host(&current, &next) {
+            if let Some((name, ..)) = headers.iter().find(|h| h.2) {
+                return Ok(vec![Finding::error(
+                    item,
+                    format!(
+                        "redirected to {next}, another host; not followed, as `{name}` holds a secret (point `url` at where the check should go)"
+                    ),
+                )]);
+            }
+        }
+        current = next;
+        redirects += 1;
+    };
     let status = resp.status().as_u16();
     let mut body = Vec::new();
     resp.body_mut()
@@ -101,7 +164,6 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
         .map_err(|e| format!("answered {status}, then reading the body failed: {e}"))?;
     let ms = started.elapsed().as_millis() as u64;
     let body = String::from_utf8_lossy(&body);
-    let item = p.url.clone();
     if status != p.expect_status {
         let snippet = snippet(&body);
         let sep = if snippet.is_empty() { "" } else { ": " };

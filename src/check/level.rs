@@ -2,9 +2,12 @@
 //! thresholds above and/or below (queue depth, disk use, replication lag). The number is the
 //! first word of the last non-empty line (`87`, `87%`, `0.93 ratio`).
 
+use std::sync::Arc;
+
 use super::Cx;
 use super::command::execute;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -31,7 +34,7 @@ pub enum Source {
     File(String),
 }
 
-/// The largest file read for its number; a bigger one is an error, not a guess.
+/// How much of a file is read for its number.
 const FILE_LIMIT: u64 = 1 << 20;
 
 impl Params {
@@ -123,7 +126,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "level"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let text = match &p.source {
         Source::Command { command, cwd, env } => {
             let out = execute(command, cwd.as_deref(), env, cx)?;
@@ -134,15 +159,12 @@ pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
                     out.tail(3)
                 ));
             }
+            if let Some(cut) = out.cut("so its last line is not known") {
+                return Err(cut);
+            }
             out.stdout
         }
-        Source::File(f) => {
-            let path = cx.path(f)?;
-            crate::fence::read_named(&cx.root, &path, FILE_LIMIT)
-                .map_err(|e| e.to_string())
-                .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".into()))
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        }
+        Source::File(f) => cx.site_file("file", f, FILE_LIMIT)?,
     };
     let value = number(&text)?;
     Ok(vec![judge(p, value)])

@@ -1,34 +1,56 @@
 //! The check stage: runs the status checks listed in `site.yaml` and returns the rows of the
 //! status page, `status.json` and `cairn check`.
 //!
-//! A check is configured ([`config`]), run in isolation by the [`runner`] (own thread, its own
-//! timeout, panics caught), and turned into [`Row`]s: worst first, snoozes applied, secrets
-//! masked, each failing row dated from the [`history`] file. A failing check never stops the
-//! others or the page: whatever goes wrong inside a check becomes that check's ERROR row.
+//! Each kind is one file implementing [`CheckKind`] and one line in `KINDS`. A check is
+//! configured ([`config`]), run in isolation by the [`runner`] (own thread, its own timeout,
+//! panics caught, programs killed with their process group when abandoned), and turned into
+//! [`Row`]s: worst first, snoozes applied, secrets masked, each failing row dated from the
+//! [`history`] file. A failing check never stops the others or the page: whatever goes wrong
+//! inside a check becomes that check's ERROR row. Files a check reads are fenced to the site
+//! folder and bounded ([`fence`]).
 //!
 //! Unlike the stages before it, this one does I/O by design: it reads files, runs programs,
 //! opens connections and keeps the history file. It never prints and knows nothing about
-//! templates; the formats for the command line live in [`format`] and [`email`].
+//! templates; the formats for the command line live in [`format`] and [`email`]. It installs
+//! no signal handler: a binary that wants its checks killed on a signal calls
+//! [`kill_running`].
 
-mod command;
 pub mod config;
 pub mod csv;
-mod docs;
 pub mod email;
-mod file_age;
+mod fence;
 pub mod format;
 mod history;
-mod http;
-mod level;
+mod kind;
 mod links;
+mod mask;
 mod params;
 mod process;
-mod proof_of_life;
+mod redirect;
 mod row;
 mod runner;
 pub mod secret;
-mod tls_expiry;
-mod triggers;
+
+/// Declares the kinds' modules and lists them in [`KINDS`], so a kind is its own file plus
+/// one line in the list below.
+macro_rules! kinds {
+    ($($kind:ident),* $(,)?) => {
+        $(mod $kind;)*
+        /// Every check kind, in the order messages list them.
+        pub(crate) static KINDS: &[&dyn CheckKind] = &[$(&$kind::Kind),*];
+    };
+}
+
+kinds! {
+    proof_of_life,
+    http,
+    tls_expiry,
+    command,
+    file_age,
+    triggers,
+    level,
+    docs,
+}
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,8 +64,9 @@ use crate::diag::Diagnostic;
 use crate::link::Site;
 
 pub use command::parse_row;
-pub use config::{CheckSpec, KindSpec, Plan, StatusConfig};
+pub use config::{CheckSpec, Plan, StatusConfig};
 pub use docs::DocsInput;
+pub use kind::{Check, CheckKind};
 pub use row::{Counts, Finding, Level, Report, Row};
 pub use secret::Vars;
 
@@ -99,10 +122,29 @@ impl Cx {
         secret::expand(template, &self.vars)
     }
 
-    /// A path from a check's parameters, relative to the site root unless absolute.
-    pub fn path(&self, template: &str) -> Result<PathBuf, String> {
-        Ok(self.root.join(self.expand(template)?))
+    /// A path from the check's parameter `key` that must lead to something inside the site
+    /// folder, symbolic links resolved.
+    pub fn site_path(&self, key: &str, template: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(self.expand(template)?);
+        fence::inside(&self.root, &path, &format!("`{template}`"))
+            .map_err(|e| format!("`{key}`: {e}"))
     }
+
+    /// The text of the regular file at `template` inside the site folder, at most `limit`
+    /// bytes of it.
+    pub fn site_file(&self, key: &str, template: &str, limit: u64) -> Result<String, String> {
+        let path = self.site_path(key, template)?;
+        let bytes = fence::read(&path, limit, &format!("`{template}`"))
+            .map_err(|e| format!("`{key}`: {e}"))?;
+        String::from_utf8(bytes).map_err(|_| format!("`{key}`: `{template}` is not UTF-8 text"))
+    }
+}
+
+/// Kills every running check program with everything it started (its process group) and
+/// refuses to start any more; returns how many were running. For a binary about to exit on a
+/// signal: call this, then exit. The library installs no signal handler of its own.
+pub fn kill_running() -> usize {
+    process::kill_all()
 }
 
 /// Runs every check of `plan` and returns the finished report. Never fails: problems with a
@@ -121,11 +163,12 @@ pub fn run(
         .checks
         .iter()
         .map(|spec| {
-            let kind = spec.kind.clone();
+            let kind = Arc::clone(&spec.kind);
             let timeout = spec.timeout;
             let shared = Arc::clone(&shared);
             runner::Job {
                 timeout: spec.timeout,
+                key: Some(format!("{}\n{}", env.root.display(), spec.name)),
                 run: Box::new(move |deadline| {
                     let (env, docs) = &*shared;
                     let cx = Cx {
@@ -143,7 +186,7 @@ pub fn run(
         })
         .collect();
     let outcomes = runner::run_all(jobs, plan.status.parallel);
-    let secrets = secret::Secrets::new(&env.vars);
+    let secrets = secret::Secrets::new(env.vars.iter());
     let mut rows = Vec::new();
     for (spec, outcome) in plan.checks.iter().zip(outcomes) {
         let findings = match outcome {

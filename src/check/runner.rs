@@ -4,10 +4,14 @@
 //! whole run ends at the longest timeout (plus a short grace) however many checks hang. At most
 //! `parallel` checks work at once, started in the order of `checks:`; one still waiting for a
 //! slot at its deadline times out without starting. A panic is caught and becomes an error, a
-//! hang is abandoned at its deadline (its thread is left to finish or die with the process),
-//! and checks that manage their own timeouts (commands, sockets) report first, before the grace
-//! runs out. Never prints: panics in check threads are kept off the terminal and returned as
-//! errors.
+//! hang is abandoned at its deadline, and checks that manage their own timeouts (commands,
+//! sockets) report first, before the grace runs out.
+//!
+//! Abandoning a check kills every program it started and refuses any it starts later. Work
+//! inside Cairn cannot be killed: its thread is left to finish, and until it does the same
+//! check (by [`Job::key`]) is not started again, so repeated runs (`cairn serve`) never pile up
+//! copies of a check that overruns. Never prints: panics in check threads are kept off the
+//! terminal and returned as errors.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -18,11 +22,14 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use super::process::{self, Owner};
 use super::row::Finding;
 
 /// One check to run: its own timeout and the work, given its deadline.
 pub struct Job {
     pub timeout: Duration,
+    /// The same check in every run (its site and name); `None` for a check run only once.
+    pub key: Option<String>,
     pub run: Box<dyn FnOnce(Instant) -> Result<Vec<Finding>, String> + Send>,
 }
 
@@ -34,6 +41,13 @@ pub const GRACE: Duration = Duration::from_millis(250);
 
 const THREAD_PREFIX: &str = "cairn-check-";
 
+/// The keys of checks abandoned at their timeout whose thread is still at work.
+static OVERRUNNING: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+fn overrunning() -> std::sync::MutexGuard<'static, BTreeSet<String>> {
+    OVERRUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Runs `jobs` with at most `parallel` at work at once. The outcomes are in the jobs' order.
 pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
     quiet_panics();
@@ -43,23 +57,36 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
     let mut results: Vec<Option<Outcome>> = Vec::with_capacity(jobs.len());
     let mut tickets = Vec::with_capacity(jobs.len());
     let mut deadlines = Vec::with_capacity(jobs.len());
+    let mut keys = Vec::with_capacity(jobs.len());
     for (i, job) in jobs.into_iter().enumerate() {
         let deadline = start + job.timeout;
         let timeout = job.timeout;
         let ticket = Arc::new(Ticket::default());
-        let (tx, pool, t) = (tx.clone(), Arc::clone(&slots), Arc::clone(&ticket));
+        tickets.push(Arc::clone(&ticket));
+        deadlines.push((deadline + GRACE, timeout));
+        keys.push(job.key.clone());
+        if job.key.as_ref().is_some_and(|k| overrunning().contains(k)) {
+            slots.forget(i);
+            results.push(Some(Err(still_going(timeout))));
+            continue;
+        }
+        let (tx, pool, t) = (tx.clone(), Arc::clone(&slots), ticket);
+        let key = job.key;
         let spawned = std::thread::Builder::new()
             .name(format!("{THREAD_PREFIX}{i}"))
             .spawn(move || {
-                if !pool.acquire(i, deadline) {
-                    let _ = tx.send((i, Err(not_started(timeout))));
-                    return;
-                }
-                t.started.store(true, Ordering::SeqCst);
-                let permit = Permit(&pool, &t);
-                let outcome = panic::catch_unwind(AssertUnwindSafe(|| (job.run)(deadline)))
-                    .unwrap_or_else(|payload| Err(panicked(payload.as_ref())));
-                drop(permit);
+                t.owner.adopt();
+                let outcome = if pool.acquire(i, deadline) {
+                    t.started.store(true, Ordering::SeqCst);
+                    let permit = Permit(&pool, &t);
+                    let outcome = panic::catch_unwind(AssertUnwindSafe(|| (job.run)(deadline)))
+                        .unwrap_or_else(|payload| Err(panicked(payload.as_ref())));
+                    drop(permit);
+                    outcome
+                } else {
+                    Err(not_started(timeout))
+                };
+                t.end(key.as_deref());
                 let _ = tx.send((i, outcome));
             });
         results.push(match spawned {
@@ -69,8 +96,6 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
                 Some(Err(format!("could not start the check: {e}")))
             }
         });
-        tickets.push(ticket);
-        deadlines.push((deadline + GRACE, timeout));
     }
     drop(tx);
     loop {
@@ -94,6 +119,7 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
                     {
                         slots.release();
                     }
+                    t.abandon(keys[i].as_deref());
                     results[i] = Some(Err(format!(
                         "did not finish within its timeout of {}; abandoned it",
                         human(deadlines[i].1)
@@ -123,6 +149,13 @@ pub fn human(d: Duration) -> String {
     } else {
         format!("{:.1}s", d.as_secs_f64())
     }
+}
+
+fn still_going(timeout: Duration) -> String {
+    format!(
+        "not started: its previous run overran its timeout of {} and is still going; it runs again once that one ends",
+        human(timeout)
+    )
 }
 
 fn not_started(timeout: Duration) -> String {
@@ -198,11 +231,55 @@ impl Slots {
 }
 
 /// Whether a check holds a slot; the slot is given back once, by the check or by the runner
-/// when it abandons the check.
-#[derive(Default)]
+/// when it abandons the check. Also what its programs are registered under, and whether its
+/// thread has ended or was abandoned (both changed under the [`OVERRUNNING`] lock, so a check
+/// that ends as it is abandoned never stays marked as overrunning).
 struct Ticket {
     started: AtomicBool,
     released: AtomicBool,
+    owner: Owner,
+    ended: AtomicBool,
+    abandoned: AtomicBool,
+}
+
+impl Default for Ticket {
+    fn default() -> Ticket {
+        Ticket {
+            started: AtomicBool::new(false),
+            released: AtomicBool::new(false),
+            owner: Owner::fresh(),
+            ended: AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Ticket {
+    /// The runner gives up on the check: kill what it started and, while its thread works
+    /// on, keep the same check from starting again.
+    fn abandon(&self, key: Option<&str>) {
+        let mut over = overrunning();
+        if self.ended.load(Ordering::SeqCst) {
+            return;
+        }
+        self.abandoned.store(true, Ordering::SeqCst);
+        process::abandon(self.owner);
+        if let Some(k) = key {
+            over.insert(k.to_string());
+        }
+    }
+
+    /// The check's thread is done, in time or not.
+    fn end(&self, key: Option<&str>) {
+        let mut over = overrunning();
+        self.ended.store(true, Ordering::SeqCst);
+        if self.abandoned.load(Ordering::SeqCst) {
+            process::finished(self.owner);
+            if let Some(k) = key {
+                over.remove(k);
+            }
+        }
+    }
 }
 
 struct Permit<'a>(&'a Slots, &'a Ticket);
@@ -262,6 +339,7 @@ mod tests {
     fn job(timeout_ms: u64, f: impl FnOnce(Instant) -> Outcome + Send + 'static) -> Job {
         Job {
             timeout: Duration::from_millis(timeout_ms),
+            key: None,
             run: Box::new(f),
         }
     }
@@ -354,6 +432,103 @@ mod tests {
             1,
         );
         assert_eq!(out[0].clone().unwrap()[0].message, "7");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_check_that_ignores_its_timeout_is_killed_when_abandoned() {
+        use super::super::process;
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = dir.path().to_path_buf();
+        let out = run_all(
+            vec![job(300, move |_| {
+                // The program gets a minute, whatever the check's own deadline says.
+                let argv = [
+                    "sh".into(),
+                    "-c".into(),
+                    "echo $$ > pid; sleep 60 & sleep 60".into(),
+                ];
+                let far = Instant::now() + Duration::from_secs(60);
+                let o = process::run(&argv, &cwd, &[], far)?;
+                Ok(vec![Finding::ok(
+                    "",
+                    process::describe(o.exit, Duration::ZERO),
+                )])
+            })],
+            1,
+        );
+        assert_eq!(
+            out[0],
+            Err("did not finish within its timeout of 300ms; abandoned it".into())
+        );
+        let pid: u32 = std::fs::read_to_string(dir.path().join("pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let alive = !process::tests::gone(pid);
+        if alive {
+            // SAFETY: kill has no memory effects; the group is this test's own program's.
+            unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+        }
+        assert!(
+            !alive,
+            "the abandoned check's program {pid} is still running"
+        );
+    }
+
+    #[test]
+    fn a_check_still_overrunning_from_an_earlier_run_is_not_started_again() {
+        let key = "/site\nOverruns".to_string();
+        let keyed = |timeout_ms: u64, f: Box<dyn FnOnce(Instant) -> Outcome + Send>| Job {
+            timeout: Duration::from_millis(timeout_ms),
+            key: Some(key.clone()),
+            run: f,
+        };
+        // The first run ignores its deadline: abandoned, it works on until told to stop.
+        let (stop, stopped) = mpsc::channel::<()>();
+        let out = run_all(
+            vec![keyed(
+                100,
+                Box::new(move |_| {
+                    let _ = stopped.recv();
+                    ok("late")
+                }),
+            )],
+            1,
+        );
+        assert_eq!(
+            out[0],
+            Err("did not finish within its timeout of 100ms; abandoned it".into())
+        );
+        // While it works on, the same check is not started again.
+        let ran = Arc::new(AtomicBool::new(false));
+        let r = Arc::clone(&ran);
+        let out = run_all(
+            vec![keyed(
+                100,
+                Box::new(move |_| {
+                    r.store(true, Ordering::SeqCst);
+                    ok("again")
+                }),
+            )],
+            1,
+        );
+        assert_eq!(
+            out[0],
+            Err("not started: its previous run overran its timeout of 100ms and is still going; it runs again once that one ends".into())
+        );
+        assert!(!ran.load(Ordering::SeqCst));
+        // Once it has ended, the check runs again.
+        stop.send(()).unwrap();
+        for _ in 0..500 {
+            if !overrunning().contains(&key) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let out = run_all(vec![keyed(1000, Box::new(|_| ok("again")))], 1);
+        assert_eq!(out[0], ok("again"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use jiff::Timestamp;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -18,6 +19,7 @@ use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureSch
 
 use super::Cx;
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::Finding;
 use crate::yaml::Entry;
 
@@ -73,7 +75,29 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "tls_expiry"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.item()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
     let host = cx.expand(&p.host)?;
     let der = fetch_certificate(&host, p.port, cx)?;
     let (_, cert) = x509_parser::parse_x509_certificate(&der)
@@ -130,10 +154,14 @@ fn fetch_certificate(host: &str, port: u16, cx: &Cx) -> Result<Vec<u8>, String> 
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
         .next()
         .ok_or_else(|| format!("{host} has no address"))?;
-    let mut sock = TcpStream::connect_timeout(&addr, cx.remaining())
-        .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
-    let _ = sock.set_read_timeout(Some(cx.remaining()));
-    let _ = sock.set_write_timeout(Some(cx.remaining()));
+    let within = || format!("within {}", super::runner::human(cx.timeout));
+    let mut sock = TcpStream::connect_timeout(&addr, cx.remaining()).map_err(|e| {
+        if timed_out(&e) {
+            format!("cannot connect to {host}:{port}: no answer {}", within())
+        } else {
+            format!("cannot connect to {host}:{port}: {e}")
+        }
+    })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let capture = Arc::new(Capture {
         provider: Arc::clone(&provider),
@@ -149,18 +177,52 @@ fn fetch_certificate(host: &str, port: u16, cx: &Cx) -> Result<Vec<u8>, String> 
         .map_err(|_| format!("`{host}` is not a valid host name"))?;
     let mut conn = ClientConnection::new(Arc::new(config), name)
         .map_err(|e| format!("TLS setup failed: {e}"))?;
+    let failed = |why: String| format!("TLS handshake with {host}:{port} failed: {why}");
+    let io = |e: std::io::Error| {
+        if timed_out(&e) {
+            failed(format!("no TLS answer {}", within()))
+        } else {
+            failed(e.to_string())
+        }
+    };
+    // One read or write at a time, each bounded by what is left of the deadline: a peer that
+    // trickles a byte now and then never trips a per-read timeout, so the deadline is
+    // checked between them (`complete_io` would loop until the handshake is done).
     while conn.is_handshaking() {
-        conn.complete_io(&mut sock)
-            .map_err(|e| format!("TLS handshake with {host}:{port} failed: {e}"))?;
+        if Instant::now() >= cx.deadline {
+            return Err(failed(format!("no TLS answer {}", within())));
+        }
+        let _ = sock.set_read_timeout(Some(cx.remaining()));
+        let _ = sock.set_write_timeout(Some(cx.remaining()));
+        if conn.wants_write() {
+            conn.write_tls(&mut sock).map_err(io)?;
+        } else if conn.wants_read() {
+            match conn.read_tls(&mut sock).map_err(io)? {
+                0 => return Err(failed("the server closed the connection".into())),
+                _ => {
+                    conn.process_new_packets()
+                        .map_err(|e| failed(e.to_string()))?;
+                }
+            }
+        }
     }
     conn.send_close_notify();
-    let _ = conn.complete_io(&mut sock);
+    let _ = sock.set_write_timeout(Some(cx.remaining()));
+    while conn.wants_write() && conn.write_tls(&mut sock).is_ok_and(|n| n > 0) {}
     let cert = capture
         .cert
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take();
     cert.ok_or_else(|| format!("{host}:{port} presented no certificate"))
+}
+
+/// A socket read or write that gave up at its timeout (`EAGAIN` on Linux).
+fn timed_out(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 /// A verifier that records the server's certificate and accepts it, while still checking

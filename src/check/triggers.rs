@@ -5,9 +5,12 @@
 //! YAML: a list of `{item, due, warn_days, snooze_until, link, notes}`. CSV: the same columns
 //! with a header row. Mistakes in the file become rows that point at its line and column.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use super::params::Params as Reader;
+use super::kind::{Check, CheckKind, runnable};
 use super::row::{Finding, Level};
 use super::{Cx, csv};
 use crate::diag::{Diagnostics, Severity};
@@ -23,7 +26,7 @@ pub struct Params {
 
 const COLUMNS: [&str; 6] = ["item", "due", "warn_days", "snooze_until", "link", "notes"];
 const DEFAULT_WARN_DAYS: i64 = 30;
-/// Trigger files are written by hand; anything bigger is a mistake, and refused.
+/// Trigger files are written by hand; anything bigger is a mistake.
 const FILE_LIMIT: u64 = 4 << 20;
 
 /// One deadline from the file.
@@ -53,12 +56,30 @@ impl Params {
     }
 }
 
-pub fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
-    let path = cx.path(&p.file)?;
-    let text = crate::fence::read_named(&cx.root, &path, FILE_LIMIT)
-        .map_err(|e| e.to_string())
-        .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".into()))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub struct Kind;
+
+impl CheckKind for Kind {
+    fn name(&self) -> &'static str {
+        "triggers"
+    }
+
+    fn read(&self, rest: &[&Entry], p: &mut Reader) -> Option<Arc<dyn Check>> {
+        runnable(Params::read(rest, p))
+    }
+}
+
+impl Check for Params {
+    fn run(&self, cx: &Cx) -> Result<Vec<Finding>, String> {
+        run(self, cx)
+    }
+
+    fn default_item(&self) -> String {
+        self.file.clone()
+    }
+}
+
+fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
+    let text = cx.site_file("file", &p.file, FILE_LIMIT)?;
     let mut diags = Diagnostics::new();
     let triggers = if p.file.to_ascii_lowercase().ends_with(".csv") {
         from_csv(&text, &p.file, &mut diags)

@@ -209,3 +209,70 @@ fn secrets_never_reach_any_output() {
     );
     assert!(json.contains("\"check\": \"Bearer\",\n      \"item\": \"http://"));
 }
+
+#[test]
+fn csv_cells_that_start_a_formula_are_defused() {
+    let s = site(
+        "  - name: \"=cmd|' /C calc'!A0\"\n    kind: command\n    command: [sh, scripts/formulas.sh]\n    link: https://ops.example/\n",
+    );
+    s.write(
+        "scripts/formulas.sh",
+        "echo 'ERROR,=2+3,+SUM(A1:A9),'\necho 'WARNING,@A1,-1+1,'\necho 'OK,plain -1,a=b,'\n",
+    );
+    let out = cairn(&s, &["check", "--format", "csv"]);
+    let records = csv::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let cells: Vec<&[String]> = records.iter().map(|(_, f)| &f[1..4]).collect();
+    let name = "'=cmd|' /C calc'!A0";
+    assert_eq!(cells[1], [name, "'=2+3", "'+SUM(A1:A9)"]);
+    assert_eq!(cells[2], [name, "'@A1", "'-1+1"]);
+    // A formula sign in the middle of a cell is left as it is.
+    assert_eq!(cells[3], [name, "plain -1", "a=b"]);
+}
+
+#[test]
+fn headers_holding_secrets_are_not_sent_to_another_host_on_a_redirect() {
+    let http = servers::http();
+    let (other, seen) = servers::recorder();
+    let check = |name: &str, url: String| {
+        format!(
+            "  - name: {name}\n    kind: http\n    url: {url}\n    headers:\n      X-Api-Key: key-${{CAIRN_TEST_SECRET}}\n      Accept: text/plain\n    link: https://x.example/\n"
+        )
+    };
+    let s = site(
+        &[
+            check(
+                "Moved away",
+                format!("http://{http}/redirect/http://{other}/landing"),
+            ),
+            check("Moved here", format!("http://{http}/redirect//ok")),
+        ]
+        .concat(),
+    );
+    let out = cairn(&s, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |name: &str| {
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["check"] == name)
+            .unwrap_or_else(|| panic!("no row {name}: {json}"))
+            .clone()
+    };
+    assert!(
+        !seen.lock().unwrap().contains("hunter2"),
+        "the secret was sent to another host: {}",
+        seen.lock().unwrap()
+    );
+    let away = row("Moved away");
+    assert_eq!(away["level"], "ERROR");
+    assert_eq!(
+        away["message"],
+        format!(
+            "redirected to http://{other}/landing, another host; not followed, as `X-Api-Key` holds a secret (point `url` at where the check should go)"
+        )
+    );
+    // On the same host the redirect is followed, headers and all.
+    let here = row("Moved here");
+    assert_eq!(here["level"], "OK", "{here}");
+}

@@ -5,24 +5,7 @@ use std::time::{Duration, Instant};
 
 use cairn::check::Level;
 
-use super::{NOW, assert_row, only, row, site};
-
-/// Gone means no such process, or a zombie left for init to reap (it no longer runs).
-fn gone(pid: u32) -> bool {
-    for _ in 0..200 {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Err(_) => return true,
-            Ok(stat) => {
-                let state = stat.rsplit(')').next().unwrap_or("").trim_start();
-                if state.starts_with('Z') || state.starts_with('X') {
-                    return true;
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    false
-}
+use super::{NOW, assert_row, gone, only, row, site};
 
 #[test]
 fn a_hanging_command_is_killed_with_its_children() {
@@ -177,4 +160,132 @@ fn levels_from_commands_and_files() {
         only(&report, "Failing source").message,
         "exited with status 4: no metrics"
     );
+}
+
+#[test]
+fn output_past_the_limit_is_cut_with_a_row_saying_how_much() {
+    let s = site(concat!(
+        "  - name: Chatty\n    kind: command\n",
+        "    command: [\"sh\", \"-c\", \"echo OK,first,fine; head -c 3000000 /dev/zero | tr '\\\\0' x\"]\n",
+        "    link: https://x.example/\n",
+        "  - name: Long level\n    kind: level\n",
+        "    command: [\"sh\", \"-c\", \"yes 1 | head -c 2000000; echo 9\"]\n",
+        "    error_above: 5\n    link: https://x.example/\n",
+    ));
+    let report = s.status_at(NOW);
+    assert_row(row(&report, "Chatty", "first"), Level::Ok, "fine");
+    let cut = row(&report, "Chatty", "output");
+    assert_eq!(cut.level, Level::Warning);
+    assert_eq!(
+        cut.message,
+        format!(
+            "stdout was cut at 1 MiB: {} more bytes were not read, so rows after the cut are missing",
+            14 + 3_000_000 - (1 << 20)
+        )
+    );
+    // The line cut in the middle is not reported as a malformed row.
+    assert_eq!(
+        report.rows.iter().filter(|r| r.check == "Chatty").count(),
+        2
+    );
+    // A number read from the end of a cut output would be the wrong one.
+    let level = only(&report, "Long level");
+    assert_eq!(level.level, Level::Error);
+    assert_eq!(
+        level.message,
+        format!(
+            "stdout was cut at 1 MiB: {} more bytes were not read, so its last line is not known",
+            2_000_002 - (1 << 20)
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_files_and_folders_checks_use_stay_inside_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("depth.txt"), "3\n").unwrap();
+    std::fs::write(
+        outside.path().join("t.yaml"),
+        "- item: Leak\n  due: 2027-01-01\n",
+    )
+    .unwrap();
+    let out = outside.path().display().to_string();
+    let check = |name: &str, body: &str| {
+        format!("  - name: {name}\n{body}    timeout: 3s\n    link: https://x.example/\n")
+    };
+    let s = site(
+        &[
+            check(
+                "Outside level",
+                &format!("    kind: level\n    file: {out}/depth.txt\n    error_above: 5\n"),
+            ),
+            check(
+                "Linked level",
+                "    kind: level\n    file: state/link.txt\n    error_above: 5\n",
+            ),
+            check(
+                "Pipe",
+                "    kind: level\n    file: state/fifo\n    error_above: 5\n",
+            ),
+            check(
+                "Huge",
+                "    kind: level\n    file: state/huge.txt\n    error_above: 5\n",
+            ),
+            check(
+                "Outside triggers",
+                &format!("    kind: triggers\n    file: {out}/t.yaml\n"),
+            ),
+            check(
+                "Outside cwd",
+                &format!(
+                    "    kind: command\n    command: [pwd]\n    cwd: {out}\n    output: text\n"
+                ),
+            ),
+            check(
+                "Up cwd",
+                "    kind: command\n    command: [pwd]\n    cwd: ..\n    output: text\n",
+            ),
+        ]
+        .concat(),
+    );
+    std::fs::create_dir_all(s.path("state")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("depth.txt"), s.path("state/link.txt")).unwrap();
+    let fifo = std::ffi::CString::new(s.path("state/fifo").to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string naming a path in the test's own folder.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    // More than the limit, with the number that counts on the last line.
+    s.write("state/huge.txt", &("1\n".repeat(600_000) + "9\n"));
+
+    let report = s.status_at(NOW);
+    let expect = |name: &str, message: String| {
+        let r = only(&report, name);
+        assert_eq!(
+            (r.level, r.message.as_str()),
+            (Level::Error, message.as_str()),
+            "{name}"
+        );
+    };
+    expect(
+        "Outside level",
+        format!("`file`: `{out}/depth.txt` leads outside the site folder"),
+    );
+    expect(
+        "Linked level",
+        "`file`: `state/link.txt` leads outside the site folder".into(),
+    );
+    expect("Pipe", "`file`: `state/fifo` is not a regular file".into());
+    expect(
+        "Huge",
+        "`file`: `state/huge.txt` is over 1 MiB, more than a check reads".into(),
+    );
+    expect(
+        "Outside triggers",
+        format!("`file`: `{out}/t.yaml` leads outside the site folder"),
+    );
+    expect(
+        "Outside cwd",
+        format!("`cwd`: `{out}` leads outside the site folder"),
+    );
+    expect("Up cwd", "`cwd`: `..` leads outside the site folder".into());
 }

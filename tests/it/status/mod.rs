@@ -8,9 +8,11 @@ mod config;
 mod network;
 mod page;
 mod servers;
+mod signals;
 mod triggers;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use cairn::check::{Level, Report, Row};
 use cairn::{BuildOptions, BuildReport};
@@ -108,4 +110,20 @@ pub fn assert_row(r: &Row, level: Level, message_starts: &str) {
         "expected `{message_starts}…`, found `{}`",
         r.message
     );
+}
+/// Gone means no such process, or a zombie left for init to reap (it no longer runs).
+pub fn gone(pid: u32) -> bool {
+    for _ in 0..200 {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return true,
+            Ok(stat) => {
+                let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+                if state.starts_with('Z') || state.starts_with('X') {
+                    return true;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
 }

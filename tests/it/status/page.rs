@@ -34,15 +34,16 @@ fn the_page_is_written_on_time_when_a_fifth_of_the_checks_hang() {
     ];
     for (i, kind) in hangs.iter().enumerate() {
         checks.push_str(&format!(
-            "  - name: Hang {i}\n    kind: {kind}    timeout: 1s\n    link: https://x.example/\n"
+            "  - name: Hang {i}\n    kind: {kind}    timeout: 3s\n    link: https://x.example/\n"
         ));
     }
     let s = site(&checks);
     let started = Instant::now();
     let report = s.status_at(NOW);
     let took = started.elapsed();
-    // The longest timeout is 1s; the sum would be 4s.
-    assert!(took < Duration::from_millis(1000 + 1200), "took {took:?}");
+    // The checks run side by side: the run ends at about the longest timeout (3s), never at
+    // the sum (12s). The margin is wide, since the machine may be busy.
+    assert!(took < Duration::from_secs(9), "took {took:?}");
     assert_eq!(report.checks, 20);
     for i in 0..16 {
         assert_ne!(

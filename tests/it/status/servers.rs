@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Starts the HTTP server; it serves until the test process ends.
@@ -16,6 +16,7 @@ use std::time::Duration;
 /// - `/echo...`: 500 with the request line as the body (it holds any token in the URL)
 /// - `/big`: 200, 3 MiB of filler then `needle`
 /// - `/hang`: never answers
+/// - `/redirect/<location>`: 302 to `<location>` as written (absolute or not)
 pub fn http() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -67,6 +68,14 @@ fn serve(mut stream: TcpStream) {
             return;
         }
         p if p.starts_with("/echo") => (500, request_line.trim().as_bytes().to_vec()),
+        p if p.starts_with("/redirect/") => {
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                &p["/redirect/".len()..]
+            );
+            let _ = stream.write_all(head.as_bytes());
+            return;
+        }
         _ => (404, b"not found".to_vec()),
     };
     let head = format!(
@@ -78,6 +87,32 @@ fn serve(mut stream: TcpStream) {
     let _ = stream.flush();
 }
 
+/// An HTTP server that answers every request 200 `recorded` and keeps every request head it
+/// was sent, for tests of what a check sends where.
+pub fn recorder() -> (SocketAddr, Arc<Mutex<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            loop {
+                let mut line = String::new();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if line == "\r\n" => break,
+                    Ok(_) => log.lock().unwrap().push_str(&line),
+                }
+            }
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nrecorded",
+            );
+        }
+    });
+    (addr, seen)
+}
+
 /// A TCP server that accepts connections and never says anything (a hung TLS peer).
 pub fn silent() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -86,6 +121,29 @@ pub fn silent() -> SocketAddr {
         let mut held = Vec::new();
         for stream in listener.incoming().flatten() {
             held.push(stream);
+        }
+    });
+    addr
+}
+
+/// A TCP server that starts a TLS record announcing 16 KiB and then sends one byte of it
+/// every 100 ms: a peer that is never silent long enough for a read timeout.
+pub fn trickle() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                if stream.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00]).is_err() {
+                    return;
+                }
+                for _ in 0..600 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if stream.write_all(&[0]).is_err() {
+                        return;
+                    }
+                }
+            });
         }
     });
     addr

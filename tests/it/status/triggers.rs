@@ -176,6 +176,52 @@ fn file_ages_by_path_glob_and_folder() {
     assert_eq!(only(&r, "Missing").level, Level::Error);
 }
 
+#[cfg(unix)]
+#[test]
+fn file_ages_do_not_follow_links_found_while_looking() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("fresh")).unwrap();
+    std::fs::write(outside.path().join("fresh/ledger.csv"), "x").unwrap();
+    let s = site(concat!(
+        "  - name: Folder\n    kind: file_age\n    path: backups\n    max_age: 1d\n    link: \"[[backups]]\"\n",
+        "  - name: Glob\n    kind: file_age\n    path: \"exports/*/ledger.csv\"\n    max_age: 1d\n    link: \"[[backups]]\"\n",
+        "  - name: Named link\n    kind: file_age\n    path: latest\n    max_age: 1d\n    link: \"[[backups]]\"\n",
+    ));
+    s.write("backups/old.tar", "x");
+    set_age(&s.path("backups/old.tar"), NOW, 30);
+    s.write("exports/old/ledger.csv", "x");
+    set_age(&s.path("exports/old/ledger.csv"), NOW, 40);
+    let fresh = outside.path().join("fresh");
+    set_age(&fresh.join("ledger.csv"), NOW, 1);
+    std::os::unix::fs::symlink(&fresh, s.path("backups/elsewhere")).unwrap();
+    std::os::unix::fs::symlink(&fresh, s.path("exports/elsewhere")).unwrap();
+    // A link in the checkout that the path names leads out of the site: refused, as for
+    // every file a check reads.
+    std::os::unix::fs::symlink(&fresh, s.path("latest")).unwrap();
+    let r = s.status_at(NOW);
+    assert_eq!(
+        (
+            only(&r, "Folder").level,
+            only(&r, "Folder").message.as_str()
+        ),
+        (Level::Error, "backups/old.tar is 30h old (limit 24h)")
+    );
+    assert_eq!(
+        (only(&r, "Glob").level, only(&r, "Glob").message.as_str()),
+        (
+            Level::Error,
+            "exports/old/ledger.csv is 40h old (limit 24h)"
+        )
+    );
+    assert_eq!(
+        (
+            only(&r, "Named link").level,
+            only(&r, "Named link").message.as_str()
+        ),
+        (Level::Error, "`latest` leads outside the site folder")
+    );
+}
+
 #[test]
 fn history_says_since_when_a_row_fails() {
     let s = site(

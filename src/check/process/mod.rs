@@ -1,7 +1,13 @@
 //! Running a check's program: in its own process group, with no stdin, output captured up to
 //! [`OUTPUT_LIMIT`], and a deadline. When the program ends or the deadline passes, the whole
 //! group is killed, so nothing a check started outlives it (a script's background `sleep`
-//! included). Used by the `command` and `level` kinds; it does not interpret the output.
+//! included). Every live group is in one registry ([`groups`]), so the runner can kill what an
+//! abandoned check started and a binary stopping on a signal can kill them all. Used by the
+//! `command` and `level` kinds; it does not interpret the output.
+
+mod groups;
+
+pub use groups::{Owner, abandon, finished, kill_all};
 
 use std::io::Read;
 use std::path::Path;
@@ -27,9 +33,30 @@ pub struct Output {
     pub exit: Exit,
     pub stdout: String,
     pub stderr: String,
+    /// How many bytes of stdout came after [`OUTPUT_LIMIT`] and were not kept.
+    pub stdout_dropped: u64,
 }
 
 impl Output {
+    /// Whole lines of stdout: when it was cut, the line the cut fell in is left out.
+    pub fn stdout_lines(&self) -> &str {
+        if self.stdout_dropped == 0 {
+            return &self.stdout;
+        }
+        self.stdout.rfind('\n').map_or("", |i| &self.stdout[..=i])
+    }
+
+    /// What a row says when stdout was cut, `then` saying what follows for the check.
+    pub fn cut(&self, then: &str) -> Option<String> {
+        (self.stdout_dropped > 0).then(|| {
+            format!(
+                "stdout was cut at {}: {} more bytes were not read, {then}",
+                super::fence::size(OUTPUT_LIMIT as u64),
+                self.stdout_dropped
+            )
+        })
+    }
+
     /// The last non-empty lines of stderr, else of stdout: what a failure message quotes.
     pub fn tail(&self, lines: usize) -> String {
         let src = if self.stderr.trim().is_empty() {
@@ -85,18 +112,24 @@ pub fn run(
         .stderr(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start `{program}` in {}: {e}", cwd.display()))?;
+    let mut child = groups::spawn(&mut cmd).map_err(|why| match why {
+        groups::Refused::Io(e) => format!("cannot start `{program}` in {}: {e}", cwd.display()),
+        groups::Refused::Stopping => "not started: cairn is stopping".to_string(),
+        groups::Refused::Abandoned => {
+            "not started: the check was abandoned at its timeout".to_string()
+        }
+    })?;
     let out = collect(child.stdout.take());
     let err = collect(child.stderr.take());
     let exit = wait(&mut child, deadline);
     // Whatever the program left behind holds the pipes open; give the readers a moment only.
     let grace = Instant::now() + Duration::from_millis(200);
+    let (stdout, stdout_dropped) = out.finish(grace);
     Ok(Output {
         exit,
-        stdout: out.finish(grace),
-        stderr: err.finish(grace),
+        stdout,
+        stderr: err.finish(grace).0,
+        stdout_dropped,
     })
 }
 
@@ -116,6 +149,7 @@ fn wait(child: &mut Child, deadline: Instant) -> Exit {
         pause = (pause * 2).min(Duration::from_millis(25));
     };
     kill_group(&mut *child);
+    groups::release(child);
     let status = child.wait();
     if timed_out {
         return Exit::TimedOut;
@@ -190,14 +224,15 @@ fn signal_name(s: i32) -> &'static str {
     }
 }
 
-/// One output stream being read on its own thread into a bounded buffer.
+/// One output stream being read on its own thread into a bounded buffer, counting what did
+/// not fit.
 struct Collector {
-    buf: Arc<Mutex<Vec<u8>>>,
+    buf: Arc<Mutex<(Vec<u8>, u64)>>,
     done: mpsc::Receiver<()>,
 }
 
 fn collect<R: Read + Send + 'static>(stream: Option<R>) -> Collector {
-    let buf = Arc::new(Mutex::new(Vec::new()));
+    let buf = Arc::new(Mutex::new((Vec::new(), 0)));
     let (tx, done) = mpsc::channel();
     if let Some(mut stream) = stream {
         let buf = Arc::clone(&buf);
@@ -208,8 +243,10 @@ fn collect<R: Read + Send + 'static>(stream: Option<R>) -> Collector {
                     break;
                 }
                 let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
-                let room = OUTPUT_LIMIT.saturating_sub(b.len());
-                b.extend_from_slice(&chunk[..n.min(room)]);
+                let room = OUTPUT_LIMIT.saturating_sub(b.0.len());
+                let kept = n.min(room);
+                b.0.extend_from_slice(&chunk[..kept]);
+                b.1 += (n - kept) as u64;
             }
             let _ = tx.send(());
         });
@@ -218,17 +255,18 @@ fn collect<R: Read + Send + 'static>(stream: Option<R>) -> Collector {
 }
 
 impl Collector {
-    fn finish(self, until: Instant) -> String {
+    /// The text kept and how many bytes were dropped.
+    fn finish(self, until: Instant) -> (String, u64) {
         let _ = self
             .done
             .recv_timeout(until.saturating_duration_since(Instant::now()));
         let b = self.buf.lock().unwrap_or_else(|e| e.into_inner());
-        String::from_utf8_lossy(&b).into_owned()
+        (String::from_utf8_lossy(&b.0).into_owned(), b.1)
     }
 }
 
 #[cfg(all(test, unix))]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn sh(script: &str, timeout_ms: u64) -> Output {
@@ -289,5 +327,7 @@ mod tests {
         let o = sh("head -c 3000000 /dev/zero | tr '\\0' x", 10_000);
         assert_eq!(o.exit, Exit::Code(0));
         assert_eq!(o.stdout.len(), OUTPUT_LIMIT);
+        assert_eq!(o.stdout_dropped, 3_000_000 - OUTPUT_LIMIT as u64);
+        assert_eq!(o.stdout_lines(), "");
     }
 }
