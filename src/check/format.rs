@@ -306,6 +306,67 @@ mod tests {
     }
 
     #[test]
+    fn json_rows_carry_their_trend() {
+        let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        let trend = Trend {
+            runs: vec![
+                t("2026-11-20T08:00:00Z"),
+                t("2026-11-21T08:00:00Z"),
+                t("2026-11-22T08:00:00Z"),
+                t("2026-11-23T08:00:00Z"),
+            ],
+            levels: vec![
+                Some(Level::Ok),
+                None,
+                Some(Level::Warning),
+                Some(Level::Error),
+            ],
+            ok_7d: Share { ok: 1, runs: 3 },
+            ok_30d: Share { ok: 0, runs: 0 },
+            failing_since: Some(t("2026-11-22T08:00:00Z")),
+            last_ok: Some(t("2026-11-20T08:00:00Z")),
+            flapping: true,
+        };
+        let row = Row {
+            level: Level::Error,
+            check: "Web".into(),
+            item: "x".into(),
+            message: "down".into(),
+            link: None,
+            link_title: None,
+            since: None,
+            snoozed_until: None,
+            trend: Some(trend),
+        };
+        let report = Report {
+            rows: vec![row],
+            generated_at: t("2026-11-23T08:00:00Z"),
+            duration: Duration::ZERO,
+            stale_after: Duration::ZERO,
+            checks: 1,
+        };
+        let v: serde_json::Value = serde_json::from_str(&json(
+            &report,
+            &BaseUrl::parse("https://x.example/").unwrap(),
+        ))
+        .unwrap();
+        assert_eq!(v["runs"][3], "2026-11-23T08:00:00Z");
+        let r = &v["rows"][0];
+        assert_eq!(r["recent"], "O-WE");
+        assert_eq!(r["ok_share_7d"], 0.333);
+        assert_eq!(r["runs_7d"], 3);
+        assert!(r["ok_share_30d"].is_null());
+        assert_eq!(r["failing_since"], "2026-11-22T08:00:00Z");
+        assert_eq!(r["last_ok"], "2026-11-20T08:00:00Z");
+        assert_eq!(r["flapping"], true);
+        let shown = text(&report, &BaseUrl::parse("https://x.example/").unwrap());
+        assert!(
+            shown.contains("[last OK 2026-11-20 08:00 UTC; flapping]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn ages_read_well() {
         assert_eq!(age(Duration::from_secs(45)), "45s");
         assert_eq!(age(Duration::from_secs(720)), "12m");

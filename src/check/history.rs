@@ -121,13 +121,17 @@ impl History {
     }
 
     fn track(&self, check: &str, item: &str) -> Option<&Track> {
-        self.rows.iter().find(|t| t.check == check && t.item == item)
+        self.rows
+            .iter()
+            .find(|t| t.check == check && t.item == item)
     }
 
     /// Since when a row has had its level: the first run of its current streak. For OK rows,
     /// only when the history shows them failing before (a recovery worth noticing).
     pub fn since(&self, row: &Row, now: Timestamp) -> Option<Timestamp> {
-        let levels = self.track(&row.check, &row.item).map(|t| t.levels.as_bytes());
+        let levels = self
+            .track(&row.check, &row.item)
+            .map(|t| t.levels.as_bytes());
         let mut since = now;
         for (i, at) in self.runs.iter().enumerate().rev() {
             // Before the row existed it had no level; as the first format had it, that is OK.
@@ -225,7 +229,12 @@ impl History {
                 .last()
                 .map_or(now, |(at, _)| *at)
         });
-        let last: Vec<Level> = present.iter().rev().take(FLAP_RUNS).map(|(_, l)| *l).collect();
+        let last: Vec<Level> = present
+            .iter()
+            .rev()
+            .take(FLAP_RUNS)
+            .map(|(_, l)| *l)
+            .collect();
         let changes = last.windows(2).filter(|w| w[0] != w[1]).count();
         let strip = self.runs.len().saturating_sub(STRIP);
         Trend {
@@ -435,7 +444,11 @@ mod tests {
     #[test]
     fn since_is_the_start_of_the_current_streak() {
         let mut h = History::default();
-        h.record(at(0), 90, &[row("a", Level::Warning), row("b", Level::Error)]);
+        h.record(
+            at(0),
+            90,
+            &[row("a", Level::Warning), row("b", Level::Error)],
+        );
         h.record(at(1), 90, &[row("a", Level::Error), row("b", Level::Error)]);
         h.record(at(2), 90, &[row("a", Level::Error)]);
         // Still failing: since the first run of the streak.
@@ -520,7 +533,14 @@ mod tests {
         assert_eq!(back, h);
         // One more run, past 90 days: the oldest goes.
         let mut rows = rows(200, |_| Level::Ok);
-        apply(dir.path(), "h.json", 90, at(hours), &mut rows, &Secrets::default());
+        apply(
+            dir.path(),
+            "h.json",
+            90,
+            at(hours),
+            &mut rows,
+            &Secrets::default(),
+        );
         let (back, _) = load(dir.path(), &path);
         assert_eq!(back.runs(), hours as usize);
         assert_eq!(back.runs[0], at(1));
@@ -570,7 +590,11 @@ mod tests {
         let mut h = History::default();
         h.record(at(0), 90, &[row("a", Level::Ok)]);
         h.record(at(1), 90, &[row("b", Level::Error)]);
-        h.record(at(2), 90, &[row("a", Level::Error), row("a", Level::Warning)]);
+        h.record(
+            at(2),
+            90,
+            &[row("a", Level::Error), row("a", Level::Warning)],
+        );
         let t = h.trend(&row("a", Level::Error), at(2));
         assert_eq!(t.levels, [Some(Level::Ok), None, Some(Level::Error)]);
         assert_eq!(t.failing_since, Some(at(2)));
