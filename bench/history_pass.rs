@@ -10,7 +10,10 @@ fn main() {
     let site = args.next().expect("usage: history_pass SITE [CACHE_DIR]");
     let cache = args.next();
     let started = Instant::now();
-    let history = cairn::history::read(&Path::new(&site).join("content"), cache.as_deref().map(Path::new));
+    let history = cairn::history::read(
+        &Path::new(&site).join("content"),
+        cache.as_deref().map(Path::new),
+    );
     let seconds = started.elapsed().as_secs_f64();
     match history {
         Ok(Some(h)) => println!(
@@ -19,7 +22,9 @@ fn main() {
             h.commits.len(),
             h.shallow
         ),
-        Ok(None) => println!("{{\"seconds\": {seconds:.4}, \"documents\": 0, \"commits\": 0, \"repository\": false}}"),
+        Ok(None) => println!(
+            "{{\"seconds\": {seconds:.4}, \"documents\": 0, \"commits\": 0, \"repository\": false}}"
+        ),
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);
