@@ -133,7 +133,10 @@ fn front_matter_wins_where_it_speaks() {
         },
         git.as_ref(),
     );
-    assert_eq!((later.created, later.updated), (Some(date(2026, 6, 1)), None));
+    assert_eq!(
+        (later.created, later.updated),
+        (Some(date(2026, 6, 1)), None)
+    );
     let none = merge(&FrontFacts::default(), None);
     assert_eq!((none.created, none.updated), (None, None));
     assert!(none.people.is_empty());
@@ -181,7 +184,10 @@ fn a_change_after_the_review_drifts() {
         "changed since it was reviewed on 2026-01-09: last changed on 2026-01-10 by Ann (\"change a\")"
     );
     d.last_reviewed = Some(date(2026, 1, 10));
-    assert!(drift(&[d.clone()], Some(&h)).is_empty(), "reviewed that day");
+    assert!(
+        drift(&[d.clone()], Some(&h)).is_empty(),
+        "reviewed that day"
+    );
     d.last_reviewed = Some(date(2026, 1, 9));
     assert!(drift(&[d], None).is_empty(), "no history, no such drift");
 }

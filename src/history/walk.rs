@@ -216,10 +216,11 @@ impl RawCommit {
             email: self.email.as_str().into(),
             time,
         };
-        let author = match mailmap.try_resolve(sig.to_ref(&mut gix::date::parse::TimeBuf::default())) {
-            Some(s) => s.name.to_string(),
-            None => self.name,
-        };
+        let author =
+            match mailmap.try_resolve(sig.to_ref(&mut gix::date::parse::TimeBuf::default())) {
+                Some(s) => s.name.to_string(),
+                None => self.name,
+            };
         Commit {
             id: self.id.to_string(),
             time: self.time,
@@ -369,10 +370,7 @@ impl Parsed {
         let mut at = 0;
         let hash = gix::hash::Kind::Sha1.len_in_bytes();
         while at < data.len() {
-            let nul = data[at..]
-                .find_byte(0)
-                .ok_or("a tree object is damaged")?
-                + at;
+            let nul = data[at..].find_byte(0).ok_or("a tree object is damaged")? + at;
             let end = nul + 1 + hash;
             if end > data.len() {
                 return Err("a tree object is damaged".into());
@@ -542,8 +540,12 @@ impl<'r> Trees<'r> {
         match (old, new) {
             (None, None) => Ok(()),
             (Some(o), Some(n)) if o == n => Ok(()),
-            (None, Some(n)) => self.files(n, dir, &mut |p, id| out.push((p.into(), None, Some(id)))),
-            (Some(o), None) => self.files(o, dir, &mut |p, id| out.push((p.into(), Some(id), None))),
+            (None, Some(n)) => {
+                self.files(n, dir, &mut |p, id| out.push((p.into(), None, Some(id))))
+            }
+            (Some(o), None) => {
+                self.files(o, dir, &mut |p, id| out.push((p.into(), Some(id), None)))
+            }
             (Some(o), Some(n)) => {
                 let (a, b) = (self.tree(o)?, self.tree(n)?);
                 let (mut i, mut j) = skip_same(&a, &b);
@@ -686,6 +688,10 @@ fn join(dir: &str, name: &[u8]) -> String {
 /// The first line of a message, cut to 200 characters.
 fn subject(message: &gix::bstr::BStr) -> String {
     let text = message.to_str_lossy();
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     line.chars().take(200).collect()
 }

@@ -40,7 +40,12 @@ impl Repo {
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("HOME", self.root())
             .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-            .args(["-c", "user.name=Nobody", "-c", "user.email=nobody@example.org"]);
+            .args([
+                "-c",
+                "user.name=Nobody",
+                "-c",
+                "user.email=nobody@example.org",
+            ]);
         c
     }
 
@@ -75,12 +80,18 @@ impl Repo {
             .args(["commit", "-q", "--allow-empty", "-m", subject])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 
     fn history(&self) -> History {
-        history::read(&self.content(), None).unwrap().expect("a repository")
+        history::read(&self.content(), None)
+            .unwrap()
+            .expect("a repository")
     }
 }
 
@@ -98,13 +109,26 @@ fn created_updated_and_contributors_honour_the_mailmap() {
         ".mailmap",
         "Hannah Lindqvist <hannah@example.org> <h.l@old.example.com>\n",
     );
-    r.write("content/patterns/p.md", &doc("pattern", "P", "active", "", BODY));
-    let first = r.commit(("hannah", "h.l@old.example.com"), "2025-03-01", "Add the pattern");
-    r.write("content/patterns/p.md", &doc("pattern", "P", "active", "", "Changed."));
+    r.write(
+        "content/patterns/p.md",
+        &doc("pattern", "P", "active", "", BODY),
+    );
+    let first = r.commit(
+        ("hannah", "h.l@old.example.com"),
+        "2025-03-01",
+        "Add the pattern",
+    );
+    r.write(
+        "content/patterns/p.md",
+        &doc("pattern", "P", "active", "", "Changed."),
+    );
     r.commit(TOMAS, "2025-04-01", "Edit the pattern");
     r.write("README.md", "not content\n");
     r.commit(TOMAS, "2025-04-15", "Readme");
-    r.write("content/patterns/p.md", &doc("pattern", "P", "active", "", "Again."));
+    r.write(
+        "content/patterns/p.md",
+        &doc("pattern", "P", "active", "", "Again."),
+    );
     let last = r.commit(HANNAH, "2025-05-01", "Tighten the pattern\n\nWith a body.");
     let h = r.history();
     assert!(!h.shallow);
@@ -153,16 +177,31 @@ fn status_transitions_follow_the_front_matter_across_commits() {
 #[test]
 fn renames_are_followed_to_the_first_name() {
     let r = Repo::new();
-    r.write("content/decisions/old-name.md", &doc("decision", "D", "draft", "", BODY));
-    r.write("content/patterns/same.md", &doc("pattern", "S", "active", "", BODY));
+    r.write(
+        "content/decisions/old-name.md",
+        &doc("decision", "D", "draft", "", BODY),
+    );
+    r.write(
+        "content/patterns/same.md",
+        &doc("pattern", "S", "active", "", BODY),
+    );
     let first = r.commit(HANNAH, "2025-01-01", "Add both");
-    r.write("content/decisions/old-name.md", &doc("decision", "D", "proposed", "", BODY));
+    r.write(
+        "content/decisions/old-name.md",
+        &doc("decision", "D", "proposed", "", BODY),
+    );
     r.commit(TOMAS, "2025-02-01", "Propose");
     // Moved with a small edit (similar text), and one moved whole to another folder.
     std::fs::remove_file(r.root().join("content/decisions/old-name.md")).unwrap();
     r.write(
         "content/decisions/new-name.md",
-        &doc("decision", "D", "proposed", "", &format!("{BODY}\n\nOne more line.")),
+        &doc(
+            "decision",
+            "D",
+            "proposed",
+            "",
+            &format!("{BODY}\n\nOne more line."),
+        ),
     );
     std::fs::create_dir_all(r.root().join("content/practices")).unwrap();
     std::fs::rename(
@@ -173,12 +212,21 @@ fn renames_are_followed_to_the_first_name() {
     r.commit(HANNAH, "2025-03-01", "Rename");
     r.write(
         "content/decisions/new-name.md",
-        &doc("decision", "D", "accepted", "", &format!("{BODY}\n\nOne more line.")),
+        &doc(
+            "decision",
+            "D",
+            "accepted",
+            "",
+            &format!("{BODY}\n\nOne more line."),
+        ),
     );
     let last = r.commit(TOMAS, "2025-04-01", "Accept");
     let h = r.history();
     let f = h.facts("decisions/new-name.md").unwrap();
-    assert_eq!((f.created.id.as_str(), f.updated.id.as_str()), (first.as_str(), last.as_str()));
+    assert_eq!(
+        (f.created.id.as_str(), f.updated.id.as_str()),
+        (first.as_str(), last.as_str())
+    );
     assert_eq!(f.commits.len(), 4);
     let shown: Vec<String> = f.transitions.iter().map(|t| t.to_string()).collect();
     assert_eq!(
@@ -191,10 +239,16 @@ fn renames_are_followed_to_the_first_name() {
     let moved = h.facts("practices/same.md").unwrap();
     assert_eq!(moved.created.id, first);
     assert_eq!(moved.commits.len(), 2);
-    assert!(h.facts("decisions/old-name.md").is_none(), "only names at HEAD");
+    assert!(
+        h.facts("decisions/old-name.md").is_none(),
+        "only names at HEAD"
+    );
     // A file deleted and another added with an unrelated text is no rename.
     std::fs::remove_file(r.root().join("content/practices/same.md")).unwrap();
-    r.write("content/practices/other.md", "---\ntitle: Other\n---\n\nNothing alike.\n");
+    r.write(
+        "content/practices/other.md",
+        "---\ntitle: Other\n---\n\nNothing alike.\n",
+    );
     let again = r.commit(HANNAH, "2025-05-01", "Replace");
     let h = r.history();
     assert_eq!(h.facts("practices/other.md").unwrap().created.id, again);
@@ -203,10 +257,15 @@ fn renames_are_followed_to_the_first_name() {
 #[test]
 fn the_history_is_the_same_bytes_at_the_same_commit_and_is_stored_by_head() {
     let r = Repo::new();
-    r.write("content/patterns/a.md", &doc("pattern", "A", "active", "", BODY));
+    r.write(
+        "content/patterns/a.md",
+        &doc("pattern", "A", "active", "", BODY),
+    );
     r.commit(HANNAH, "2025-01-01", "Add");
     let cache = tempfile::tempdir().unwrap();
-    let once = history::read(&r.content(), Some(cache.path())).unwrap().unwrap();
+    let once = history::read(&r.content(), Some(cache.path()))
+        .unwrap()
+        .unwrap();
     let json = |h: &History| serde_json::to_string(h).unwrap();
     assert_eq!(json(&once), json(&r.history()));
     // The stored history is what a second read at the same commit gives.
@@ -217,12 +276,19 @@ fn the_history_is_the_same_bytes_at_the_same_commit_and_is_stored_by_head() {
     assert_eq!(stored.len(), 1);
     let text = std::fs::read_to_string(&stored[0]).unwrap();
     std::fs::write(&stored[0], text.replace("\"Add\"", "\"Stored\"")).unwrap();
-    let twice = history::read(&r.content(), Some(cache.path())).unwrap().unwrap();
+    let twice = history::read(&r.content(), Some(cache.path()))
+        .unwrap()
+        .unwrap();
     assert_eq!(twice.commits[0].subject, "Stored");
     // A new commit is a new HEAD: walked again.
-    r.write("content/patterns/a.md", &doc("pattern", "A", "retired", "", BODY));
+    r.write(
+        "content/patterns/a.md",
+        &doc("pattern", "A", "retired", "", BODY),
+    );
     r.commit(TOMAS, "2025-02-01", "Retire");
-    let third = history::read(&r.content(), Some(cache.path())).unwrap().unwrap();
+    let third = history::read(&r.content(), Some(cache.path()))
+        .unwrap()
+        .unwrap();
     let subjects: Vec<&str> = third.commits.iter().map(|c| c.subject.as_str()).collect();
     assert_eq!(subjects, ["Retire", "Add"]);
 }
@@ -231,7 +297,10 @@ fn the_history_is_the_same_bytes_at_the_same_commit_and_is_stored_by_head() {
 fn a_site_in_a_subfolder_of_the_repository_is_read() {
     let r = Repo::new();
     r.write("src/main.rs", "fn main() {}\n");
-    r.write("docs/site/content/visions/v.md", &doc("vision", "V", "active", "", BODY));
+    r.write(
+        "docs/site/content/visions/v.md",
+        &doc("vision", "V", "active", "", BODY),
+    );
     r.commit(HANNAH, "2025-01-01", "Add the vision");
     let h = history::read(&r.root().join("docs/site/content"), None)
         .unwrap()
@@ -242,9 +311,15 @@ fn a_site_in_a_subfolder_of_the_repository_is_read() {
 #[test]
 fn a_shallow_clone_gives_no_dates_and_says_how_to_fix_it() {
     let r = Repo::new();
-    r.write("content/patterns/a.md", &doc("pattern", "A", "active", "", BODY));
+    r.write(
+        "content/patterns/a.md",
+        &doc("pattern", "A", "active", "", BODY),
+    );
     r.commit(HANNAH, "2025-01-01", "Add");
-    r.write("content/patterns/a.md", &doc("pattern", "A", "active", "", "Edited."));
+    r.write(
+        "content/patterns/a.md",
+        &doc("pattern", "A", "active", "", "Edited."),
+    );
     r.commit(TOMAS, "2025-02-01", "Edit");
     let clones = tempfile::tempdir().unwrap();
     let url = format!("file://{}", r.root().display());
@@ -253,12 +328,19 @@ fn a_shallow_clone_gives_no_dates_and_says_how_to_fix_it() {
         .args(["clone", "-q", "--depth", "1", &url, "shallow"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let h = history::read(&clones.path().join("shallow/content"), None)
         .unwrap()
         .unwrap();
     assert!(h.shallow);
-    assert!(h.docs.is_empty(), "the clone's one commit would pass for every creation");
+    assert!(
+        h.docs.is_empty(),
+        "the clone's one commit would pass for every creation"
+    );
     assert!(h.warning().unwrap().contains("`fetch-depth: 0`"));
     // A full clone of the same repository has the facts.
     let out = r
@@ -294,24 +376,51 @@ fn drift_rules_read_the_linked_site_and_its_history() {
     let s = "content/strategies/s.md";
     let old = "content/strategies/old.md";
     let d = "content/decisions/d.md";
-    r.write(v, &doc("vision", "North", "active", "horizon: 3 years\n", BODY));
+    r.write(
+        v,
+        &doc("vision", "North", "active", "horizon: 3 years\n", BODY),
+    );
     r.write(
         s,
-        &doc("strategy", "Route", "active", "serves: [v]\nlast_reviewed: 2025-01-10\n", BODY),
+        &doc(
+            "strategy",
+            "Route",
+            "active",
+            "serves: [v]\nlast_reviewed: 2025-01-10\n",
+            BODY,
+        ),
     );
-    r.write(old, &doc("strategy", "Old road", "active", "serves: [v]\n", BODY));
-    r.write(d, &doc("decision", "Pick", "accepted", "serves: [old]\n", BODY));
+    r.write(
+        old,
+        &doc("strategy", "Old road", "active", "serves: [v]\n", BODY),
+    );
+    r.write(
+        d,
+        &doc("decision", "Pick", "accepted", "serves: [old]\n", BODY),
+    );
     r.commit(HANNAH, "2025-01-05", "Start");
     // The strategy changes after its review; the vision after the strategy; the old
     // strategy retires (and, ended, is not reported for its vision's change).
     r.write(
         s,
-        &doc("strategy", "Route", "active", "serves: [v]\nlast_reviewed: 2025-01-10\n", "New."),
+        &doc(
+            "strategy",
+            "Route",
+            "active",
+            "serves: [v]\nlast_reviewed: 2025-01-10\n",
+            "New.",
+        ),
     );
     r.commit(TOMAS, "2025-02-01", "Rework the route");
-    r.write(v, &doc("vision", "North", "active", "horizon: 3 years\n", "Moved."));
+    r.write(
+        v,
+        &doc("vision", "North", "active", "horizon: 3 years\n", "Moved."),
+    );
     r.commit(HANNAH, "2025-03-01", "Move the vision");
-    r.write(old, &doc("strategy", "Old road", "retired", "serves: [v]\n", BODY));
+    r.write(
+        old,
+        &doc("strategy", "Old road", "retired", "serves: [v]\n", BODY),
+    );
     r.commit(HANNAH, "2025-03-05", "Retire the old road");
     let a = cairn::build::analyse(&BuildOptions::new(r.root(), date(2025, 4, 1))).unwrap();
     assert!(!a.diags.has_errors(), "{:?}", a.diags);
