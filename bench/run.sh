@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-build benchmark of Cairn against Hugo on the shared synthetic corpus.
-# Usage: bench/run.sh [--runs N] [--sizes 1000,10000] [--quick]   (see bench/bench.py --help)
+# Usage: bench/run.sh [--runs N] [--sizes 1000,10000] [--quick] [--git]   (see bench/bench.py --help)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v hugo >/dev/null 2>&1; then
@@ -11,5 +11,5 @@ if ! command -v hugo >/dev/null 2>&1; then
     echo "hugo is not installed (apt-get install hugo); Cairn runs alone" >&2
   fi
 fi
-cargo build --release --quiet
+cargo build --release --quiet --bin cairn --example history_pass
 exec python3 bench/bench.py "$@"

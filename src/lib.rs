@@ -17,6 +17,7 @@ pub mod fence;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
+pub mod history;
 pub mod kinds;
 pub mod link;
 pub mod markdown;
