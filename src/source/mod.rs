@@ -14,6 +14,9 @@ use crate::diag::{Diagnostics, LineIndex, Pos};
 use crate::error::{Error, Result};
 use crate::names::SourcePath;
 
+mod changed;
+pub use changed::{Found, Reread, read_one};
+
 /// One document's normalised text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
@@ -97,11 +100,7 @@ pub fn read_content(dir: &Path) -> Result<(Sources, Diagnostics)> {
         }
         let shown = display(dir, entry.path());
         if !kind.is_file() {
-            diags.warning(
-                &shown,
-                Pos::START,
-                "not a regular file or folder (a pipe, socket or device); skipped",
-            );
+            diags.warning(&shown, Pos::START, NOT_REGULAR);
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(dir) else {
@@ -198,6 +197,9 @@ pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
     }
     None
 }
+
+/// The warning for a file that is neither a regular file nor a folder.
+const NOT_REGULAR: &str = "not a regular file or folder (a pipe, socket or device); skipped";
 
 /// The warning for a hidden document, from a fresh read or an incremental one.
 pub const HIDDEN_DOCUMENT: &str =
