@@ -42,8 +42,9 @@ pub const MAX_WORDS_PER_DOC: usize = 1500;
 /// Longer "words" are hashes, URLs or identifiers nobody types into a search box.
 const MAX_WORD_CHARS: usize = 40;
 
+/// The index as data, before it is written.
 #[derive(Serialize)]
-struct Index<'a> {
+pub struct Index<'a> {
     v: u32,
     stop: &'a [&'a str],
     kinds: Vec<[&'a str; 2]>,
@@ -178,8 +179,13 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usiz
 /// The index for every document of the site (folder introductions are not documents), in
 /// the site's document order.
 pub fn index_json(site: &Site, config: &SiteConfig) -> Vec<u8> {
+    serde_json::to_vec(&index(site, config)).expect("the index is plain data")
+}
+
+/// What [`index_json`] writes.
+pub fn index<'a>(site: &'a Site, config: &'a SiteConfig) -> Index<'a> {
     let kinds = &config.kinds;
-    let index = Index {
+    Index {
         v: 1,
         stop: &STOP_WORDS,
         kinds: kinds
@@ -191,8 +197,7 @@ pub fn index_json(site: &Site, config: &SiteConfig) -> Vec<u8> {
             config,
             kinds: kinds.iter().map(|(id, _)| id).collect(),
         },
-    };
-    serde_json::to_vec(&index).expect("the index is plain data")
+    }
 }
 
 #[cfg(test)]
