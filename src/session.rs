@@ -242,8 +242,8 @@ impl Session {
         let written: Vec<(OutPath, Option<u64>, bool)> = pages
             .par_iter()
             .map(|p| {
-                let digest = renderer.digest(p);
-                let out = renderer.out_path(p);
+                let page = renderer.prepare(p);
+                let (digest, out) = (page.digest(), page.out_path());
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     if let Some(file) = c.get(d) {
                         if staging.copy(&out, &file).is_ok() {
@@ -251,7 +251,7 @@ impl Session {
                         }
                     }
                 }
-                let (out, bytes) = renderer.render(p)?;
+                let (out, bytes) = page.render()?;
                 staging.write(&out, &bytes)?;
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     c.put(d, &bytes);
@@ -291,12 +291,12 @@ impl Session {
             let rendered: Vec<(OutPath, Option<u64>, bool)> = batch
                 .into_par_iter()
                 .map(|p| {
-                    let digest = renderer.digest(&p);
-                    let out = renderer.out_path(&p);
+                    let page = renderer.prepare(&p);
+                    let (digest, out) = (page.digest(), page.out_path());
                     if digest.is_some() && state.written.get(&out) == Some(&digest) {
                         return Ok((out, digest, false));
                     }
-                    let (out, bytes) = renderer.render(&p)?;
+                    let (out, bytes) = page.render()?;
                     write::replace_file(output, &out, &bytes)?;
                     Ok((out, digest, true))
                 })
