@@ -44,16 +44,16 @@ impl<K: Serialize> Serialize for Lazy<'_, K> {
 pub(super) const LAZY: &str = "cairn::lazy";
 
 /// A document's body as HTML, or nothing (`""`) for a folder without an introduction.
-pub(super) type Html<'r> = Lazy<'r, Option<Body>>;
+pub(super) type Html<'r> = Lazy<'r, Option<Body<'r>>>;
 
 impl<'r> Html<'r> {
-    pub(super) fn maybe(r: &'r Renderer<'r>, body: Option<Body>) -> Self {
+    pub(super) fn maybe(r: &'r Renderer<'r>, body: Option<Body<'r>>) -> Self {
         Lazy::new(r, body, |r, body| {
             body.as_ref().map_or_else(String::new, |b| b.make(r))
         })
     }
 
-    pub(super) fn of(r: &'r Renderer<'r>, body: Body) -> Self {
+    pub(super) fn of(r: &'r Renderer<'r>, body: Body<'r>) -> Self {
         Html::maybe(r, Some(body))
     }
 }
@@ -63,10 +63,10 @@ impl<'r> Html<'r> {
 /// how it is placed on the page. The configuration and the highlighter are in every page's
 /// digest already. The document's position in the site is how the text is found, not an
 /// input: it is left out of the digest, so that adding a document changes no other page.
-pub(super) struct Body {
+pub(super) struct Body<'r> {
     doc: usize,
     hash: u64,
-    links: Vec<LinkTarget>,
+    links: &'r [LinkTarget],
     anchor_prefix: String,
     heading_offset: u8,
     plain_code: bool,
@@ -75,22 +75,22 @@ pub(super) struct Body {
     packet: bool,
 }
 
-impl Body {
+impl<'r> Body<'r> {
     /// Document `i`'s body on its own page (or as a folder's introduction).
-    pub(super) fn page(r: &Renderer<'_>, i: usize) -> Body {
+    pub(super) fn page(r: &'r Renderer<'r>, i: usize) -> Self {
         Body::new(r, i, RenderOptions::default(), false)
     }
 
     /// Document `i`'s body inside a print packet.
-    pub(super) fn packet(r: &Renderer<'_>, i: usize, opts: RenderOptions) -> Body {
+    pub(super) fn packet(r: &'r Renderer<'r>, i: usize, opts: RenderOptions) -> Self {
         Body::new(r, i, opts, true)
     }
 
-    fn new(r: &Renderer<'_>, i: usize, opts: RenderOptions, packet: bool) -> Body {
+    fn new(r: &'r Renderer<'r>, i: usize, opts: RenderOptions, packet: bool) -> Self {
         Body {
             doc: i,
             hash: r.site.docs[i].hash,
-            links: r.site.link_targets(i, &r.config.base_url),
+            links: r.link_targets(i),
             anchor_prefix: opts.anchor_prefix.to_string(),
             heading_offset: opts.heading_offset,
             plain_code: opts.plain_code,
@@ -121,19 +121,19 @@ impl Body {
 }
 
 /// Renders `body` (no memo).
-pub(super) fn render(r: &Renderer<'_>, body: &Body) -> String {
+pub(super) fn render(r: &Renderer<'_>, body: &Body<'_>) -> String {
     let d = &r.site.docs[body.doc];
     markdown::render(
         d.body(),
         &d.outline,
-        &body.links,
+        body.links,
         d.title_heading,
         r.hl,
         body.options(),
     )
 }
 
-impl Serialize for Body {
+impl Serialize for Body<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Body {
             doc: _,

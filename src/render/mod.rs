@@ -58,6 +58,8 @@ pub struct Renderer<'a> {
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Built when the first packet is rendered.
     packet_bodies: std::sync::OnceLock<pages::PacketBodies>,
+    /// Where each document's body links go, made once for its page and every packet.
+    link_targets: Vec<std::sync::OnceLock<Vec<crate::markdown::LinkTarget>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,7 +142,14 @@ impl<'a> Renderer<'a> {
             tags: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
+            link_targets: (0..site.docs.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         })
+    }
+
+    fn link_targets(&self, i: usize) -> &[crate::markdown::LinkTarget] {
+        self.link_targets[i].get_or_init(|| self.site.link_targets(i, &self.config.base_url))
     }
 
     fn tags(&self) -> &BTreeMap<String, Vec<usize>> {

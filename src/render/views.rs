@@ -24,9 +24,9 @@ pub struct LinkView {
 
 /// A labelled list of links (relations by type, backlinks by kind, index by status).
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub struct Group<'r> {
     pub label: String,
-    pub items: Vec<LinkView>,
+    pub items: Vec<&'r LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,7 +40,7 @@ pub fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-/// One [`LinkView`] per document, built once and cloned where listed.
+/// One [`LinkView`] per document, built once and borrowed where listed.
 pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
     site.docs
         .iter()

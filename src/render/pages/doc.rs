@@ -39,7 +39,7 @@ struct TocEntry {
 #[derive(Serialize)]
 struct DocView<'r> {
     #[serde(flatten)]
-    link: LinkView,
+    link: &'r LinkView,
     id: String,
     owners: Vec<String>,
     tags: Vec<TagView>,
@@ -49,9 +49,9 @@ struct DocView<'r> {
     review_overdue: bool,
     fields: Vec<Field>,
     toc: Vec<TocEntry>,
-    relations: Vec<Group>,
-    inverse: Vec<Group>,
-    backlinks: Vec<Group>,
+    relations: Vec<Group<'r>>,
+    inverse: Vec<Group<'r>>,
+    backlinks: Vec<Group<'r>>,
     content: Html<'r>,
     words: usize,
     source: String,
@@ -113,8 +113,8 @@ impl PageType for Document {
         let group = |pairs: &[(Relation, usize)],
                      label: fn(Relation) -> &'static str,
                      sort: bool|
-         -> Vec<Group> {
-            let mut groups: Vec<Group> = Vec::new();
+         -> Vec<Group<'r>> {
+            let mut groups: Vec<Group<'r>> = Vec::new();
             for rel in Relation::ALL {
                 let mut items: Vec<usize> = pairs
                     .iter()
@@ -129,12 +129,12 @@ impl PageType for Document {
                 }
                 groups.push(Group {
                     label: label(rel).into(),
-                    items: items.into_iter().map(|j| r.views[j].clone()).collect(),
+                    items: items.into_iter().map(|j| &r.views[j]).collect(),
                 });
             }
             groups
         };
-        let mut backlinks: Vec<Group> = Vec::new();
+        let mut backlinks: Vec<Group<'r>> = Vec::new();
         for (kid, k) in r.config.kinds.iter() {
             let mut items: Vec<usize> = site.backlinks[i]
                 .iter()
@@ -145,12 +145,12 @@ impl PageType for Document {
                 by_title(site, &mut items);
                 backlinks.push(Group {
                     label: k.plural.clone(),
-                    items: items.into_iter().map(|j| r.views[j].clone()).collect(),
+                    items: items.into_iter().map(|j| &r.views[j]).collect(),
                 });
             }
         }
         let view = DocView {
-            link: r.views[i].clone(),
+            link: &r.views[i],
             id: d.id.to_string(),
             owners: d.owners.clone(),
             tags: d

@@ -21,7 +21,7 @@ fn folder_url(dir: &str) -> UrlPath {
 #[derive(Serialize)]
 struct FolderView<'r> {
     intro: Html<'r>,
-    items: Vec<LinkView>,
+    items: Vec<&'r LinkView>,
 }
 
 fn dir_of(key: &Key) -> &str {
@@ -96,7 +96,7 @@ impl PageType for Folder {
             title.unwrap_or_else(|| humanize_key(dir.rsplit('/').next().unwrap_or(dir)));
         let view = FolderView {
             intro,
-            items: items.into_iter().map(|i| r.views[i].clone()).collect(),
+            items: items.into_iter().map(|i| &r.views[i]).collect(),
         };
         r.templated("section.html", &title, folder_url(dir), view)
     }

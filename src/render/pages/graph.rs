@@ -41,10 +41,10 @@ struct FacetView {
 
 /// One node of the list view: the document and what it points at.
 #[derive(Debug, Clone, Serialize)]
-struct GraphListItem {
+struct GraphListItem<'r> {
     #[serde(flatten)]
-    link: LinkView,
-    relations: Vec<Group>,
+    link: &'r LinkView,
+    relations: Vec<Group<'r>>,
 }
 
 #[derive(Serialize)]
@@ -56,7 +56,7 @@ struct GraphView<'r> {
     statuses: Vec<FacetView>,
     node_count: usize,
     edge_count: usize,
-    list: Vec<GraphListItem>,
+    list: Vec<GraphListItem<'r>>,
     json_href: String,
     relations: Vec<&'static str>,
 }
@@ -221,7 +221,7 @@ fn status_facets(g: &Graph, kinds: &crate::kinds::KindTable) -> Vec<FacetView> {
 }
 
 /// Every node with what it points at, grouped by relation: the graph without the picture.
-fn list(r: &Renderer<'_>) -> Vec<GraphListItem> {
+fn list<'r>(r: &'r Renderer<'r>) -> Vec<GraphListItem<'r>> {
     let g = r.graph();
     g.nodes
         .iter()
@@ -233,7 +233,7 @@ fn list(r: &Renderer<'_>) -> Vec<GraphListItem> {
                     let items: Vec<_> = g
                         .edges_of(n)
                         .filter(|e| e.from == n && e.relation == rel)
-                        .map(|e| r.views[g.nodes[e.to].doc].clone())
+                        .map(|e| &r.views[g.nodes[e.to].doc])
                         .collect();
                     (!items.is_empty()).then(|| Group {
                         label: rel.label().into(),
@@ -242,7 +242,7 @@ fn list(r: &Renderer<'_>) -> Vec<GraphListItem> {
                 })
                 .collect();
             GraphListItem {
-                link: r.views[node.doc].clone(),
+                link: &r.views[node.doc],
                 relations,
             }
         })

@@ -16,16 +16,16 @@ pub(super) struct Home;
 
 /// A node of the tree (vision → strategy → decision, from `serves`).
 #[derive(Debug, Clone, Serialize)]
-struct TreeNode {
+struct TreeNode<'r> {
     #[serde(flatten)]
-    link: LinkView,
-    children: Vec<TreeNode>,
+    link: &'r LinkView,
+    children: Vec<TreeNode<'r>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct ReviewItem {
+struct ReviewItem<'r> {
     #[serde(flatten)]
-    link: LinkView,
+    link: &'r LinkView,
     review_by: String,
     overdue: bool,
 }
@@ -33,10 +33,10 @@ struct ReviewItem {
 #[derive(Serialize)]
 struct HomeView<'r> {
     intro: Html<'r>,
-    tree: Vec<TreeNode>,
-    loose: Vec<LinkView>,
-    recent: Vec<LinkView>,
-    review: Vec<ReviewItem>,
+    tree: Vec<TreeNode<'r>>,
+    loose: Vec<&'r LinkView>,
+    recent: Vec<&'r LinkView>,
+    review: Vec<ReviewItem<'r>>,
     counts: Vec<NavItem>,
 }
 
@@ -71,7 +71,7 @@ impl PageType for Home {
             intro,
             tree: tree(r),
             loose: loose(r),
-            recent: recent.into_iter().map(|i| r.views[i].clone()).collect(),
+            recent: recent.into_iter().map(|i| &r.views[i]).collect(),
             review: review(r),
             counts: r
                 .config
@@ -90,7 +90,7 @@ impl PageType for Home {
 }
 
 /// Documents due for review within 30 days, soonest first.
-fn review(r: &Renderer<'_>) -> Vec<ReviewItem> {
+fn review<'r>(r: &'r Renderer<'r>) -> Vec<ReviewItem<'r>> {
     let site = r.site;
     let mut review: Vec<usize> = (0..site.docs.len())
         .filter(|&i| site.docs[i].review_by.is_some() && !site.docs[i].is_index)
@@ -111,7 +111,7 @@ fn review(r: &Renderer<'_>) -> Vec<ReviewItem> {
         .map(|i| {
             let due = site.docs[i].review_by.expect("filtered on review_by");
             ReviewItem {
-                link: r.views[i].clone(),
+                link: &r.views[i],
                 review_by: due.to_string(),
                 overdue: due < today,
             }
@@ -121,7 +121,7 @@ fn review(r: &Renderer<'_>) -> Vec<ReviewItem> {
 
 /// Roots are documents of kinds that something serves but that serve nothing themselves
 /// (visions, by default); children are the documents that serve them, recursively.
-fn tree(r: &Renderer<'_>) -> Vec<TreeNode> {
+fn tree<'r>(r: &'r Renderer<'r>) -> Vec<TreeNode<'r>> {
     let kinds = &r.config.kinds;
     let served: BTreeSet<&str> = kinds
         .iter()
@@ -139,7 +139,7 @@ fn tree(r: &Renderer<'_>) -> Vec<TreeNode> {
         .collect()
 }
 
-fn node(r: &Renderer<'_>, i: usize, path: &mut Vec<usize>) -> TreeNode {
+fn node<'r>(r: &'r Renderer<'r>, i: usize, path: &mut Vec<usize>) -> TreeNode<'r> {
     let mut kids: Vec<usize> = r.site.inverse[i]
         .iter()
         .filter(|(rel, j)| *rel == Relation::Serves && !path.contains(j))
@@ -156,13 +156,13 @@ fn node(r: &Renderer<'_>, i: usize, path: &mut Vec<usize>) -> TreeNode {
         })
         .collect();
     TreeNode {
-        link: r.views[i].clone(),
+        link: &r.views[i],
         children,
     }
 }
 
 /// Documents that should serve something but do not.
-fn loose(r: &Renderer<'_>) -> Vec<LinkView> {
+fn loose<'r>(r: &'r Renderer<'r>) -> Vec<&'r LinkView> {
     let mut items: Vec<usize> = (0..r.site.docs.len())
         .filter(|&i| {
             let d = &r.site.docs[i];
@@ -178,5 +178,5 @@ fn loose(r: &Renderer<'_>) -> Vec<LinkView> {
         })
         .collect();
     by_title(r.site, &mut items);
-    items.into_iter().map(|i| r.views[i].clone()).collect()
+    items.into_iter().map(|i| &r.views[i]).collect()
 }

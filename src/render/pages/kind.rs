@@ -22,7 +22,7 @@ pub(in crate::render) fn kind_url(config: &SiteConfig, k: KindId) -> UrlPath {
 struct KindView<'r> {
     kind: &'r Kind,
     intro: Html<'r>,
-    groups: Vec<Group>,
+    groups: Vec<Group<'r>>,
 }
 
 fn kind_of(key: &Key) -> KindId {
@@ -79,7 +79,7 @@ impl PageType for KindIndex {
             by_title(r.site, &mut items);
             groups.push(Group {
                 label: status.unwrap_or(&kind.plural).to_string(),
-                items: items.into_iter().map(|i| r.views[i].clone()).collect(),
+                items: items.into_iter().map(|i| &r.views[i]).collect(),
             });
         }
         let (title, intro) = r.intro(&kind.folder);

@@ -28,7 +28,7 @@ pub(super) struct Packet;
 #[derive(Serialize)]
 struct PacketDoc<'r> {
     #[serde(flatten)]
-    link: LinkView,
+    link: &'r LinkView,
     anchor: String,
     owners: Vec<String>,
     created: Option<String>,
@@ -47,7 +47,7 @@ struct PacketSection<'r> {
 
 #[derive(Serialize)]
 struct PacketView<'r> {
-    doc: LinkView,
+    doc: &'r LinkView,
     sections: Vec<PacketSection<'r>>,
 }
 
@@ -87,7 +87,7 @@ impl PageType for Packet {
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
         let i = doc_of(key);
         let view = PacketView {
-            doc: r.views[i].clone(),
+            doc: &r.views[i],
             sections: r
                 .packet_members(i)
                 .into_iter()
@@ -117,7 +117,7 @@ fn section<'r>(r: &'r Renderer<'r>, heading: String, docs: Vec<usize>) -> Packet
                 },
             );
             PacketDoc {
-                link: r.views[j].clone(),
+                link: &r.views[j],
                 owners: d.owners.clone(),
                 created: date(d.created),
                 updated: date(d.updated),
@@ -190,7 +190,7 @@ impl Renderer<'_> {
 
     /// A body as every packet shows it: rendered by the first packet that needs it, kept
     /// for the others, and let go after the last.
-    pub(in crate::render) fn packet_body(&self, body: &Body) -> String {
+    pub(in crate::render) fn packet_body(&self, body: &Body<'_>) -> String {
         let bodies = self.packet_bodies.get_or_init(|| self.new_packet_bodies());
         let Some(slot) = bodies.slots.get(body.doc()) else {
             return lazy::render(self, body);

@@ -18,7 +18,7 @@ pub fn tag_url(tag: &str) -> UrlPath {
 #[derive(Serialize)]
 struct TagPage<'r> {
     tag: &'r str,
-    items: Vec<LinkView>,
+    items: Vec<&'r LinkView>,
 }
 
 fn tag_of(key: &Key) -> &str {
@@ -56,7 +56,7 @@ impl PageType for Tag {
             .expect("a tag of the site");
         let view = TagPage {
             tag,
-            items: items.iter().map(|&i| r.views[i].clone()).collect(),
+            items: items.iter().map(|&i| &r.views[i]).collect(),
         };
         r.templated("tag.html", &format!("Tagged “{tag}”"), tag_url(tag), view)
     }

@@ -18,25 +18,25 @@ pub(super) struct Timeline;
 
 /// One dated event.
 #[derive(Debug, Clone, Serialize)]
-struct EventView {
+struct EventView<'r> {
     date: String,
     /// `created`, `updated`, or the status the document reached (`accepted`, `superseded`…).
     event: String,
     label: String,
-    link: LinkView,
+    link: &'r LinkView,
     /// The document that caused the event (what superseded this one).
-    by: Option<LinkView>,
+    by: Option<&'r LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct YearView {
+struct YearView<'r> {
     year: i16,
-    events: Vec<EventView>,
+    events: Vec<EventView<'r>>,
 }
 
 #[derive(Serialize)]
-struct TimelineView {
-    years: Vec<YearView>,
+struct TimelineView<'r> {
+    years: Vec<YearView<'r>>,
 }
 
 /// Statuses a record has from the day it is written.
@@ -77,7 +77,7 @@ impl PageType for Timeline {
     }
 }
 
-fn years(r: &Renderer<'_>) -> Vec<YearView> {
+fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
         let site = r.site;
         let page = r.config.kinds.page();
         let mut events: Vec<(Date, u8, usize, EventView)> = Vec::new();
@@ -90,8 +90,8 @@ fn years(r: &Renderer<'_>) -> Vec<YearView> {
                     date: date.to_string(),
                     event: event.to_string(),
                     label: humanize_key(event),
-                    link: r.views[i].clone(),
-                    by: by.map(|j| r.views[j].clone()),
+                    link: &r.views[i],
+                    by: by.map(|j| &r.views[j]),
                 },
             ));
         };
