@@ -54,6 +54,8 @@ pub struct Renderer<'a> {
     statics: &'a BTreeMap<String, Vec<u8>>,
     /// Tag → its documents; built on first use.
     tags: std::sync::OnceLock<BTreeMap<String, Vec<usize>>>,
+    /// Tag → the address of its page.
+    tag_hrefs: std::sync::OnceLock<BTreeMap<String, String>>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Built when the first packet is rendered.
@@ -140,6 +142,7 @@ impl<'a> Renderer<'a> {
             views: views::link_views(site, config),
             statics: &templates.statics,
             tags: std::sync::OnceLock::new(),
+            tag_hrefs: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
             link_targets: (0..site.docs.len())
@@ -154,6 +157,18 @@ impl<'a> Renderer<'a> {
 
     fn tags(&self) -> &BTreeMap<String, Vec<usize>> {
         self.tags.get_or_init(|| views::tag_index(self.site))
+    }
+
+    /// The address of tag `t`'s page, for a tag some document carries.
+    fn tag_href(&self, t: &str) -> &str {
+        let hrefs = self.tag_hrefs.get_or_init(|| {
+            let base = &self.config.base_url;
+            self.tags()
+                .keys()
+                .map(|t| (t.clone(), base.href(&pages::tag_url(t))))
+                .collect()
+        });
+        &hrefs[t]
     }
 
     fn graph(&self) -> &crate::graph::Graph {
@@ -271,8 +286,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// What every page's digest starts with: the globals, its address and its template.
-    fn digest_start(&self, url: &UrlPath, template: &str) -> Digest {
-        let mut d = Digest::new();
+    fn digest_start(&self, url: &UrlPath, template: &str) -> digest::PageDigest {
+        let mut d = digest::PageDigest::default();
         d.u64(self.global).str(url.as_str()).str(template);
         d
     }

@@ -30,9 +30,9 @@ pub struct Group<'r> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TagView {
-    pub name: String,
-    pub href: String,
+pub struct TagView<'r> {
+    pub name: &'r str,
+    pub href: &'r str,
     pub count: usize,
 }
 

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::graph::Drawn;
 use super::packet::has_packet;
-use super::tag::tag_url;
 use super::{PageType, Route, kind_url};
 use crate::graph::layout;
 use crate::graph::svg::{self, SvgOptions};
@@ -23,16 +22,16 @@ pub(super) struct Document;
 const NEIGHBOURS_PER_SIDE: usize = 12;
 
 #[derive(Debug, Clone, Serialize)]
-struct Field {
+struct Field<'r> {
     name: String,
-    value: String,
+    value: &'r str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct TocEntry {
+struct TocEntry<'r> {
     level: u8,
-    text: String,
-    anchor: String,
+    text: &'r str,
+    anchor: &'r str,
 }
 
 /// Everything a document page shows.
@@ -40,21 +39,21 @@ struct TocEntry {
 struct DocView<'r> {
     #[serde(flatten)]
     link: &'r LinkView,
-    id: String,
-    owners: Vec<String>,
-    tags: Vec<TagView>,
+    id: &'r str,
+    owners: &'r [String],
+    tags: Vec<TagView<'r>>,
     created: Option<String>,
     updated: Option<String>,
     review_by: Option<String>,
     review_overdue: bool,
-    fields: Vec<Field>,
-    toc: Vec<TocEntry>,
+    fields: Vec<Field<'r>>,
+    toc: Vec<TocEntry<'r>>,
     relations: Vec<Group<'r>>,
     inverse: Vec<Group<'r>>,
     backlinks: Vec<Group<'r>>,
     content: Html<'r>,
     words: usize,
-    source: String,
+    source: &'r str,
     /// The document and its one-hop neighbours as inline SVG, when it has relations.
     neighbourhood: Option<Lazy<'r, Around>>,
     /// Its print packet, for kinds that have one.
@@ -151,14 +150,14 @@ impl PageType for Document {
         }
         let view = DocView {
             link: &r.views[i],
-            id: d.id.to_string(),
-            owners: d.owners.clone(),
+            id: d.id.as_str(),
+            owners: &d.owners,
             tags: d
                 .tags
                 .iter()
                 .map(|t| TagView {
-                    name: t.clone(),
-                    href: base.href(&tag_url(t)),
+                    name: t,
+                    href: r.tag_href(t),
                     count: 0,
                 })
                 .collect(),
@@ -171,7 +170,7 @@ impl PageType for Document {
                 .iter()
                 .map(|(n, v)| Field {
                     name: humanize_key(n),
-                    value: v.clone(),
+                    value: v,
                 })
                 .collect(),
             toc: d
@@ -182,8 +181,8 @@ impl PageType for Document {
                 .filter(|(h, x)| Some(*h) != d.title_heading && (2..=3).contains(&x.level))
                 .map(|(_, h)| TocEntry {
                     level: h.level,
-                    text: h.text.clone(),
-                    anchor: h.anchor.clone(),
+                    text: &h.text,
+                    anchor: &h.anchor,
                 })
                 .collect(),
             relations: group(&site.relations[i], Relation::label, false),
@@ -191,7 +190,7 @@ impl PageType for Document {
             backlinks,
             content: Html::of(r, Body::page(r, i)),
             words: d.words,
-            source: d.file.clone(),
+            source: &d.file,
             neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),

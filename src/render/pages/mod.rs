@@ -46,6 +46,7 @@ pub(super) use asset::asset_hrefs;
 pub(super) use kind::kind_url;
 pub(super) use packet::PacketBodies;
 pub(super) use status::header_status;
+pub(super) use tag::tag_url;
 
 /// One kind of output file.
 trait PageType: Sync {

@@ -30,7 +30,7 @@ struct PacketDoc<'r> {
     #[serde(flatten)]
     link: &'r LinkView,
     anchor: String,
-    owners: Vec<String>,
+    owners: &'r [String],
     created: Option<String>,
     updated: Option<String>,
     url: String,
@@ -118,7 +118,7 @@ fn section<'r>(r: &'r Renderer<'r>, heading: String, docs: Vec<usize>) -> Packet
             );
             PacketDoc {
                 link: &r.views[j],
-                owners: d.owners.clone(),
+                owners: &d.owners,
                 created: date(d.created),
                 updated: date(d.updated),
                 url: base.absolute(&r.site.urls[j]),

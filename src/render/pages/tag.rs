@@ -11,7 +11,7 @@ use crate::render::{Key, Prepared, Renderer};
 pub(super) struct Tag;
 
 /// Where a tag's page is; documents link their tags here.
-pub fn tag_url(tag: &str) -> UrlPath {
+pub(in crate::render) fn tag_url(tag: &str) -> UrlPath {
     UrlPath::page(["tags", slugify(tag).as_str()])
 }
 

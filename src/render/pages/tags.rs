@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use super::tag::tag_url;
 use super::{PageType, Route};
 use crate::render::views::TagView;
 use crate::render::{Key, Prepared, Renderer};
@@ -10,8 +9,8 @@ use crate::render::{Key, Prepared, Renderer};
 pub(super) struct Tags;
 
 #[derive(Serialize)]
-struct TagsView {
-    tags: Vec<TagView>,
+struct TagsView<'r> {
+    tags: Vec<TagView<'r>>,
 }
 
 impl PageType for Tags {
@@ -32,13 +31,12 @@ impl PageType for Tags {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let base = &r.config.base_url;
         let tags = r
             .tags()
             .iter()
             .map(|(t, docs)| TagView {
-                name: t.clone(),
-                href: base.href(&tag_url(t)),
+                name: t,
+                href: r.tag_href(t),
                 count: docs.len(),
             })
             .collect();

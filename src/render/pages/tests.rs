@@ -5,9 +5,8 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::config::SiteConfig;
-use crate::digest::Digest;
 use crate::highlight::Highlighter;
-use crate::render::digest::{At, Sink};
+use crate::render::digest::{At, PageDigest, Sink};
 use crate::render::{RenderEnv, Templates};
 use crate::testing::linked;
 
@@ -65,10 +64,10 @@ impl Sink for Tokens {
 }
 
 /// The digest of a page whose compact form is `tokens`.
-fn digest_of(start: Digest, tokens: &[Token]) -> u64 {
+fn digest_of(start: PageDigest, tokens: &[Token]) -> u64 {
     let mut d = start;
     for t in tokens {
-        std::hash::Hasher::write(&mut d, &t.bytes);
+        d.write(&t.bytes, t.leaf);
     }
     d.finish()
 }
