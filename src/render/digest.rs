@@ -40,40 +40,40 @@ impl Sink for Digest {
     }
 }
 
-/// A page's digest: its compact form gathered, then hashed at once with SipHash-1-3 under
-/// fixed keys (a specified, stable function). A view is many short writes; hashing them one
-/// byte at a time (FNV) cost three times as much.
-#[derive(Debug, Clone, Default)]
-pub(super) struct PageDigest {
-    bytes: Vec<u8>,
+/// A page's digest: SipHash-1-3 under fixed keys (a specified, stable function) over its
+/// compact form; several times faster than FNV byte by byte over the larger views.
+#[derive(Debug, Clone)]
+pub(super) struct PageDigest(siphasher::sip::SipHasher13);
+
+/// Any fixed keys do: the digest is not a secret, only a name for the page's inputs.
+const KEYS: (u64, u64) = (0x6361_6972_6e2d_7061, 0x6765_2d64_6967_6573);
+
+impl Default for PageDigest {
+    fn default() -> Self {
+        PageDigest(siphasher::sip::SipHasher13::new_with_keys(KEYS.0, KEYS.1))
+    }
 }
 
 impl PageDigest {
     pub(super) fn u64(&mut self, v: u64) -> &mut Self {
-        self.bytes.extend_from_slice(&v.to_le_bytes());
+        self.write(&v.to_le_bytes(), false);
         self
     }
 
     pub(super) fn str(&mut self, s: &str) -> &mut Self {
         self.u64(s.len() as u64);
-        self.bytes.extend_from_slice(s.as_bytes());
+        self.write(s.as_bytes(), false);
         self
     }
 
     pub(super) fn finish(&self) -> u64 {
-        use std::hash::Hasher;
-        let mut h = siphasher::sip::SipHasher13::new_with_keys(KEYS.0, KEYS.1);
-        h.write(&self.bytes);
-        h.finish()
+        std::hash::Hasher::finish(&self.0)
     }
 }
 
-/// Any fixed keys do: the digest is not a secret, only a name for the page's inputs.
-const KEYS: (u64, u64) = (0x6361_6972_6e2d_7061, 0x6765_2d64_6967_6573);
-
 impl Sink for PageDigest {
     fn write(&mut self, bytes: &[u8], _leaf: bool) {
-        self.bytes.extend_from_slice(bytes);
+        std::hash::Hasher::write(&mut self.0, bytes);
     }
 }
 

@@ -11,7 +11,7 @@ use crate::link::Site;
 
 /// A link to a document, as lists, trees and relation panels show it.
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkView {
+pub struct LinkFields {
     pub title: String,
     pub href: String,
     pub kind: String,
@@ -20,6 +20,57 @@ pub struct LinkView {
     pub summary: Option<String>,
     /// The date the document last changed, `YYYY-MM-DD`.
     pub date: Option<String>,
+}
+
+/// A document's [`LinkFields`] with their digest, taken once: a page that lists hundreds of
+/// documents (a kind's index, a pattern's backlinks) hashes one number for each.
+#[derive(Debug, Clone)]
+pub struct LinkView {
+    fields: LinkFields,
+    digest: u64,
+}
+
+/// The name of a [`LinkView`]'s compact form, a struct whose one field is the digest.
+pub(super) const LINK: &str = "cairn::link";
+
+impl LinkView {
+    pub fn new(fields: LinkFields) -> LinkView {
+        let mut d = crate::digest::Digest::new();
+        super::digest::feed(&mut d, &fields).expect("a link is plain data");
+        LinkView {
+            fields,
+            digest: d.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl LinkView {
+    pub(super) fn digest(&self) -> u64 {
+        self.digest
+    }
+}
+
+impl std::ops::Deref for LinkView {
+    type Target = LinkFields;
+
+    fn deref(&self) -> &LinkFields {
+        &self.fields
+    }
+}
+
+impl Serialize for LinkView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if s.is_human_readable() {
+            return self.fields.serialize(s);
+        }
+        // A struct rather than a number, so that it can be flattened into the view it is
+        // part of, as its fields are for templates.
+        let mut st = s.serialize_struct(LINK, 1)?;
+        st.serialize_field(LINK, &self.digest)?;
+        st.end()
+    }
 }
 
 /// A labelled list of links (relations by type, backlinks by kind, index by status).
@@ -47,7 +98,7 @@ pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
         .zip(&site.urls)
         .map(|(d, url)| {
             let kind = config.kinds.get(d.kind);
-            LinkView {
+            LinkView::new(LinkFields {
                 title: d.title.clone(),
                 href: config.base_url.href(url),
                 kind: kind.name.clone(),
@@ -55,7 +106,7 @@ pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
                 status: d.status.clone(),
                 summary: d.summary.clone(),
                 date: date(d.changed()),
-            }
+            })
         })
         .collect()
 }

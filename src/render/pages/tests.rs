@@ -7,6 +7,7 @@ use super::*;
 use crate::config::SiteConfig;
 use crate::highlight::Highlighter;
 use crate::render::digest::{At, PageDigest, Sink};
+use crate::render::views::{LINK, LinkFields, LinkView};
 use crate::render::{RenderEnv, Templates};
 use crate::testing::linked;
 
@@ -75,6 +76,42 @@ fn digest_of(start: PageDigest, tokens: &[Token]) -> u64 {
 /// Fields whose readable form is made from what their compact form holds (a body's HTML from
 /// its source, a drawing from its graph): the only places the two forms may differ.
 const MADE: [&str; 4] = ["intro", "content", "neighbourhood", "svg"];
+
+/// The fields of a link to a document, which digests hold by their own digest.
+const LINK_FIELDS: [&str; 7] = [
+    "title",
+    "href",
+    "kind",
+    "kind_label",
+    "status",
+    "summary",
+    "date",
+];
+
+/// The value at `path` in a readable form.
+fn find<'v>(v: &'v serde_json::Value, path: &str) -> &'v serde_json::Value {
+    path.split('.')
+        .filter(|p| !p.is_empty())
+        .fold(v, |v, p| match v {
+            serde_json::Value::Array(a) => &a[p.parse::<usize>().unwrap()],
+            v => &v[p],
+        })
+}
+
+/// The digest of the link whose fields `v` shows.
+fn link_digest(v: &serde_json::Value) -> u64 {
+    let text = |k: &str| v[k].as_str().map(String::from);
+    LinkView::new(LinkFields {
+        title: text("title").unwrap(),
+        href: text("href").unwrap(),
+        kind: text("kind").unwrap(),
+        kind_label: text("kind_label").unwrap(),
+        status: text("status"),
+        summary: text("summary"),
+        date: text("date"),
+    })
+    .digest()
+}
 
 /// Every leaf of the readable form: its path and value.
 fn leaves(v: &serde_json::Value, at: &str, out: &mut Vec<(String, serde_json::Value)>) {
@@ -188,10 +225,27 @@ fn every_page_types_digest_is_taken_from_every_field_of_its_view() {
 
         // Everything the template (or the file's writer) sees is in that stream, value for
         // value, except what is made from the stream's own inputs.
+        let shown = prepared.made.readable();
         let mut readable = Vec::new();
-        leaves(&prepared.made.readable(), "", &mut readable);
+        leaves(&shown, "", &mut readable);
         for (at, value) in readable {
-            let last = at.rsplit('.').next().unwrap_or("");
+            let (parent, last) = at.rsplit_once('.').unwrap_or(("", &at));
+            if LINK_FIELDS.contains(&last) {
+                // A link to a document is in the digest by the digest of its fields.
+                let key = if parent.is_empty() {
+                    LINK.to_string()
+                } else {
+                    format!("{parent}.{LINK}")
+                };
+                if let Some(t) = tokens.iter().find(|t| t.leaf && !t.key && t.at == key) {
+                    assert_eq!(
+                        t.bytes,
+                        link_digest(find(&shown, parent)).to_le_bytes(),
+                        "{page:?}: the link at {parent} is not in the digest as shown"
+                    );
+                    continue;
+                }
+            }
             if MADE.contains(&last) {
                 assert!(
                     tokens.iter().any(|t| t.leaf
@@ -282,4 +336,37 @@ fn no_view_field_is_hidden_from_its_digest() {
             assert!(!hidden, "{path}:{}: {line}", n + 1);
         }
     }
+}
+
+/// Pages hold a link to a document by its digest: any one field of the link changes it.
+#[test]
+fn a_links_digest_changes_with_any_of_its_fields() {
+    let fields = || LinkFields {
+        title: "Cloud".into(),
+        href: "/strategies/cloud/".into(),
+        kind: "strategy".into(),
+        kind_label: "Strategy".into(),
+        status: Some("active".into()),
+        summary: None,
+        date: Some("2026-01-01".into()),
+    };
+    let digest = LinkView::new(fields()).digest();
+    let changes: [fn(&mut LinkFields); 7] = [
+        |f| f.title.push('!'),
+        |f| f.href.push('x'),
+        |f| f.kind.push('s'),
+        |f| f.kind_label.push('s'),
+        |f| f.status = None,
+        |f| f.summary = Some(String::new()),
+        |f| f.date = Some("2026-01-02".into()),
+    ];
+    for (n, change) in changes.iter().enumerate() {
+        let mut f = fields();
+        change(&mut f);
+        assert_ne!(LinkView::new(f).digest(), digest, "change {n}");
+    }
+    // Fields are told apart by their place: two values swapped change it too.
+    let mut swapped = fields();
+    std::mem::swap(&mut swapped.kind, &mut swapped.kind_label);
+    assert_ne!(LinkView::new(swapped).digest(), digest);
 }
