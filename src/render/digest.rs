@@ -41,16 +41,27 @@ impl Sink for Digest {
 }
 
 /// A page's digest: SipHash-1-3 under fixed keys (a specified, stable function) over its
-/// compact form; several times faster than FNV byte by byte over the larger views.
+/// compact form. The form is thousands of writes of a few bytes, so they are gathered into
+/// blocks first: SipHash takes a block at a time far faster than a byte or a tag.
 #[derive(Debug, Clone)]
-pub(super) struct PageDigest(siphasher::sip::SipHasher13);
+pub(super) struct PageDigest {
+    hasher: siphasher::sip::SipHasher13,
+    block: [u8; BLOCK],
+    len: usize,
+}
+
+const BLOCK: usize = 512;
 
 /// Any fixed keys do: the digest is not a secret, only a name for the page's inputs.
 const KEYS: (u64, u64) = (0x6361_6972_6e2d_7061, 0x6765_2d64_6967_6573);
 
 impl Default for PageDigest {
     fn default() -> Self {
-        PageDigest(siphasher::sip::SipHasher13::new_with_keys(KEYS.0, KEYS.1))
+        PageDigest {
+            hasher: siphasher::sip::SipHasher13::new_with_keys(KEYS.0, KEYS.1),
+            block: [0; BLOCK],
+            len: 0,
+        }
     }
 }
 
@@ -67,13 +78,26 @@ impl PageDigest {
     }
 
     pub(super) fn finish(&self) -> u64 {
-        std::hash::Hasher::finish(&self.0)
+        use std::hash::Hasher;
+        let mut h = self.hasher;
+        h.write(&self.block[..self.len]);
+        h.finish()
     }
 }
 
 impl Sink for PageDigest {
     fn write(&mut self, bytes: &[u8], _leaf: bool) {
-        std::hash::Hasher::write(&mut self.0, bytes);
+        use std::hash::Hasher;
+        if self.len + bytes.len() > BLOCK {
+            self.hasher.write(&self.block[..self.len]);
+            self.len = 0;
+            if bytes.len() > BLOCK {
+                self.hasher.write(bytes);
+                return;
+            }
+        }
+        self.block[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
     }
 }
 
@@ -434,5 +458,28 @@ impl<S: Sink> ser::SerializeStructVariant for Compound<'_, '_, S> {
     }
     fn end(self) -> Res {
         Compound::end(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gathering into blocks changes nothing: the digest is of the bytes, however they come.
+    #[test]
+    fn a_page_digest_is_of_its_bytes_however_they_are_written() {
+        let bytes: Vec<u8> = (0..3 * BLOCK + 17).map(|i| (i * 7 % 251) as u8).collect();
+        let mut whole = PageDigest::default();
+        whole.write(&bytes, true);
+        for piece in [1, 3, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + 5] {
+            let mut pieces = PageDigest::default();
+            for chunk in bytes.chunks(piece) {
+                pieces.write(chunk, true);
+            }
+            assert_eq!(pieces.finish(), whole.finish(), "pieces of {piece}");
+        }
+        let mut other = PageDigest::default();
+        other.write(&bytes[1..], true);
+        assert_ne!(other.finish(), whole.finish());
     }
 }
