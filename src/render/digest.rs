@@ -18,6 +18,14 @@ use crate::digest::Digest;
 pub(super) trait Sink {
     /// A value's bytes (`leaf`), or a tag that gives the stream its shape.
     fn write(&mut self, bytes: &[u8], leaf: bool);
+    /// `write` of one tag byte, of which a view has thousands.
+    fn tag(&mut self, t: u8) {
+        self.write(&[t], false);
+    }
+    /// `write` of a number's eight bytes.
+    fn word(&mut self, w: u64, leaf: bool) {
+        self.write(&w.to_le_bytes(), leaf);
+    }
     /// The serialiser enters a struct field, list item or map entry (whose key comes first,
     /// then [`Sink::value`]).
     fn enter(&mut self, _at: At) {}
@@ -77,6 +85,11 @@ impl PageDigest {
         self
     }
 
+    fn flush(&mut self) {
+        std::hash::Hasher::write(&mut self.hasher, &self.block[..self.len]);
+        self.len = 0;
+    }
+
     pub(super) fn finish(&self) -> u64 {
         use std::hash::Hasher;
         let mut h = self.hasher;
@@ -86,6 +99,22 @@ impl PageDigest {
 }
 
 impl Sink for PageDigest {
+    fn tag(&mut self, t: u8) {
+        if self.len == BLOCK {
+            self.flush();
+        }
+        self.block[self.len] = t;
+        self.len += 1;
+    }
+
+    fn word(&mut self, w: u64, _leaf: bool) {
+        if self.len + 8 > BLOCK {
+            self.flush();
+        }
+        self.block[self.len..self.len + 8].copy_from_slice(&w.to_le_bytes());
+        self.len += 8;
+    }
+
     fn write(&mut self, bytes: &[u8], _leaf: bool) {
         use std::hash::Hasher;
         if self.len + bytes.len() > BLOCK {
@@ -142,13 +171,13 @@ impl<S: Sink> Feeder<'_, S> {
     }
 
     fn tag(&mut self, t: u8) {
-        self.sink.write(&[t], false);
+        self.sink.tag(t);
     }
 
     /// An enum's variant, by name (as readable forms show it); `leaf` for a variant that is
     /// all of the value.
     fn variant(&mut self, name: &str, leaf: bool) {
-        self.sink.write(&(name.len() as u64).to_le_bytes(), false);
+        self.sink.word(name.len() as u64, false);
         self.sink.write(name.as_bytes(), leaf);
     }
 }
@@ -184,7 +213,7 @@ impl<'a, 's, S: Sink> ser::Serializer for &'a mut Feeder<'s, S> {
         self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Res {
-        self.leaf(&v.to_le_bytes());
+        self.sink.word(v as u64, true);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Res {
@@ -197,7 +226,7 @@ impl<'a, 's, S: Sink> ser::Serializer for &'a mut Feeder<'s, S> {
         self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Res {
-        self.leaf(&v.to_le_bytes());
+        self.sink.word(v, true);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Res {
@@ -214,7 +243,7 @@ impl<'a, 's, S: Sink> ser::Serializer for &'a mut Feeder<'s, S> {
         self.serialize_bytes(v.as_bytes())
     }
     fn serialize_bytes(self, v: &[u8]) -> Res {
-        self.sink.write(&(v.len() as u64).to_le_bytes(), false);
+        self.sink.word(v.len() as u64, false);
         self.leaf(v);
         Ok(())
     }

@@ -58,15 +58,34 @@ impl<'r> Html<'r> {
     }
 }
 
-/// What a document's body is rendered from: its text (by the hash of its path and text, which
-/// also decide its outline and title heading), where its links go as the page shows them, and
-/// how it is placed on the page. The configuration and the highlighter are in every page's
-/// digest already. The document's position in the site is how the text is found, not an
-/// input: it is left out of the digest, so that adding a document changes no other page.
+/// What a document's body is rendered from wherever it is shown: its text (by the hash of
+/// its path and text, which also decide its outline and title heading) and where its links go
+/// as pages show them. Made once per document, with its digest, for its page and every packet.
+pub(super) struct Source {
+    links: Vec<LinkTarget>,
+    digest: u64,
+}
+
+impl Source {
+    pub(super) fn new(r: &Renderer<'_>, i: usize) -> Source {
+        let links = r.site.link_targets(i, &r.config.base_url);
+        let mut d = crate::digest::Digest::new();
+        super::digest::feed(&mut d, &(r.site.docs[i].hash, Targets(&links)))
+            .expect("link targets are plain data");
+        Source {
+            links,
+            digest: d.finish(),
+        }
+    }
+}
+
+/// What a document's body is rendered from on one page: its [`Source`] and how it is placed
+/// on the page. The configuration and the highlighter are in every page's digest already. The
+/// document's position in the site is how the text is found, not an input: it is left out of
+/// the digest, so that adding a document changes no other page.
 pub(super) struct Body<'r> {
     doc: usize,
-    hash: u64,
-    links: &'r [LinkTarget],
+    source: &'r Source,
     anchor_prefix: String,
     heading_offset: u8,
     plain_code: bool,
@@ -89,8 +108,7 @@ impl<'r> Body<'r> {
     fn new(r: &'r Renderer<'r>, i: usize, opts: RenderOptions, packet: bool) -> Self {
         Body {
             doc: i,
-            hash: r.site.docs[i].hash,
-            links: r.link_targets(i),
+            source: r.source(i),
             anchor_prefix: opts.anchor_prefix.to_string(),
             heading_offset: opts.heading_offset,
             plain_code: opts.plain_code,
@@ -126,7 +144,7 @@ pub(super) fn render(r: &Renderer<'_>, body: &Body<'_>) -> String {
     markdown::render(
         d.body(),
         &d.outline,
-        body.links,
+        &body.source.links,
         d.title_heading,
         r.hl,
         body.options(),
@@ -137,17 +155,15 @@ impl Serialize for Body<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Body {
             doc: _,
-            hash,
-            links,
+            source,
             anchor_prefix,
             heading_offset,
             plain_code,
             raw_html,
             packet: _,
         } = self;
-        let mut t = s.serialize_tuple(6)?;
-        t.serialize_element(hash)?;
-        t.serialize_element(&Targets(links))?;
+        let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&source.digest)?;
         t.serialize_element(anchor_prefix)?;
         t.serialize_element(heading_offset)?;
         t.serialize_element(plain_code)?;

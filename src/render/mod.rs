@@ -60,8 +60,8 @@ pub struct Renderer<'a> {
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Built when the first packet is rendered.
     packet_bodies: std::sync::OnceLock<pages::PacketBodies>,
-    /// Where each document's body links go, made once for its page and every packet.
-    link_targets: Vec<std::sync::OnceLock<Vec<crate::markdown::LinkTarget>>>,
+    /// What each document's body is made from, once for its page and every packet.
+    sources: Vec<std::sync::OnceLock<lazy::Source>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,14 +145,14 @@ impl<'a> Renderer<'a> {
             tag_hrefs: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
-            link_targets: (0..site.docs.len())
+            sources: (0..site.docs.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
         })
     }
 
-    fn link_targets(&self, i: usize) -> &[crate::markdown::LinkTarget] {
-        self.link_targets[i].get_or_init(|| self.site.link_targets(i, &self.config.base_url))
+    fn source(&self, i: usize) -> &lazy::Source {
+        self.sources[i].get_or_init(|| lazy::Source::new(self, i))
     }
 
     fn tags(&self) -> &BTreeMap<String, Vec<usize>> {

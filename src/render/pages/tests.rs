@@ -370,3 +370,44 @@ fn a_links_digest_changes_with_any_of_its_fields() {
     std::mem::swap(&mut swapped.kind, &mut swapped.kind_label);
     assert_ne!(LinkView::new(swapped).digest(), digest);
 }
+
+/// A body enters its page's digest by its text and by where its links go as the page shows
+/// them: renaming what an unlabelled link points at changes the pages that show the body,
+/// though its text did not change. The packet shows the renamed page only through that link.
+#[test]
+fn a_bodys_digest_follows_where_its_links_go() {
+    let config = SiteConfig::default();
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let env = RenderEnv {
+        today: "2026-05-01".parse().unwrap(),
+        status: None,
+    };
+    let digests = |files: &[(&str, &str)]| {
+        let site = linked(&config, files);
+        let r = Renderer::new(&site, &config, &templates, &hl, env).unwrap();
+        r.pages()
+            .into_iter()
+            .map(|p| (r.out_path(&p).to_string(), r.digest(&p)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let before = digests(&files());
+    let renamed: Vec<(&str, &str)> = files()
+        .into_iter()
+        .map(|(p, t)| match p {
+            "runbooks/backups.md" => (p, "# Restores\n\nNightly, see [[cloud]].\n"),
+            _ => (p, t),
+        })
+        .collect();
+    let after = digests(&renamed);
+    for page in [
+        "strategies/cloud/index.html",
+        "strategies/cloud/packet/index.html",
+    ] {
+        assert_ne!(before[page], after[page], "{page}");
+    }
+    assert_eq!(
+        before["visions/north/index.html"],
+        after["visions/north/index.html"]
+    );
+}
