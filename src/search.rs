@@ -70,7 +70,25 @@ struct Entry<'a> {
     d: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     g: &'a [String],
-    w: &'a str,
+    w: Words<'a>,
+}
+
+/// A document's search words. They are made from its text alone, so the compact form a page
+/// digest takes (see `render::digest`) is the hash of that text: the index's digest does not
+/// hash a few megabytes of words to learn what the documents' hashes already say.
+struct Words<'a> {
+    words: &'a str,
+    text_hash: u64,
+}
+
+impl Serialize for Words<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(self.words)
+        } else {
+            s.serialize_u64(self.text_hash)
+        }
+    }
 }
 
 impl Serialize for Entries<'_> {
@@ -87,7 +105,10 @@ impl Serialize for Entries<'_> {
                 s: d.status.as_deref(),
                 d: d.summary.as_deref(),
                 g: &d.tags,
-                w: &d.search_words,
+                w: Words {
+                    words: &d.search_words,
+                    text_hash: d.hash,
+                },
             })?;
         }
         seq.end()
