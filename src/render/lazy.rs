@@ -86,7 +86,7 @@ impl Source {
 pub(super) struct Body<'r> {
     doc: usize,
     source: &'r Source,
-    anchor_prefix: String,
+    anchor_prefix: &'r str,
     heading_offset: u8,
     plain_code: bool,
     raw_html: bool,
@@ -101,15 +101,15 @@ impl<'r> Body<'r> {
     }
 
     /// Document `i`'s body inside a print packet.
-    pub(super) fn packet(r: &'r Renderer<'r>, i: usize, opts: RenderOptions) -> Self {
+    pub(super) fn packet(r: &'r Renderer<'r>, i: usize, opts: RenderOptions<'r>) -> Self {
         Body::new(r, i, opts, true)
     }
 
-    fn new(r: &'r Renderer<'r>, i: usize, opts: RenderOptions, packet: bool) -> Self {
+    fn new(r: &'r Renderer<'r>, i: usize, opts: RenderOptions<'r>, packet: bool) -> Self {
         Body {
             doc: i,
             source: r.source(i),
-            anchor_prefix: opts.anchor_prefix.to_string(),
+            anchor_prefix: opts.anchor_prefix,
             heading_offset: opts.heading_offset,
             plain_code: opts.plain_code,
             raw_html: r.config.raw_html,
@@ -120,7 +120,7 @@ impl<'r> Body<'r> {
     pub(super) fn options(&self) -> RenderOptions<'_> {
         RenderOptions {
             raw_html: self.raw_html,
-            anchor_prefix: &self.anchor_prefix,
+            anchor_prefix: self.anchor_prefix,
             heading_offset: self.heading_offset,
             plain_code: self.plain_code,
         }

@@ -60,6 +60,8 @@ pub struct Renderer<'a> {
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Built when the first packet is rendered.
     packet_bodies: std::sync::OnceLock<pages::PacketBodies>,
+    /// What each document shows in the packets that hold it, made once.
+    members: Vec<std::sync::OnceLock<pages::Member>>,
     /// What each document's body is made from, once for its page and every packet.
     sources: Vec<std::sync::OnceLock<lazy::Source>>,
 }
@@ -145,6 +147,9 @@ impl<'a> Renderer<'a> {
             tag_hrefs: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
+            members: (0..site.docs.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             sources: (0..site.docs.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),

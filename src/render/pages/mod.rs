@@ -44,7 +44,7 @@ page_types!(
 
 pub(super) use asset::asset_hrefs;
 pub(super) use kind::kind_url;
-pub(super) use packet::PacketBodies;
+pub(super) use packet::{Member, PacketBodies};
 pub(super) use status::header_status;
 pub(super) use tag::tag_url;
 

@@ -29,12 +29,36 @@ pub(super) struct Packet;
 struct PacketDoc<'r> {
     #[serde(flatten)]
     link: &'r LinkView,
-    anchor: String,
+    anchor: &'r str,
     owners: &'r [String],
+    created: Option<&'r str>,
+    updated: Option<&'r str>,
+    url: &'r str,
+    content: Html<'r>,
+}
+
+/// What a document shows in every packet that holds it, made once.
+pub(in crate::render) struct Member {
+    anchor: String,
+    /// Its headings' anchors start with this.
+    prefix: String,
+    url: String,
     created: Option<String>,
     updated: Option<String>,
-    url: String,
-    content: Html<'r>,
+}
+
+impl Member {
+    fn new(r: &Renderer<'_>, j: usize) -> Member {
+        let d = &r.site.docs[j];
+        let anchor = packet_anchor(r, d);
+        Member {
+            prefix: format!("{anchor}--"),
+            anchor,
+            url: r.config.base_url.absolute(&r.site.urls[j]),
+            created: date(d.created),
+            updated: date(d.updated),
+        }
+    }
 }
 
 /// A part of a print packet: the strategy, the vision it serves, its decisions…
@@ -100,17 +124,15 @@ impl PageType for Packet {
 }
 
 fn section<'r>(r: &'r Renderer<'r>, heading: String, docs: Vec<usize>) -> PacketSection<'r> {
-    let base = &r.config.base_url;
     let docs = docs
         .into_iter()
         .map(|j| {
-            let d = &r.site.docs[j];
-            let anchor = packet_anchor(r, d);
+            let m = r.members[j].get_or_init(|| Member::new(r, j));
             let body = Body::packet(
                 r,
                 j,
                 RenderOptions {
-                    anchor_prefix: &format!("{anchor}--"),
+                    anchor_prefix: &m.prefix,
                     heading_offset: 2,
                     plain_code: true,
                     ..Default::default()
@@ -118,12 +140,12 @@ fn section<'r>(r: &'r Renderer<'r>, heading: String, docs: Vec<usize>) -> Packet
             );
             PacketDoc {
                 link: &r.views[j],
-                owners: &d.owners,
-                created: date(d.created),
-                updated: date(d.updated),
-                url: base.absolute(&r.site.urls[j]),
+                owners: &r.site.docs[j].owners,
+                created: m.created.as_deref(),
+                updated: m.updated.as_deref(),
+                url: &m.url,
                 content: Html::of(r, body),
-                anchor,
+                anchor: &m.anchor,
             }
         })
         .collect();
