@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::names::{OutPath, SourcePath, UrlPath};
 use crate::pipeline::{self, Analysis, BuildOptions, BuildReport, guard_output, has_errors};
-use crate::render::{RenderEnv, Renderer, Templates};
+use crate::render::{Page, RenderEnv, Renderer, Templates};
 use crate::source::CONTENT_DIR;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -132,7 +132,8 @@ impl Session {
             return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
-        let result = self.write_live(&mut state, &output, assets);
+        let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
+        let result = self.write_live(&mut state, &output, assets, edited);
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -278,13 +279,22 @@ impl Session {
         state: &mut State,
         output: &Path,
         assets: Option<&[SourcePath]>,
+        edited: &[SourcePath],
     ) -> Result<usize> {
         let renderer = self.renderer(state)?;
-        // A reader waits for the page they edited: documents first, so the fresh page is
-        // servable before the lists, indexes and feeds that mention it are brought up to date.
+        // A reader waits for the page they edited: its own page first, then the other
+        // documents', so the fresh page is servable before the lists, indexes and feeds that
+        // mention it are brought up to date.
+        let site = &state.analysis.site;
+        let own: Vec<Page> = edited
+            .iter()
+            .filter_map(|p| site.docs.iter().position(|d| d.source == *p && !d.is_index))
+            .map(Page::document)
+            .collect();
         let mut keep: HashSet<OutPath> = HashSet::with_capacity(state.written.len());
-        let mut done = Vec::new();
+        let mut done: HashMap<OutPath, Option<u64>> = HashMap::new();
         for batch in [
+            own,
             renderer.doc_pages().collect::<Vec<_>>(),
             renderer.other_pages(),
         ] {
@@ -293,7 +303,8 @@ impl Session {
                 .map(|p| {
                     let page = renderer.prepare(&p);
                     let (digest, out) = (page.digest(), page.out_path());
-                    if digest.is_some() && state.written.get(&out) == Some(&digest) {
+                    let now = done.get(&out).or_else(|| state.written.get(&out));
+                    if digest.is_some() && now == Some(&digest) {
                         return Ok((out, digest, false));
                     }
                     let (out, bytes) = page.render()?;
@@ -303,7 +314,7 @@ impl Session {
                 .collect::<Result<_>>()?;
             for (out, digest, fresh) in rendered {
                 if fresh {
-                    done.push((out.clone(), digest));
+                    done.insert(out.clone(), digest);
                 }
                 keep.insert(out);
             }
