@@ -22,6 +22,7 @@ pub mod kinds;
 pub mod link;
 pub mod markdown;
 pub mod names;
+pub mod pipeline;
 pub mod relation;
 pub mod render;
 pub mod scaffold;

@@ -206,17 +206,10 @@ impl Site {
     }
 }
 
-/// Paths the site writes itself; a document may not take them.
-pub const RESERVED: [&str; 8] = [
-    "/tags/",
-    "/status/",
-    "/graph/",
-    "/timeline/",
-    "/search/",
-    "/static/",
-    "/404.html",
-    "/atom.xml",
-];
+/// Paths the site writes itself, from the page types `render` registers; a document may not
+/// take them.
+pub static RESERVED: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(crate::render::reserved);
 
 /// Whether documents of `kind` get a print packet: kinds in the middle of the `serves` chain,
 /// which serve something and are served by another kind (strategies, by default).

@@ -2,7 +2,7 @@
 //!
 //! Everything is checked before anything is written: the kind, the title, that the file does
 //! not exist, and each relation target, resolved by the build's own rules (`Site::resolve`
-//! after `build::analyse`). Then the new text (and, with `supersedes`, the older document's
+//! after `pipeline::analyse`). Then the new text (and, with `supersedes`, the older document's
 //! edited text) goes through parse and link beside the rest of the site; if that adds an
 //! error anywhere, such as an id that makes other documents' links ambiguous, nothing is
 //! written.
@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::build::{Analysis, BuildOptions, analyse};
 use crate::config::CONFIG_FILE;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::doc;
@@ -22,6 +21,7 @@ use crate::fence::{self, Fence};
 use crate::kinds::Kind;
 use crate::link;
 use crate::names::SourcePath;
+use crate::pipeline::{Analysis, BuildOptions, analyse};
 use crate::relation::Relation;
 use crate::source::{self, CONTENT_DIR, SourceFile};
 

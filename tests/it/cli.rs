@@ -91,14 +91,15 @@ fn a_successful_build_exits_0_and_says_what_it_did_unless_quiet() {
         (0, ""),
         "CI=true keeps it quiet"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = site
+        .command()
         .args(["build", "--root"])
         .arg(site.root())
-        .env("CAIRN_TODAY", TODAY)
+        .cwd(elsewhere.path())
         .env_remove("CI")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("built 7 documents"));
+        .run();
+    assert!(out.stderr.starts_with("built 7 documents"), "{out:?}");
 }
 
 #[test]

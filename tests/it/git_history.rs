@@ -422,8 +422,8 @@ fn drift_rules_read_the_linked_site_and_its_history() {
         &doc("strategy", "Old road", "retired", "serves: [v]\n", BODY),
     );
     r.commit(HANNAH, "2025-03-05", "Retire the old road");
-    let a = cairn::build::analyse(&BuildOptions::new(r.root(), date(2025, 4, 1))).unwrap();
-    assert!(!a.diags.has_errors(), "{:?}", a.diags);
+    let a = cairn::pipeline::analyse(&BuildOptions::new(r.root(), date(2025, 4, 1))).unwrap();
+    assert!(!a.any_errors(false), "{:?}", a.diagnostics(false));
     let h = r.history();
     let inputs = history::inputs(&a.site, &a.config);
     let found: Vec<(String, Rule, String)> = history::drift(&inputs, Some(&h))

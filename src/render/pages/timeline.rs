@@ -7,13 +7,37 @@
 //! "Retired"/"Deprecated" on the last `updated`. A date nobody wrote is never invented.
 
 use jiff::civil::Date;
-use tera::Context;
+use serde::Serialize;
 
-use super::views::{EventView, YearView};
-use super::{Renderer, humanize_key};
-use crate::error::Result;
-use crate::names::UrlPath;
+use super::{PageType, Route};
 use crate::relation::Relation;
+use crate::render::views::LinkView;
+use crate::render::{Key, Prepared, Renderer, humanize_key};
+
+pub(super) struct Timeline;
+
+/// One dated event.
+#[derive(Debug, Clone, Serialize)]
+struct EventView<'r> {
+    date: String,
+    /// `created`, `updated`, or the status the document reached (`accepted`, `superseded`…).
+    event: String,
+    label: String,
+    link: &'r LinkView,
+    /// The document that caused the event (what superseded this one).
+    by: Option<&'r LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct YearView<'r> {
+    year: i16,
+    events: Vec<EventView<'r>>,
+}
+
+#[derive(Serialize)]
+struct TimelineView<'r> {
+    years: Vec<YearView<'r>>,
+}
 
 /// Statuses a record has from the day it is written.
 const SETTLED_WHEN_WRITTEN: [&str; 2] = ["accepted", "rejected"];
@@ -30,10 +54,32 @@ fn rank(event: &str) -> u8 {
     }
 }
 
-impl Renderer<'_> {
-    pub(super) fn timeline(&self) -> Result<Vec<u8>> {
-        let site = self.site;
-        let page = self.config.kinds.page();
+impl PageType for Timeline {
+    fn name(&self) -> &'static str {
+        "timeline"
+    }
+
+    fn route(&self) -> Route {
+        Route::At("/timeline/")
+    }
+
+    fn href(&self) -> Option<&'static str> {
+        Some("timeline_href")
+    }
+
+    fn sitemap(&self, _r: &Renderer<'_>, _key: &Key) -> Option<Option<Date>> {
+        Some(None)
+    }
+
+    fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
+        let years = TimelineView { years: years(r) };
+        r.templated("timeline.html", "Timeline", self.url(r, key), years)
+    }
+}
+
+fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
+        let site = r.site;
+        let page = r.config.kinds.page();
         let mut events: Vec<(Date, u8, usize, EventView)> = Vec::new();
         let mut push = |date: Date, event: &str, i: usize, by: Option<usize>| {
             events.push((
@@ -44,8 +90,8 @@ impl Renderer<'_> {
                     date: date.to_string(),
                     event: event.to_string(),
                     label: humanize_key(event),
-                    link: self.views[i].clone(),
-                    by: by.map(|j| self.views[j].clone()),
+                    link: &r.views[i],
+                    by: by.map(|j| &r.views[j]),
                 },
             ));
         };
@@ -104,13 +150,5 @@ impl Renderer<'_> {
                 }),
             }
         }
-        let mut ctx = Context::new();
-        ctx.insert("years", &years);
-        self.page(
-            "timeline.html",
-            "Timeline",
-            &UrlPath::page(["timeline"]),
-            ctx,
-        )
-    }
+        years
 }
