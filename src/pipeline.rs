@@ -380,4 +380,3 @@ fn finish(mut diags: Diagnostics, strict: bool) -> Vec<Diagnostic> {
     }
     diags.into_sorted()
 }
-

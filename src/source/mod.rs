@@ -87,11 +87,7 @@ pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnosti
                 continue;
             }
             Entry::Special { path } => {
-                diags.warning(
-                    &display(dir, &path),
-                    Pos::START,
-                    NOT_REGULAR,
-                );
+                diags.warning(&display(dir, &path), Pos::START, NOT_REGULAR);
                 continue;
             }
             Entry::Broken { path, why } => {
