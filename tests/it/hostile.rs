@@ -330,3 +330,33 @@ fn a_page_cannot_be_forged_through_the_build_cache() {
         "the forged entry was published"
     );
 }
+
+/// Issue: links after a title heading that holds a link (or a badge image) took the target of
+/// the link before them.
+#[test]
+fn links_after_a_title_heading_with_links_keep_their_own_targets() {
+    let site = Site::copy("basic");
+    site.write("content/bee.md", "# Bee\n");
+    site.write("content/cat.md", "# Cat\n");
+    site.write("content/dog.md", "# Dog\n");
+    site.write(
+        "content/notes.md",
+        "# Notes on [[bee]]\n\nSee [[cat]] and [dog](dog.md) and [ext](https://example.org/).\n",
+    );
+    site.write(
+        "content/badge.md",
+        "# Badge ![build](https://example.org/badge.svg)\n\nSee [dog](dog.md) and [ext](https://example.org/).\n",
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let notes = site.read("notes/index.html");
+    assert!(
+        notes.contains("See <a href=\"/docs/cat/\" class=\"wikilink\">Cat</a> and <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."),
+        "{notes}"
+    );
+    let badge = site.read("badge/index.html");
+    assert!(
+        badge.contains("See <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."),
+        "{badge}"
+    );
+}
