@@ -356,7 +356,125 @@ fn links_after_a_title_heading_with_links_keep_their_own_targets() {
     );
     let badge = site.read("badge/index.html");
     assert!(
-        badge.contains("See <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."),
+        badge.contains(
+            "See <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."
+        ),
         "{badge}"
+    );
+}
+
+fn parse_diagnostics(name: &str, text: String) -> Vec<String> {
+    let config = cairn::config::SiteConfig::default();
+    let file = SourceFile {
+        path: cairn::names::SourcePath::new(name),
+        text,
+    };
+    let (_, diags) = cairn::doc::parse(file, &config);
+    diags.into_sorted().iter().map(|d| d.to_string()).collect()
+}
+
+/// Issue: nested YAML flow collections took the YAML library time quadratic in their depth
+/// (200 KB of `[` took two minutes). A megabyte of nesting, in front matter or in
+/// `site.yaml`, is refused at the line where it passes 64 levels, before the library reads it.
+#[test]
+fn deeply_nested_yaml_is_refused_where_it_crosses_the_limit() {
+    let megabyte = 1 << 20;
+    let deep = "[".repeat(megabyte);
+    let shown = parse_diagnostics(
+        "notes/deep.md",
+        format!("---\ntitle: Deep\nx: {deep}\n---\n"),
+    );
+    assert_eq!(
+        shown,
+        [
+            "content/notes/deep.md:3:67: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let items = "[a, ".repeat(megabyte / 4);
+    let shown = parse_diagnostics(
+        "notes/items.md",
+        format!("---\ntitle: Items\nx: {items}\n---\n"),
+    );
+    assert_eq!(
+        shown,
+        [
+            "content/notes/items.md:3:256: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let indented: String = (0..2000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let shown = parse_diagnostics("notes/indented.md", format!("---\n{indented}---\n"));
+    assert_eq!(
+        shown,
+        [
+            "content/notes/indented.md:66:65: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let (_, diags) = cairn::config::parse(&format!(
+        "title: T\nkinds: {}\n",
+        "{a: ".repeat(megabyte / 4)
+    ));
+    let shown: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "site.yaml:2:260: error: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+}
+
+/// The other shapes that could make reading YAML slower than its size: a megabyte of list
+/// items, keys, one long scalar, items and keys written with escapes (which the position
+/// finder cannot find as parsed, so each search for them used to run to the end of the text),
+/// and aliases that expand (refused past twice the text).
+#[test]
+fn megabyte_yaml_of_other_shapes_is_read_or_refused() {
+    use cairn::diag::Pos;
+    use cairn::yaml::{Node, Value};
+    let megabyte = 1 << 20;
+    let len = |n: &Node| match &n.value {
+        Value::Seq(items) => items.len(),
+        Value::Map(entries) => entries.len(),
+        _ => 0,
+    };
+    let first = |n: &Node| match &n.value {
+        Value::Map(entries) => entries[0].node.clone(),
+        _ => panic!("not a mapping"),
+    };
+    let last_item = |n: &Node| match &first(n).value {
+        Value::Seq(items) => items.last().unwrap().pos,
+        _ => panic!("not a list"),
+    };
+    let n = megabyte / 5;
+    let list = cairn::yaml::parse(&format!("owners: [{}x]\n", "ann, ".repeat(n))).unwrap();
+    assert_eq!(len(&first(&list)), n + 1);
+    assert_eq!(last_item(&list), Pos::new(1, 10 + 5 * n as u32));
+    let n = megabyte / 8;
+    let escaped =
+        cairn::yaml::parse(&format!("owners: [{}bob]\n", "\"\\x41\", ".repeat(n))).unwrap();
+    assert_eq!(len(&first(&escaped)), n + 1);
+    let n = megabyte / 10;
+    let keys: String = (0..n).map(|i| format!("k{i:07}: v\n")).collect();
+    let keys = cairn::yaml::parse(&keys).unwrap();
+    assert_eq!(len(&keys), n);
+    let n = megabyte / 12;
+    let escaped_keys: String = (0..n).map(|i| format!("\"\\x41{i:06}\": v\n")).collect();
+    assert_eq!(len(&cairn::yaml::parse(&escaped_keys).unwrap()), n);
+    let scalar = format!("summary: {}\n", "word ".repeat(megabyte / 5));
+    let scalar = cairn::yaml::parse(&scalar).unwrap();
+    assert!(matches!(&first(&scalar).value, Value::Str(s) if s.len() > megabyte - 10));
+    // A billion strings from a few hundred bytes.
+    let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        laughs.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    let shown = parse_diagnostics("notes/laughs.md", format!("---\ntitle: T\n{laughs}---\n"));
+    assert_eq!(
+        shown,
+        [
+            "content/notes/laughs.md:3:37: error: invalid YAML: anchors and aliases expand to more than twice the size of the text; write the values out"
+        ]
     );
 }
