@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::SiteConfig;
 use crate::source::SourceFile;
+use body::percent_decode;
 
 fn site_with(config: &SiteConfig, files: &[(&str, &str)], assets: &[&str]) -> (Site, Vec<String>) {
     let mut all = Diagnostics::new();
