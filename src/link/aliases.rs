@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::Doc;
 use super::body::percent_decode;
-use super::urls::{is_reserved, packet_urls};
+use super::urls::{SERVER_PREFIX, is_reserved, packet_urls};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostics;
 use crate::names::UrlPath;
@@ -33,6 +33,14 @@ pub(super) fn collect_aliases(
                 .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains(':'));
             if !decoded.starts_with('/') || unsafe_seg || decoded.contains("//") {
                 diags.error(&d.file, *pos, format!("alias `{alias}` must be a path inside the site starting with `/`, without `..`"));
+                continue;
+            }
+            if let Some(why) = unreachable(alias, &decoded) {
+                diags.error(
+                    &d.file,
+                    *pos,
+                    format!("alias `{alias}` cannot be reached: {why}"),
+                );
                 continue;
             }
             // A NUL or newline cannot be in a file name, and a redirect hidden behind
@@ -76,4 +84,22 @@ pub(super) fn collect_aliases(
     }
     out.sort();
     out
+}
+
+/// Why no request could ever arrive at the redirect page of `alias`, if so. `decoded` is the
+/// alias percent-decoded: `%3F` is a folder named `?`, which `/x%3Fy/` reaches.
+fn unreachable(alias: &str, decoded: &str) -> Option<String> {
+    if alias.contains('?') {
+        return Some("in a URL `?` starts the query, so no request names this path".into());
+    }
+    if alias.contains('#') {
+        return Some("in a URL `#` starts the fragment, which browsers do not send".into());
+    }
+    let prefix = SERVER_PREFIX.trim_end_matches('/');
+    if decoded == prefix || decoded.starts_with(SERVER_PREFIX) {
+        return Some(format!(
+            "`{SERVER_PREFIX}` is where `cairn serve` answers itself"
+        ));
+    }
+    None
 }

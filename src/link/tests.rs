@@ -291,6 +291,26 @@ fn aliases_become_redirects_and_may_not_escape() {
 }
 
 #[test]
+fn aliases_no_request_can_reach_are_refused() {
+    let (site, diags) = site(&[(
+        "notes/n.md",
+        "---\ntitle: N\naliases:\n  - /x?y\n  - /a#b/\n  - /__cairn/events\n  - /%5F_cairn/x/\n  - /__cairn\n  - /x%3Fy/\n  - /__cairnish/\n---\n",
+    )]);
+    let urls: Vec<&str> = site.aliases.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["/__cairnish/", "/x?y/"]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:4:5: error: alias `/x?y` cannot be reached: in a URL `?` starts the query, so no request names this path",
+            "content/notes/n.md:5:5: error: alias `/a#b/` cannot be reached: in a URL `#` starts the fragment, which browsers do not send",
+            "content/notes/n.md:6:5: error: alias `/__cairn/events` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
+            "content/notes/n.md:7:5: error: alias `/%5F_cairn/x/` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
+            "content/notes/n.md:8:5: error: alias `/__cairn` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
+        ]
+    );
+}
+
+#[test]
 fn aliases_with_invisible_characters_or_long_parts_are_refused() {
     let long = "x".repeat(201);
     let (site, diags) = site(&[(

@@ -20,6 +20,10 @@ pub const RESERVED: [&str; 8] = [
     "/atom.xml",
 ];
 
+/// Where the dev server answers with its own endpoints (live reload, re-running checks), so
+/// nothing of the site can be reached below it under `cairn serve`.
+pub const SERVER_PREFIX: &str = "/__cairn/";
+
 /// Whether the site writes `url` itself, so no document or alias may take it.
 pub(super) fn is_reserved(url: &UrlPath) -> bool {
     RESERVED.contains(&url.as_str())
