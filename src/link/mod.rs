@@ -22,6 +22,7 @@ use crate::names::{BaseUrl, SourcePath, UrlPath};
 use crate::relation::Relation;
 
 mod aliases;
+pub mod attachments;
 mod body;
 mod cycles;
 mod lookup;
@@ -172,6 +173,7 @@ pub fn link(
         b.dedup();
     }
 
+    attachments::check_names(assets, config, &mut diags);
     let aliases = collect_aliases(&docs, &urls, config, &mut diags);
     let site = Site {
         docs,

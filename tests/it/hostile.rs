@@ -480,3 +480,36 @@ fn megabyte_yaml_of_other_shapes_is_read_or_refused() {
         ]
     );
 }
+
+/// Issue: an HTML attachment is published on the site's own address, where its scripts run
+/// with the site's cookies. It is refused, naming the file, unless site.yaml allows it; an
+/// SVG diagram publishes as before.
+#[test]
+fn html_attachments_are_refused_unless_the_site_allows_them() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/reports/coverage.html",
+        "<html><script>fetch('/').then(r => r.text())</script></html>",
+    );
+    site.write(
+        "content/reports/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("content/reports/coverage.html:1:1: error: an HTML page could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: { active: allow }`)\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(!site.out().exists());
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}attachments: {{ active: allow }}\n"),
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(site.out().join("reports/coverage.html").exists());
+    assert!(site.out().join("reports/flow.svg").exists());
+}
