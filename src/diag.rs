@@ -235,6 +235,14 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The " (did you mean `x`?)" that ends a message about `word`, or nothing when no candidate
+/// is close: the one wording of the hint.
+pub fn did_you_mean_hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -303,5 +311,7 @@ mod tests {
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("owner", keys), Some("owners"));
         assert_eq!(did_you_mean("banana", keys), None);
+        assert_eq!(did_you_mean_hint("titel", keys), " (did you mean `title`?)");
+        assert_eq!(did_you_mean_hint("banana", keys), "");
     }
 }
