@@ -5,6 +5,7 @@ use super::Doc;
 use super::lookup::{Lookup, ref_message};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kinds::Meaning;
 use crate::relation::Relation;
 
 /// Relations by document, and the same relations seen from their targets (sorted).
@@ -89,12 +90,19 @@ pub(super) fn resolve_relations(
                 );
                 continue;
             }
-            if r.relation == Relation::Supersedes && target.status.as_deref() != Some("superseded")
+            // Only a kind with a status meaning "superseded" can say so.
+            let superseded = tkind.status_meaning(Meaning::Superseded);
+            let says_so = target
+                .status
+                .as_deref()
+                .is_some_and(|s| tkind.meaning(s) == Meaning::Superseded);
+            if let Some(want) =
+                superseded.filter(|_| r.relation == Relation::Supersedes && !says_so)
             {
                 diags.warning(
                     &d.file,
                     r.pos,
-                    format!("`{}` is superseded by this document but its status is `{}`; set it to `superseded`", r.target, target.status.as_deref().unwrap_or("none")),
+                    format!("`{}` is superseded by this document but its status is `{}`; set it to `{want}`", r.target, target.status.as_deref().unwrap_or("none")),
                 );
             }
             if !relations[i].contains(&(r.relation, j)) {

@@ -187,6 +187,32 @@ fn supersedes_cycles_and_statuses_are_checked() {
 }
 
 #[test]
+fn a_superseded_document_is_asked_for_the_status_its_kind_gives_that_meaning() {
+    let (config, d) = crate::config::parse(
+        "title: T\nkinds:\n  rfc:\n    statuses: [open, {name: replaced, means: superseded}]\n  note:\n    statuses: [open, closed]\n",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let doc = |title: &str, extra: &str| format!("---\ntitle: {title}\nstatus: open\n{extra}---\n");
+    let (_, diags) = site_with(
+        &config,
+        &[
+            ("rfcs/a.md", &doc("A", "")),
+            ("rfcs/b.md", &doc("B", "supersedes: [a]\n")),
+            ("notes/c.md", &doc("C", "")),
+            ("notes/d.md", &doc("D", "supersedes: [c]\n")),
+        ],
+        &[],
+    );
+    // A note cannot be marked superseded, so it is not asked to be.
+    assert_eq!(
+        diags,
+        [
+            "content/rfcs/b.md:4:14: warning: `a` is superseded by this document but its status is `open`; set it to `replaced`"
+        ]
+    );
+}
+
+#[test]
 fn pages_are_found_by_path_and_assets_by_file() {
     let (site, diags) = site_with(
         &SiteConfig::default(),

@@ -664,10 +664,10 @@ impl<'a> Renderer<'a> {
                     && !self.site.relations[i]
                         .iter()
                         .any(|(r, _)| *r == Relation::Serves)
-                    && !matches!(
-                        d.status.as_deref(),
-                        Some("superseded" | "retired" | "rejected" | "deprecated")
-                    )
+                    && !d
+                        .status
+                        .as_deref()
+                        .is_some_and(|s| !self.config.kinds.get(d.kind).meaning(s).applies())
             })
             .collect();
         by_title(self.site, &mut items);
