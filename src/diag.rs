@@ -123,7 +123,7 @@ impl Diagnostics {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        has_errors(&self.items)
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -238,9 +238,27 @@ pub fn did_you_mean<'a>(
 /// The " (did you mean `x`?)" that ends a message about `word`, or nothing when no candidate
 /// is close: the one wording of the hint.
 pub fn did_you_mean_hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    did_you_mean(word, candidates)
+    hint_of(did_you_mean(word, candidates))
+}
+
+/// The " (did you mean `x`?)" for a suggestion found some other way, or nothing.
+pub fn hint_of(suggestion: Option<&str>) -> String {
+    suggestion
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
+}
+
+/// Whether any of `diags` is an error (what fails a build).
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// How many of `diags` are errors.
+pub fn error_count(diags: &[Diagnostic]) -> usize {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -6,7 +6,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostics, Pos, did_you_mean};
+use crate::diag::{Diagnostics, Pos, did_you_mean_hint};
 use crate::yaml::{Entry, Node, Value};
 
 /// Reads nodes of one YAML block that starts on `first_line` of the file at `path`.
@@ -69,9 +69,7 @@ impl<'d> Reader<'d> {
 
     /// Warns about a key that is not in `known`, suggesting the closest one.
     pub fn unknown_key(&mut self, e: &Entry, what: &str, known: &[&str]) {
-        let hint = did_you_mean(&e.key, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean_hint(&e.key, known.iter().copied());
         self.warning(
             e.key_pos,
             format!("unknown key `{}` in {what}{hint}", e.key),

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Doc, Site};
 use crate::config::SiteConfig;
-use crate::diag::did_you_mean;
+use crate::diag::did_you_mean_hint;
 use crate::kinds::KindId;
 
 /// Finds documents by content path, `kind/id` or bare id. Kept in the [`Site`] so later stages
@@ -87,15 +87,13 @@ impl Lookup {
         if self.drafts.contains(target) {
             return Err(RefError::Draft);
         }
-        let hint = did_you_mean(
+        let hint = did_you_mean_hint(
             target,
             self.by_id
                 .keys()
                 .map(String::as_str)
                 .chain(self.by_path.keys().map(String::as_str)),
-        )
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+        );
         Err(RefError::Unknown(hint))
     }
 }
