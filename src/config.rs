@@ -205,6 +205,7 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
             "site.yaml has no `title`; using \"Engineering\"",
         );
     }
+    diags.show_source(CONFIG_FILE, text);
     (config, diags)
 }
 

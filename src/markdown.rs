@@ -41,6 +41,8 @@ pub struct BodyLink {
     /// A wikilink written with its own label (`[[id|label]]`).
     pub labelled: bool,
     pub offset: usize,
+    /// How many characters the link takes in the body (`[text](dest)` whole).
+    pub len: u32,
 }
 
 /// What the parse stage learns from a body without rendering it.
@@ -113,6 +115,7 @@ pub fn analyse(body: &str) -> Outline {
                     image: false,
                     labelled,
                     offset: range.start,
+                    len: chars(body, &range),
                 });
             }
             Event::Start(Tag::Image {
@@ -127,6 +130,7 @@ pub fn analyse(body: &str) -> Outline {
                     image: true,
                     labelled: true,
                     offset: range.start,
+                    len: chars(body, &range),
                 });
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
@@ -155,6 +159,12 @@ pub fn analyse(body: &str) -> Outline {
         }
     }
     out
+}
+
+/// The characters of `body` in `range` (on the range's first line: an underline stops there).
+fn chars(body: &str, range: &std::ops::Range<usize>) -> u32 {
+    let text = body.get(range.clone()).unwrap_or("");
+    text.split('\n').next().unwrap_or("").chars().count() as u32
 }
 
 fn push_words(out: &mut String, t: &str) {

@@ -4,7 +4,7 @@
 use jiff::Span;
 
 use super::text::{clean_text, shown_text};
-use super::{Doc, RelationRef};
+use super::{Doc, RelationRef, Written};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostics, Pos, did_you_mean_hint};
 use crate::frontmatter;
@@ -106,7 +106,7 @@ pub(super) fn choose_kind(
         Some(e) => match r.string("kind", &e.node) {
             Some(name) => kinds.find(&name).unwrap_or_else(|| {
                 let hint = did_you_mean_hint(&name, kinds.names());
-                r.error(e.node.pos, format!("unknown kind `{name}`{hint}"));
+                r.error_on(&e.node, format!("unknown kind `{name}`{hint}"));
                 kinds.page()
             }),
             None => kinds.page(),
@@ -126,24 +126,30 @@ pub(super) fn choose_kind(
 pub(super) struct Read {
     /// Where `title:` was written (even if its value was unusable).
     pub title_pos: Option<Pos>,
-    review_every: Option<(Span, Pos)>,
+    review_every: Option<(Span, Pos, u32)>,
     last_reviewed: Option<jiff::civil::Date>,
 }
 
 impl Read {
     /// `review_every` counts from `last_reviewed` (or `updated`, or `created`).
     pub fn schedule_review(&self, doc: &mut Doc, r: &mut Reader) {
-        let Some((span, pos)) = self.review_every else {
+        let Some((span, pos, len)) = self.review_every else {
             return;
         };
+        let at = r.at(pos);
+        let file = r.path.clone();
         match self.last_reviewed.or(doc.updated).or(doc.created) {
             Some(from) if doc.review_by.is_none() => doc.review_by = from.checked_add(span).ok(),
-            Some(_) => r.warning(
-                pos,
+            Some(_) => r.diags.warning_spanning(
+                &file,
+                at,
+                len,
                 "`review_every` is ignored because `review_by` is given",
             ),
-            None => r.warning(
-                pos,
+            None => r.diags.warning_spanning(
+                &file,
+                at,
+                len,
                 "`review_every` needs `last_reviewed` (or `updated`/`created`) to count from",
             ),
         }
@@ -167,7 +173,7 @@ pub(super) fn read_entries(
                 read.title_pos = Some(e.key_pos);
                 doc.title = r
                     .string("title", n)
-                    .map(|t| shown_text(r, "title", n.pos, &t))
+                    .map(|t| shown_text(r, "title", n, &t))
                     .unwrap_or_default();
             }
             "id" => read_id(n, doc, r),
@@ -175,13 +181,13 @@ pub(super) fn read_entries(
             "summary" => {
                 doc.summary = r
                     .string("summary", n)
-                    .map(|s| shown_text(r, "summary", n.pos, &s))
+                    .map(|s| shown_text(r, "summary", n, &s))
             }
             "owners" => {
                 doc.owners = r
-                    .string_list("owners", n)
+                    .string_items("owners", n)
                     .into_iter()
-                    .map(|(s, pos)| shown_text(r, "owners", pos, &s))
+                    .map(|(s, item)| shown_text(r, "owners", item, &s))
                     .collect()
             }
             "tags" => read_tags(n, config, &mut doc.tags, r),
@@ -200,17 +206,21 @@ pub(super) fn read_entries(
             "review_every" => {
                 if let Some(s) = r.string("review_every", n) {
                     match super::parse_period(&s) {
-                        Some(span) => read.review_every = Some((span, n.pos)),
-                        None => r.error(n.pos, format!("`review_every` must be like `6 months`, `2 weeks` or `1 year`, found `{s}`")),
+                        Some(span) => read.review_every = Some((span, n.pos, n.len)),
+                        None => r.error_on(n, format!("`review_every` must be like `6 months`, `2 weeks` or `1 year`, found `{s}`")),
                     }
                 }
             }
             "draft" => doc.draft = r.bool("draft", n).unwrap_or(false),
             "aliases" => {
                 doc.aliases = r
-                    .string_list("aliases", n)
+                    .string_items("aliases", n)
                     .into_iter()
-                    .map(|(a, p)| (a, r.at(p)))
+                    .map(|(text, item)| Written {
+                        text,
+                        pos: r.at(item.pos),
+                        len: item.len,
+                    })
                     .collect()
             }
             key => read_other(e, key, kind, doc, r),
@@ -225,16 +235,16 @@ fn read_id(n: &Node, doc: &mut Doc, r: &mut Reader) {
     };
     match DocId::parse(&s) {
         // It becomes a folder name in the output; file systems stop at 255 bytes.
-        Some(_) if s.len() > MAX_ID_LEN => r.error(
-            n.pos,
-            format!("`id` is longer than {MAX_ID_LEN} characters"),
-        ),
+        Some(_) if s.len() > MAX_ID_LEN => {
+            r.error_on(n, format!("`id` is longer than {MAX_ID_LEN} characters"))
+        }
         Some(id) => {
             doc.id = id;
             doc.id_pos = r.at(n.pos);
+            doc.id_len = n.len;
         }
-        None => r.error(
-            n.pos,
+        None => r.error_on(
+            n,
             format!("`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"),
         ),
     }
@@ -244,15 +254,15 @@ fn read_id(n: &Node, doc: &mut Doc, r: &mut Reader) {
 fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
     let s = r.string("status", n)?;
     if kind.statuses.is_empty() {
-        r.error(n.pos, format!("a {} has no status", kind.name));
+        r.error_on(n, format!("a {} has no status", kind.name));
         return None;
     }
     if kind.statuses.contains(&s) {
         return Some(s);
     }
     let hint = did_you_mean_hint(&s, kind.statuses.iter().map(String::as_str));
-    r.error(
-        n.pos,
+    r.error_on(
+        n,
         format!(
             "unknown status `{s}` for a {}{hint}; expected one of {}",
             kind.name,
@@ -264,14 +274,14 @@ fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
 
 /// Tags, normalised, each once, from the site's list when it has one.
 fn read_tags(n: &Node, config: &SiteConfig, tags: &mut Vec<String>, r: &mut Reader) {
-    for (t, pos) in r.string_list("tags", n) {
+    for (t, item) in r.string_items("tags", n) {
         let tag = normalize_tag(&t);
         if crate::names::slugify(&tag).is_empty() {
-            r.error(pos, format!("tag `{t}` has no letters or digits"));
+            r.error_on(item, format!("tag `{t}` has no letters or digits"));
         } else if let Some(vocab) = config.tags.as_ref().filter(|v| !v.contains(&tag)) {
             let hint = did_you_mean_hint(&tag, vocab.iter().map(String::as_str));
-            r.error(
-                pos,
+            r.error_on(
+                item,
                 format!("tag `{tag}` is not in the site's tag list{hint}"),
             );
         } else if !tags.contains(&tag) {
@@ -302,10 +312,10 @@ fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) 
 
 fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut Vec<RelationRef>) {
     if !kind.allows(rel) {
-        r.error(n.pos, format!("a {} cannot use `{}`", kind.name, rel.key()));
+        r.error_on(n, format!("a {} cannot use `{}`", kind.name, rel.key()));
         return;
     }
-    for (target, pos) in r.string_list(rel.key(), n) {
+    for (target, item) in r.string_items(rel.key(), n) {
         let target = target
             .trim()
             .trim_start_matches("[[")
@@ -314,7 +324,8 @@ fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut
         out.push(RelationRef {
             relation: rel,
             target,
-            pos: r.at(pos),
+            pos: r.at(item.pos),
+            len: item.len,
         });
     }
 }
@@ -337,8 +348,8 @@ fn field_text(key: &str, n: &Node, r: &mut Reader) -> Option<String> {
         v => scalar(v),
     }
     .or_else(|| {
-        r.error(
-            n.pos,
+        r.error_on(
+            n,
             format!(
                 "`{key}` must be text or a list of text, found {}",
                 n.value.type_name()

@@ -30,6 +30,16 @@ pub struct RelationRef {
     pub relation: Relation,
     pub target: String,
     pub pos: Pos,
+    /// How many characters the target takes where it is written.
+    pub len: u32,
+}
+
+/// A value as written in front matter: its text, file position and length there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub text: String,
+    pub pos: Pos,
+    pub len: u32,
 }
 
 /// One parsed document.
@@ -41,6 +51,8 @@ pub struct Doc {
     pub kind: KindId,
     pub id: DocId,
     pub id_pos: Pos,
+    /// How many characters the `id:` entry takes (0 when the id comes from the file name).
+    pub id_len: u32,
     pub title: String,
     /// The heading that became the title (not repeated in the body).
     pub title_heading: Option<usize>,
@@ -53,7 +65,7 @@ pub struct Doc {
     /// When the document is due for review: `review_by`, or `last_reviewed + review_every`.
     pub review_by: Option<Date>,
     pub draft: bool,
-    pub aliases: Vec<(String, Pos)>,
+    pub aliases: Vec<Written>,
     /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
     pub fields: Vec<(String, String)>,
     pub relations: Vec<RelationRef>,
@@ -114,6 +126,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     if doc.status.is_none() {
         doc.status = kind.statuses.first().cloned();
     }
+    diags.show_source(&doc.file, &file.text);
     finish(&mut doc, file);
     (doc, diags)
 }
@@ -158,6 +171,7 @@ impl Doc {
             id: DocId::from_stem(path.stem())
                 .unwrap_or_else(|| DocId::parse("untitled").expect("a slug")),
             id_pos: Pos::START,
+            id_len: 0,
             source: path.clone(),
             file,
             kind,

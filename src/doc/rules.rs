@@ -24,10 +24,11 @@ pub(super) fn choose_title(
         if let Some((i, h)) = doc.outline.h1() {
             let (title, removed) = clean_text(&h.text);
             if !removed.is_empty() {
-                let pos = lines.pos(&file.text, doc.body_offset + h.offset);
-                r.diags.warning(
+                let offset = doc.body_offset + h.offset;
+                r.diags.warning_spanning(
                     &doc.file,
-                    pos,
+                    lines.pos(&file.text, offset),
+                    line_len(&file.text, offset),
                     invisible_message("the title heading", &removed),
                 );
             }
@@ -102,11 +103,22 @@ pub(super) fn check_sections(
                 r.file_warning(msg);
             }
             Some(h) if !h.has_content => {
-                let pos = lines.pos(text, doc.body_offset + h.offset);
-                r.diags
-                    .warning(&doc.file, pos, format!("section `## {}` is empty", h.text));
+                let offset = doc.body_offset + h.offset;
+                r.diags.warning_spanning(
+                    &doc.file,
+                    lines.pos(text, offset),
+                    line_len(text, offset),
+                    format!("section `## {}` is empty", h.text),
+                );
             }
             Some(_) => {}
         }
     }
+}
+
+/// The characters from `offset` to the end of its line (a heading's line).
+fn line_len(text: &str, offset: usize) -> u32 {
+    let rest = text.get(offset..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    line.trim_end().chars().count() as u32
 }

@@ -3,8 +3,8 @@
 
 use jiff::{Span, ToSpan};
 
-use crate::diag::Pos;
 use crate::schema::Reader;
+use crate::yaml::Node;
 
 /// Removes invisible characters (see [`crate::names::is_invisible`]), which would make two
 /// titles look equal while they differ, or reorder the text around them. Returns the text and
@@ -28,10 +28,10 @@ pub(super) fn clean_text(s: &str) -> (String, Vec<char>) {
 }
 
 /// Cleans a value shown on pages and warns when something invisible was in it.
-pub(super) fn shown_text(r: &mut Reader, key: &str, pos: Pos, s: &str) -> String {
+pub(super) fn shown_text(r: &mut Reader, key: &str, n: &Node, s: &str) -> String {
     let (text, removed) = clean_text(s);
     if !removed.is_empty() {
-        r.warning(pos, invisible_message(&format!("`{key}`"), &removed));
+        r.warning_on(n, invisible_message(&format!("`{key}`"), &removed));
     }
     text
 }

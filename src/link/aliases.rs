@@ -25,20 +25,26 @@ pub(super) fn collect_aliases(
     let taken: HashSet<&UrlPath> = urls.iter().chain(packets.keys()).collect();
     let mut out: Vec<(UrlPath, usize)> = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        for (alias, pos) in &d.aliases {
+        for crate::doc::Written {
+            text: alias,
+            pos,
+            len,
+        } in &d.aliases
+        {
             let decoded = percent_decode(alias.trim());
             let segs: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
             let unsafe_seg = segs
                 .iter()
                 .any(|s| *s == ".." || *s == "." || s.contains('\\') || s.contains(':'));
             if !decoded.starts_with('/') || unsafe_seg || decoded.contains("//") {
-                diags.error(&d.file, *pos, format!("alias `{alias}` must be a path inside the site starting with `/`, without `..`"));
+                diags.error_spanning(&d.file, *pos, *len, format!("alias `{alias}` must be a path inside the site starting with `/`, without `..`"));
                 continue;
             }
             if let Some(why) = unreachable(alias, &decoded) {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     *pos,
+                    *len,
                     format!("alias `{alias}` cannot be reached: {why}"),
                 );
                 continue;
@@ -46,17 +52,19 @@ pub(super) fn collect_aliases(
             // A NUL or newline cannot be in a file name, and a redirect hidden behind
             // invisible characters is not one anyone meant to write.
             if decoded.chars().any(crate::names::is_invisible) {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     *pos,
+                    *len,
                     format!("alias `{alias}` contains control or invisible characters"),
                 );
                 continue;
             }
             if segs.iter().any(|s| s.len() > MAX_SEGMENT) {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     *pos,
+                    *len,
                     format!("alias `{alias}` has a part longer than {MAX_SEGMENT} bytes"),
                 );
                 continue;
@@ -66,15 +74,17 @@ pub(super) fn collect_aliases(
                 _ => UrlPath::page(segs.iter().copied()),
             };
             if taken.contains(&url) || is_reserved(&url) || url.as_str() == "/" {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     *pos,
+                    *len,
                     format!("alias `{alias}` is already the address of a page"),
                 );
             } else if let Some((_, other)) = out.iter().find(|(u, _)| *u == url) {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     *pos,
+                    *len,
                     format!("alias `{alias}` is also an alias of {}", docs[*other].file),
                 );
             } else {

@@ -25,11 +25,12 @@ pub(super) fn resolve_body(
         match resolve_body_link(l.dest.as_str(), l.wiki, i, docs, idx, assets, config) {
             Ok(t) => targets.push(t),
             Err((severity, msg)) => {
-                problems.push(Diagnostic::new(severity, &d.file, pos, msg));
+                problems.push(Diagnostic::new(severity, &d.file, pos, msg).spanning(l.len));
                 targets.push(Resolved::Broken);
             }
         }
     }
+    crate::diag::show_source(&mut problems, &d.text);
     (targets, problems)
 }
 

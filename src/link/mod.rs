@@ -175,6 +175,7 @@ pub fn link(
 
     attachments::check_names(assets, config, &mut diags);
     let aliases = collect_aliases(&docs, &urls, config, &mut diags);
+    show_sources(&docs, &mut diags);
     let site = Site {
         docs,
         urls,
@@ -188,6 +189,16 @@ pub fn link(
         body_diags,
     };
     (site, diags)
+}
+
+/// Keeps the source lines of the diagnostics about documents that have a span (the body
+/// links' have theirs already).
+fn show_sources(docs: &[Doc], diags: &mut Diagnostics) {
+    let by_file: std::collections::HashMap<&str, &str> = docs
+        .iter()
+        .map(|d| (d.file.as_str(), d.text.as_str()))
+        .collect();
+    diags.show_sources(|path| by_file.get(path).copied());
 }
 
 #[cfg(test)]

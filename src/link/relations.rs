@@ -28,12 +28,15 @@ pub(super) fn resolve_relations(
             let j = match idx.resolve(&r.target, docs, config) {
                 Ok(j) => j,
                 Err(e) => {
-                    diags.push(Diagnostic::new(
-                        broken,
-                        &d.file,
-                        r.pos,
-                        format!("`{}`: {}", r.relation.key(), ref_message(&r.target, e)),
-                    ));
+                    diags.push(
+                        Diagnostic::new(
+                            broken,
+                            &d.file,
+                            r.pos,
+                            format!("`{}`: {}", r.relation.key(), ref_message(&r.target, e)),
+                        )
+                        .spanning(r.len),
+                    );
                     continue;
                 }
             };
@@ -46,17 +49,19 @@ pub(super) fn resolve_relations(
                 Relation::Related => true,
             };
             if i == j {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     r.pos,
+                    r.len,
                     format!("`{}`: a document cannot point at itself", r.relation.key()),
                 );
                 continue;
             }
             if target.is_index {
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     r.pos,
+                    r.len,
                     format!(
                         "`{}`: `{}` is a folder introduction, not a document",
                         r.relation.key(),
@@ -71,9 +76,10 @@ pub(super) fn resolve_relations(
                     Relation::Uses => &kind.uses,
                     _ => &vec![kind.name.clone()],
                 };
-                diags.error(
+                diags.error_spanning(
                     &d.file,
                     r.pos,
+                    r.len,
                     format!(
                         "`{}`: `{}` is a {}, but a {} may only {} a {}",
                         r.relation.key(),
@@ -99,9 +105,10 @@ pub(super) fn resolve_relations(
             if let Some(want) =
                 superseded.filter(|_| r.relation == Relation::Supersedes && !says_so)
             {
-                diags.warning(
+                diags.warning_spanning(
                     &d.file,
                     r.pos,
+                    r.len,
                     format!("`{}` is superseded by this document but its status is `{}`; set it to `{want}`", r.target, target.status.as_deref().unwrap_or("none")),
                 );
             }

@@ -21,17 +21,19 @@ pub(super) fn check_unique(
     for (i, url) in urls.iter().enumerate() {
         let d = &docs[i];
         if is_reserved(url) {
-            diags.error(
+            diags.error_spanning(
                 &d.file,
                 d.id_pos,
+                d.id_len,
                 format!("`{url}` is a page the site writes itself; rename this document"),
             );
             continue;
         }
         if let Some(&owner) = packets.get(url) {
-            diags.error(
+            diags.error_spanning(
                 &d.file,
                 d.id_pos,
+                d.id_len,
                 format!(
                     "`{url}` is the print packet of {}; rename this document",
                     docs[owner].file
@@ -52,7 +54,7 @@ pub(super) fn check_unique(
             } else {
                 format!("`{url}` is also the address of {}", other.file)
             };
-            diags.error(&d.file, d.id_pos, msg);
+            diags.error_spanning(&d.file, d.id_pos, d.id_len, msg);
         } else {
             seen.insert(url, i);
         }

@@ -20,7 +20,7 @@ pub(super) fn locate(value: &serde_yaml::Value, lines: &[&str]) -> Node {
         last_col: Cell::new((usize::MAX, 0, 0)),
     };
     let start = Cursor { line: 0, col: 0 };
-    locator.node(value, start, lines.len(), Pos::START)
+    locator.node(value, start, lines.len(), Pos::START, 0)
 }
 
 /// How many bytes searches may look at, per byte of text: a successful search looks at each
@@ -47,7 +47,16 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn node(&mut self, v: &serde_yaml::Value, start: Cursor, end: usize, fallback: Pos) -> Node {
+    /// The node for `v` in the region from `start` to line `end`; `fallback` and `len` are its
+    /// position and span when nothing nearer is found.
+    fn node(
+        &mut self,
+        v: &serde_yaml::Value,
+        start: Cursor,
+        end: usize,
+        fallback: Pos,
+        len: u32,
+    ) -> Node {
         use serde_yaml::Value as Y;
         let value = match v {
             Y::Null => Value::Null,
@@ -59,12 +68,28 @@ impl Locator<'_> {
             Y::String(s) => Value::Str(s.clone()),
             Y::Sequence(items) => Value::Seq(self.seq(items, start, end, fallback)),
             Y::Mapping(m) => Value::Map(self.map(m, start, end, fallback)),
-            Y::Tagged(t) => return self.node(&t.value, start, end, fallback),
+            Y::Tagged(t) => return self.node(&t.value, start, end, fallback, len),
         };
         Node {
             value,
             pos: fallback,
+            len,
         }
+    }
+
+    /// The characters from `at` to the end of its line's content (before a comment).
+    fn rest_of_line(&self, at: Cursor) -> u32 {
+        let text = self.lines[at.line];
+        let rest = &text[boundary(text, at.col)..];
+        let content = rest.find(" #").map_or(rest, |i| &rest[..i]);
+        content.trim_end().chars().count() as u32
+    }
+
+    /// The characters the key `key` found at `at` takes, with its quotes.
+    fn key_len(&self, at: Cursor, key: &str) -> u32 {
+        let rest = &self.lines[at.line][at.col..];
+        let quoted = rest.starts_with(['"', '\'']) && rest[1..].starts_with(key);
+        key.chars().count() as u32 + if quoted { 2 } else { 0 }
     }
 
     /// The first non-blank, non-comment character at or after `from`, before line `end`.
@@ -141,7 +166,8 @@ impl Locator<'_> {
                 out.push(Entry {
                     key: key.clone(),
                     key_pos: fallback,
-                    node: self.node(value, cursor, cursor.line, fallback),
+                    key_len: 0,
+                    node: self.node(value, cursor, cursor.line, fallback, 0),
                 });
                 continue;
             };
@@ -159,10 +185,16 @@ impl Locator<'_> {
                     entries.get(i + 1).map(|e| e.0.as_str()),
                 ),
             };
-            let node = self.node(value, value_start, value_end.max(at.line + 1), key_pos);
+            let key_len = self.key_len(at, key);
+            let len = match flow {
+                Some(_) => key_len,
+                None => self.rest_of_line(at),
+            };
+            let node = self.node(value, value_start, value_end.max(at.line + 1), key_pos, len);
             out.push(Entry {
                 key: key.clone(),
                 key_pos,
+                key_len,
                 node,
             });
             cursor = match flow {
@@ -296,7 +328,7 @@ impl Locator<'_> {
         let Some(first) = self.first_content(start, end) else {
             return items
                 .iter()
-                .map(|v| self.node(v, start, start.line, fallback))
+                .map(|v| self.node(v, start, start.line, fallback, 0))
                 .collect();
         };
         if self.lines[first.line][first.col..].starts_with('[') {
@@ -318,9 +350,12 @@ impl Locator<'_> {
                                 col: after,
                             };
                             let pos = self.pos(at);
-                            self.node(v, at, at.line + 1, pos)
+                            let text = self.lines[at.line];
+                            let len = text[at.col..after].chars().count() as u32
+                                + u32::from(text[after..].starts_with(['"', '\'']));
+                            self.node(v, at, at.line + 1, pos, len)
                         }
-                        None => self.node(v, cursor, cursor.line, fallback),
+                        None => self.node(v, cursor, cursor.line, fallback, 0),
                     }
                 })
                 .collect();
@@ -352,14 +387,14 @@ impl Locator<'_> {
                         col: (after + content).min(text.len()),
                     };
                     let item_end = dashes.get(i + 1).copied().unwrap_or(end);
-                    let pos = if text[after..].trim().is_empty() {
-                        self.pos(Cursor { line, col: indent })
+                    let (pos, len) = if text[after..].trim().is_empty() {
+                        (self.pos(Cursor { line, col: indent }), 1)
                     } else {
-                        self.pos(at)
+                        (self.pos(at), self.rest_of_line(at))
                     };
-                    self.node(v, at, item_end, pos)
+                    self.node(v, at, item_end, pos, len)
                 }
-                None => self.node(v, start, start.line, fallback),
+                None => self.node(v, start, start.line, fallback, 0),
             })
             .collect()
     }

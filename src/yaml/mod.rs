@@ -20,6 +20,9 @@ pub use nesting::MAX_DEPTH;
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// How many characters from `pos` on its line the node covers (a list item's text, or a
+    /// key with its value on the key's line); 0 where the position is a fallback.
+    pub len: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +41,8 @@ pub enum Value {
 pub struct Entry {
     pub key: String,
     pub key_pos: Pos,
+    /// How many characters the key takes (with its quotes); 0 where `key_pos` is a fallback.
+    pub key_len: u32,
     pub node: Node,
 }
 

@@ -12,34 +12,86 @@ use crate::support::*;
 /// The corpus's diagnostics, exactly as the binary prints them. Generated cases follow.
 const CORPUS: &str = "\
 content/escape/absolute-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `/etc/passwd`
+3 | id: /etc/passwd
+  | ^^^^^^^^^^^^^^^
 content/escape/aliases.md:4:5: error: alias `../outside/` must be a path inside the site starting with `/`, without `..`
+4 |   - ../outside/
+  |     ^^^^^^^^^^^
 content/escape/aliases.md:5:5: error: alias `/%2e%2e/%2e%2e/x/` must be a path inside the site starting with `/`, without `..`
+5 |   - /%2e%2e/%2e%2e/x/
+  |     ^^^^^^^^^^^^^^^^^
 content/escape/aliases.md:6:5: error: alias `/a/..%2f..%2fb/` must be a path inside the site starting with `/`, without `..`
+6 |   - /a/..%2f..%2fb/
+  |     ^^^^^^^^^^^^^^^
 content/escape/aliases.md:7:5: error: alias `//evil.example/` must be a path inside the site starting with `/`, without `..`
+7 |   - //evil.example/
+  |     ^^^^^^^^^^^^^^^
 content/escape/aliases.md:8:5: error: alias `C:\\Windows\\` must be a path inside the site starting with `/`, without `..`
+8 |   - C:\\Windows\\
+  |     ^^^^^^^^^^^
 content/escape/aliases.md:9:5: error: alias `javascript:alert(1)` must be a path inside the site starting with `/`, without `..`
+9 |   - javascript:alert(1)
+  |     ^^^^^^^^^^^^^^^^^^^
 content/escape/aliases.md:10:5: error: alias `/x?y` cannot be reached: in a URL `?` starts the query, so no request names this path
+10 |   - /x?y
+   |     ^^^^
 content/escape/aliases.md:11:5: error: alias `/__cairn/check` cannot be reached: `/__cairn/` is where `cairn serve` answers itself
+11 |   - /__cairn/check
+   |     ^^^^^^^^^^^^^^
 content/escape/encoded-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `%2e%2e`
+3 | id: \"%2e%2e\"
+  | ^^^^^^^^^^^^
 content/escape/relative-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `../../etc/passwd`
+3 | id: ../../etc/passwd
+  | ^^^^^^^^^^^^^^^^^^^^
 content/front/bom-crlf.md:3:1: warning: unknown key `colour` in front matter
+3 | colour: blue
+  | ^^^^^^
 content/front/bom-crlf.md:5:13: error: unknown document `nowhere`
+5 | Body with a [[nowhere]] link.
+  |             ^^^^^^^^^^^
 content/front/date-mapping.md:3:1: error: `created` must be a date (YYYY-MM-DD), found a mapping
+3 | created:
+  | ^^^^^^^^
 content/front/date-mapping.md:6:1: error: `updated` must be a date (YYYY-MM-DD), found a number
+6 | updated: 20260501
+  | ^^^^^^^^^^^^^^^^^
 content/front/date-mapping.md:7:1: error: `review_by` must be a date (YYYY-MM-DD), found `2026-02-30`
+7 | review_by: 2026-02-30
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/front/duplicate-keys.md:4:1: error: invalid YAML: duplicate key `title`: a key may be given once
 content/front/empty.md:1:1: warning: the file is empty; it is published as an empty page
 content/front/key-spaces.md:3:1: warning: unknown key `review by` in front matter (did you mean `review_by`?)
+3 | review by: 2026-01-01
+  | ^^^^^^^^^
 content/front/key-spaces.md:4:1: warning: unknown key `last reviewed` in front matter (did you mean `last_reviewed`?)
+4 | \"last reviewed\": 2026-01-01
+  | ^^^^^^^^^^^^^^^
 content/front/mixed-line-ends.md:3:1: warning: unknown key `colour` in front matter
+3 | colour: red
+  | ^^^^^^
 content/front/mixed-line-ends.md:4:1: warning: unknown key `size` in front matter
+4 | size: 2
+  | ^^^^
 content/front/mixed-line-ends.md:6:1: error: unknown document `gone` (did you mean `long`?)
+6 | [[gone]]
+  | ^^^^^^^^
 content/front/not-a-mapping.md:2:1: error: front matter must be a mapping of `key: value` lines, found a list
 content/front/numbers.md:2:1: error: `title` must be a string, found a number (put it in quotes)
+2 | title: 2024
+  | ^^^^^^^^^^^
 content/front/numbers.md:3:1: error: `summary` must be a string, found a number (put it in quotes)
+3 | summary: 3.5
+  | ^^^^^^^^^^^^
 content/front/numbers.md:4:10: error: items of `owners` must be strings, found a number
+4 | owners: [1, true]
+  |          ^
 content/front/numbers.md:4:13: error: items of `owners` must be strings, found a boolean
+4 | owners: [1, true]
+  |             ^^^^
 content/front/numbers.md:5:1: error: `draft` must be true or false, found a string
+5 | draft: \"yes\"
+  | ^^^^^^^^^^^^
 content/front/tabs.md:3:1: error: invalid YAML: a tab is used for indentation; YAML allows only spaces
 content/front/template-code.md:3:10: error: invalid YAML: `{{ … }}` is template code, which front matter does not run; put the text in quotes
 content/front/template-tags.md:2:2: error: invalid YAML: found character that cannot start any token (template code is not run in front matter; put the text in quotes)
@@ -51,15 +103,33 @@ content/front/unclosed.md:1:1: error: front matter opened with `---` on line 1 i
 /// After the generated files (sorted between `front/` and `links/`).
 const CORPUS_TAIL: &str = "\
 content/links/script.md:3:11: error: `related`: unknown document `javascript:alert(1)`
+3 | related: [\"javascript:alert(1)\"]
+  |           ^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:1: error: links with `javascript:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  | ^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:26: error: links with `javascript:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  |                          ^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:51: error: links with `data:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  |                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:7:1: error: links with `javascript:` are not allowed
+7 | <javascript:alert(1)> ![i](data:image/svg+xml,<svg/onload=alert(1)>)
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:7:23: error: links with `data:` are not allowed
+7 | <javascript:alert(1)> ![i](data:image/svg+xml,<svg/onload=alert(1)>)
+  |                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/names/..md:1:1: warning: hidden file (its name starts with `.`) is not published; rename it to publish it
 content/text/invisible.md:2:1: warning: `title` contains invisible or control characters (U+200B, U+202E); they are left out
+2 | title: \"Pay\\u{202e}roll\\u{200b}\"
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/text/invisible.md:3:1: warning: `summary` contains invisible or control characters (U+0007, U+001B); they are left out
+3 | summary: \"Bell\\a and escape \\e[31m\"
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/text/invisible.md:4:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `pay\\u{200b}roll`
+4 | id: \"pay\\u{200b}roll\"
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/text/non-utf8.md:4:4: error: not valid UTF-8 (byte 26); save the file as UTF-8
 ";
 
@@ -96,6 +166,8 @@ content/gen/huge.md:1:1: error: larger than 10 MB; documents this big are refuse
 content/gen/latin1-caf\u{fffd}.md:1:1: error: file name is not valid UTF-8; rename it (skipped)
 content/gen/loop:1:1: error: symbolic link loop (it leads back to itself); skipped
 content/gen/new\\u{{a}}line.md:1:1: error: unknown document `missing-x`
+1 | [[missing-x]]
+  | ^^^^^^^^^^^^^
 content/gen/outside:1:1: error: symbolic link to `{out}`, outside the site folder; refused
 content/gen/pipe.md:1:1: warning: not a regular file or folder (a pipe, socket or device); skipped
 content/gen/real/up:1:1: error: symbolic link loop (it leads back to a folder above it); skipped
