@@ -2,8 +2,13 @@
 //!
 //! `serde_yaml` (archived upstream) parses the text; this module converts its value into our
 //! own [`Node`] tree and recovers the line and column of every key and list item by walking the
-//! tree and the source text side by side. Swapping the YAML library means rewriting this file
-//! only. Positions are relative to the YAML text given; callers add their own line offset.
+//! tree and the source text side by side (`locate`). Swapping the YAML library means rewriting
+//! this folder only. Positions are relative to the YAML text given; callers add their own line
+//! offset.
+//!
+//! Reading is linear in the size of the text, whatever it holds: nesting deeper than
+//! [`MAX_DEPTH`] is refused before the library sees it (`nesting`), aliases may not expand the
+//! value past twice the text (`load`), and the position finder keeps to a budget (`locate`).
 //!
 //! It does no I/O and knows nothing about documents or configs.
 

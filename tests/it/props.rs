@@ -106,7 +106,8 @@ fn parse(path: &str, text: &str) -> (cairn::doc::Doc, Vec<Diagnostic>) {
     (doc, diags.into_sorted())
 }
 
-/// Every diagnostic points at a line of the file and a column on it (or just past its end).
+/// Every diagnostic points at a line of the file and a column on it (or just past its end),
+/// and the text it covers stays on that line.
 fn assert_inside(text: &str, diags: &[Diagnostic]) {
     let lines: Vec<&str> = text.split('\n').collect();
     for d in diags {
@@ -119,6 +120,15 @@ fn assert_inside(text: &str, diags: &[Diagnostic]) {
             "{d}: past the end of line {:?}",
             line
         );
+        assert!(
+            d.col + d.len.saturating_sub(1) <= width + 1,
+            "{d}: covers {} characters past the end of line {:?}",
+            d.len,
+            line
+        );
+        if d.len > 0 && line.len() <= cairn::diag::MAX_SHOWN_LINE {
+            assert_eq!(d.source_line.as_deref(), Some(*line), "{d}");
+        }
     }
 }
 
