@@ -664,10 +664,9 @@ impl<'a> Renderer<'a> {
                     && !self.site.relations[i]
                         .iter()
                         .any(|(r, _)| *r == Relation::Serves)
-                    && !d
-                        .status
+                    && d.status
                         .as_deref()
-                        .is_some_and(|s| !self.config.kinds.get(d.kind).meaning(s).applies())
+                        .is_none_or(|s| self.config.kinds.get(d.kind).meaning(s).applies())
             })
             .collect();
         by_title(self.site, &mut items);
