@@ -7,10 +7,11 @@
 use crate::check::{self, RunEnv};
 use crate::config::CONFIG_FILE;
 use crate::diag::Diagnostic;
+use crate::diag::has_errors;
 use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::names::BaseUrl;
-use crate::pipeline::{analyse, has_errors};
+use crate::pipeline::analyse;
 use crate::render::Templates;
 use crate::session::Session;
 use crate::theme::Theme;

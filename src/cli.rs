@@ -483,12 +483,12 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
     for d in diags {
+        let c = if d.severity == Severity::Error {
+            "\x1b[31m"
+        } else {
+            "\x1b[33m"
+        };
         let _ = if color {
-            let c = if d.severity == Severity::Error {
-                "\x1b[31m"
-            } else {
-                "\x1b[33m"
-            };
             writeln!(
                 out,
                 "{}:{}:{}: {c}{}\x1b[0m: {}",
@@ -497,15 +497,50 @@ fn print_diagnostics(diags: &[Diagnostic]) {
         } else {
             writeln!(out, "{d}")
         };
+        // The line itself and a `^^^` under the offending text, as rustc and just show it.
+        // Invisible characters are shown escaped, as in messages, and the underline counts
+        // them as they are shown.
+        let Some(line) = d.source_line.as_deref().filter(|_| d.len > 0) else {
+            continue;
+        };
+        let number = d.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let mut shown = String::new();
+        let mut under = String::new();
+        let (start, end) = (d.col as usize, d.col as usize + d.len as usize);
+        for (i, ch) in line.trim_end_matches('\r').chars().enumerate() {
+            let col = i + 1;
+            let text = if ch == '\t' {
+                "    ".to_string()
+            } else {
+                cairn::diag::reveal(&ch.to_string())
+            };
+            let width = text.chars().count();
+            let mark = if (start..end).contains(&col) {
+                '^'
+            } else {
+                ' '
+            };
+            if col < end {
+                under.extend(std::iter::repeat_n(mark, width));
+            }
+            shown.push_str(&text);
+        }
+        if !under.contains('^') {
+            under.push('^');
+        }
+        let under = under.trim_end();
+        let _ = if color {
+            writeln!(out, "{number} | {shown}\n{gutter} | {c}{under}\x1b[0m")
+        } else {
+            writeln!(out, "{number} | {shown}\n{gutter} | {under}")
+        };
     }
     let _ = out.flush();
 }
 
 fn print_json(diags: &[Diagnostic]) {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = cairn::diag::error_count(diags);
     let value = serde_json::json!({
         "diagnostics": diags,
         "errors": errors,

@@ -97,12 +97,8 @@ impl BuildReport {
     }
 
     pub fn has_errors(&self) -> bool {
-        has_errors(&self.diagnostics)
+        crate::diag::has_errors(&self.diagnostics)
     }
-}
-
-pub(crate) fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Reads `site.yaml`. Any error in it is fatal (a configuration error).

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::config::CONFIG_FILE;
-use crate::diag::{Diagnostic, Severity, did_you_mean};
+use crate::diag::{Diagnostic, Severity, did_you_mean, hint_of};
 use crate::doc;
 use crate::error::{Error, Result};
 use crate::fence::{self, Fence};
@@ -221,12 +221,12 @@ fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
 
 fn unknown_kind(name: &str, a: &Analysis) -> String {
     let kinds = &a.config.kinds;
-    let hint = kinds
-        .by_folder(name)
-        .map(|k| kinds.get(k).name.as_str())
-        .or_else(|| did_you_mean(name, kinds.names()))
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+    let hint = hint_of(
+        kinds
+            .by_folder(name)
+            .map(|k| kinds.get(k).name.as_str())
+            .or_else(|| did_you_mean(name, kinds.names())),
+    );
     let names: Vec<&str> = kinds.names().collect();
     format!(
         "unknown kind `{name}`{hint}; this site's kinds are {}",

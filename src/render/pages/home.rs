@@ -171,10 +171,9 @@ fn loose<'r>(r: &'r Renderer<'r>) -> Vec<&'r LinkView> {
                 && !r.site.relations[i]
                     .iter()
                     .any(|(rel, _)| *rel == Relation::Serves)
-                && !matches!(
-                    d.status.as_deref(),
-                    Some("superseded" | "retired" | "rejected" | "deprecated")
-                )
+                && d.status
+                    .as_deref()
+                    .is_none_or(|s| r.config.kinds.get(d.kind).meaning(s).applies())
         })
         .collect();
     by_title(r.site, &mut items);

@@ -1,15 +1,17 @@
 //! `/timeline/`: every document (not pages) by date across kinds, oldest first and grouped by
 //! year, so a newcomer can read how the thinking evolved.
 //!
-//! Front matter has no date per status change, so events are derived from what it has:
-//! `created` (labelled "Accepted" or "Rejected" for records settled when written, as ADRs
-//! are), `updated`, "Superseded" on the date the superseding document was created, and
-//! "Retired"/"Deprecated" on the last `updated`. A date nobody wrote is never invented.
+//! Front matter has no date per status change, so events are derived from what it has and
+//! what its status means (the kinds table): `created` (labelled with the status for records
+//! settled when written, as accepted or rejected ADRs are), `updated`, a superseded status on
+//! the date the superseding document was created, and a retired status on the last
+//! `updated`. A date nobody wrote is never invented.
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{PageType, Route};
+use crate::kinds::Meaning;
 use crate::relation::Relation;
 use crate::render::views::LinkView;
 use crate::render::{Key, Prepared, Renderer, humanize_key};
@@ -39,20 +41,12 @@ struct TimelineView<'r> {
     years: Vec<YearView<'r>>,
 }
 
-/// Statuses a record has from the day it is written.
-const SETTLED_WHEN_WRITTEN: [&str; 2] = ["accepted", "rejected"];
-/// Statuses a document reaches later, dated by its last update.
-const ENDED_ON_UPDATE: [&str; 2] = ["retired", "deprecated"];
-
-/// Same-day events read in this order.
-fn rank(event: &str) -> u8 {
-    match event {
-        "created" | "accepted" | "rejected" => 0,
-        "updated" => 1,
-        "superseded" => 2,
-        _ => 3,
-    }
-}
+/// Same-day events read in this order: creation (or the decision made when written), update,
+/// supersession, retirement.
+const CREATED: u8 = 0;
+const UPDATED: u8 = 1;
+const SUPERSEDED: u8 = 2;
+const RETIRED: u8 = 3;
 
 impl PageType for Timeline {
     fn name(&self) -> &'static str {
@@ -81,10 +75,10 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
         let site = r.site;
         let page = r.config.kinds.page();
         let mut events: Vec<(Date, u8, usize, EventView)> = Vec::new();
-        let mut push = |date: Date, event: &str, i: usize, by: Option<usize>| {
+        let mut push = |date: Date, event: &str, rank: u8, i: usize, by: Option<usize>| {
             events.push((
                 date,
-                rank(event),
+                rank,
                 i,
                 EventView {
                     date: date.to_string(),
@@ -100,17 +94,18 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
                 continue;
             }
             let status = d.status.as_deref().unwrap_or("");
+            let meaning = d
+                .status
+                .as_deref()
+                .map(|s| r.config.kinds.get(d.kind).meaning(s));
             let mut dated: Vec<Date> = Vec::new();
             if let Some(c) = d.created {
-                let event = if SETTLED_WHEN_WRITTEN.contains(&status) {
-                    status
-                } else {
-                    "created"
-                };
-                push(c, event, i, None);
+                let settled = matches!(meaning, Some(Meaning::Accepted | Meaning::Rejected));
+                let event = if settled { status } else { "created" };
+                push(c, event, CREATED, i, None);
                 dated.push(c);
             }
-            if status == "superseded" {
+            if meaning == Some(Meaning::Superseded) {
                 // The earliest document that supersedes this one is when it stopped applying.
                 let by = site.inverse[i]
                     .iter()
@@ -121,17 +116,16 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
                     .and_then(|j| site.docs[j].created.or(site.docs[j].updated))
                     .or(d.updated);
                 if let Some(w) = when {
-                    push(w, "superseded", i, by);
+                    push(w, status, SUPERSEDED, i, by);
                     dated.push(w);
                 }
             }
             if let Some(u) = d.updated.filter(|u| !dated.contains(u)) {
-                let event = if ENDED_ON_UPDATE.contains(&status) {
-                    status
+                if meaning == Some(Meaning::Retired) {
+                    push(u, status, RETIRED, i, None);
                 } else {
-                    "updated"
-                };
-                push(u, event, i, None);
+                    push(u, "updated", UPDATED, i, None);
+                }
             }
         }
         events.sort_by(|a, b| {
