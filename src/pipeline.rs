@@ -203,7 +203,9 @@ impl Configured {
             diags: config_diags,
             mut checks,
         } = self;
-        let (sources, read_diags) = source::read_content(&opts.content_dir())?;
+        let content = opts.content_dir();
+        let (sources, mut read_diags) = source::read_content(&content)?;
+        read_diags.extend(judge_markup(&content, &sources.assets, &config));
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
@@ -319,6 +321,11 @@ impl Analysis {
                     edited.push(d);
                 }
                 Found::Asset => {
+                    self.read_diags.extend(judge_markup(
+                        content,
+                        std::slice::from_ref(&sp),
+                        &self.config,
+                    ));
                     files_changed = true;
                     self.assets.retain(|a| *a != sp);
                     self.assets.push(sp.clone());
@@ -368,6 +375,45 @@ impl Analysis {
         self.link_diags = link_diags;
         changed
     }
+}
+
+/// SVG and XML attachments are judged by what they hold: one that could run scripts on the
+/// site's address is refused unless the site allows active attachments (see
+/// [`link::attachments`]). The bytes are read under the content folder's fence, up to the
+/// limit documents have; a larger one is refused as too large to judge.
+fn judge_markup(content: &Path, assets: &[SourcePath], config: &SiteConfig) -> Diagnostics {
+    use link::attachments::{check_markup, is_markup};
+    let mut diags = Diagnostics::new();
+    if config.active_attachments {
+        return diags;
+    }
+    let Ok(fence) = crate::fence::Fence::for_content(content, false) else {
+        return diags;
+    };
+    let found: Vec<Diagnostic> = assets
+        .par_iter()
+        .filter(|a| is_markup(a))
+        .filter_map(|a| {
+            match fence.read(&content.join(a.as_str()), source::MAX_DOC_BYTES) {
+                Ok(bytes) => check_markup(a, &bytes, config),
+                // Unreadable now: the copy reports it, naming the file.
+                Err(crate::fence::ReadError::TooBig(limit)) => Some(Diagnostic::new(
+                    Severity::Error,
+                    source::display_source(a),
+                    crate::diag::Pos::START,
+                    format!(
+                        "larger than {}: too large to check for scripts; refused",
+                        crate::fence::size(limit)
+                    ),
+                )),
+                Err(_) => None,
+            }
+        })
+        .collect();
+    for d in found {
+        diags.push(d);
+    }
+    diags
 }
 
 fn finish(mut diags: Diagnostics, strict: bool) -> Vec<Diagnostic> {

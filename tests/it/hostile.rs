@@ -585,3 +585,37 @@ fn html_attachments_are_refused_unless_the_site_allows_them() {
     assert!(site.out().join("reports/coverage.html").exists());
     assert!(site.out().join("reports/flow.svg").exists());
 }
+
+/// An SVG attachment that holds a script (or an event handler, embedded HTML...) runs it on the
+/// site's address when opened: it is refused by what it holds, naming the file, unless
+/// site.yaml allows active attachments; a plain diagram beside it publishes.
+#[test]
+fn svg_attachments_with_scripts_are_refused_by_what_they_hold() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/diagrams/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    );
+    site.write(
+        "content/diagrams/trap.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onload=\"fetch('/')\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("content/diagrams/trap.svg:1:1: error: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("flow.svg"), "{}", out.stderr);
+    assert!(!site.out().exists());
+    site.write(
+        "content/diagrams/trap.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(site.out().join("diagrams/trap.svg").exists());
+    assert!(site.out().join("diagrams/flow.svg").exists());
+}
