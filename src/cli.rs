@@ -53,7 +53,7 @@ struct BuildArgs {
     /// Where to write the site [default: <root>/public].
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Include documents marked `draft: true`.
+    /// Include drafts (`draft: true` or `status: draft`).
     #[arg(long)]
     drafts: bool,
     /// Treat warnings as errors.
@@ -94,9 +94,9 @@ struct ServeArgs {
     /// Address to bind; only this machine can connect unless you change it.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     bind: std::net::IpAddr,
-    /// Include documents marked `draft: true`.
+    /// Leave drafts out, as `build` does (by default they are shown, under a "draft" banner).
     #[arg(long)]
-    drafts: bool,
+    no_drafts: bool,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -111,7 +111,7 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct LintArgs {
-    /// Include documents marked `draft: true`.
+    /// Include drafts (`draft: true` or `status: draft`).
     #[arg(long)]
     drafts: bool,
     /// Treat warnings as errors.
@@ -144,7 +144,8 @@ struct NewArgs {
     /// Patterns it uses.
     #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
     uses: Vec<String>,
-    /// An older document of the same kind that this one replaces; it is marked superseded.
+    /// An older document of the same kind that this one replaces. It is left as it is: it
+    /// shows as superseded once this one is accepted.
     #[arg(long, value_name = "ID")]
     supersedes: Option<String>,
     /// Any other related documents.
@@ -353,7 +354,7 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
     use cairn::serve::ServeEvent;
     let build = BuildOptions {
         output: args.output,
-        drafts: args.drafts,
+        drafts: !args.no_drafts,
         checks: !args.no_checks,
         now: now(),
         ..BuildOptions::new(env.root.clone(), env.today)
@@ -449,12 +450,12 @@ fn new_document(env: &Env, args: NewArgs) -> Result<ExitCode, Error> {
     };
     print_diagnostics(&report.warnings);
     println!("{}", shown(&report.path).display());
-    if let (Some((old, changed)), false) = (&report.superseded, env.quiet) {
-        if *changed {
-            eprintln!("marked {} as superseded", shown(old).display());
-        } else {
-            eprintln!("{} was already superseded", shown(old).display());
-        }
+    if let (Some(old), false) = (&report.supersedes, env.quiet) {
+        eprintln!(
+            "{} stays in force until {} is accepted",
+            shown(old).display(),
+            shown(&report.path).display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

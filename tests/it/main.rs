@@ -2,6 +2,7 @@
 //! exact diagnostics, exit codes and the guarantees of the write stage.
 
 mod cli;
+mod drafts;
 mod escaping;
 mod faults;
 mod fences;

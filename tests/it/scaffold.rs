@@ -1,6 +1,6 @@
 //! `cairn init` and `cairn new`: the scaffolded site builds without warnings, nothing is
-//! overwritten, new documents of every kind build cleanly, `--supersedes` edits only the
-//! older document's status, and bad requests write nothing.
+//! overwritten, new documents of every kind build cleanly, `--supersedes` edits nothing but
+//! the new document, and bad requests write nothing.
 
 use crate::support::*;
 
@@ -190,10 +190,15 @@ fn new_documents_of_every_kind_build_cleanly() {
             "{out:?}"
         );
     }
-    let report = strict_build(&site);
+    // New documents are drafts: left out of a default build, built with --drafts.
+    assert_eq!(strict_build(&site).documents, 11);
+    let mut opts = site.options();
+    opts.strict = true;
+    opts.drafts = true;
+    let report = cairn::build(&opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert_eq!(report.documents, 15);
-    assert_eq!(site.cairn(&["build", "--strict"]).code, 0);
+    assert_eq!(site.cairn(&["build", "--strict", "--drafts"]).code, 0);
     assert!(site.read("rfcs/a-new-rfc/index.html").contains("Why now?"));
     assert!(
         site.read("visions/ship-any-day/index.html")
@@ -249,34 +254,8 @@ fn owners_come_from_git_when_site_yaml_names_none() {
 }
 
 #[test]
-fn supersedes_marks_the_older_document_and_changes_nothing_else() {
+fn supersedes_leaves_the_older_document_alone_until_the_new_one_is_accepted() {
     let site = scaffolded();
-    // A CRLF file with a comment and a trailing comment on the status line.
-    let crlf = "---\r\ntitle: \"Old plan\" # first try\r\nstatus: active   # since March\r\nserves: [ship-any-day]\r\n---\r\n\r\n## Problem\r\n\r\nSlow.\r\n\r\n## Guiding policy\r\n\r\nFaster.\r\n\r\n## Actions\r\n\r\n1. Go.\r\n";
-    site.write("content/strategies/old-plan.md", crlf);
-    let out = new(
-        &site,
-        &[
-            "strategy",
-            "New plan",
-            "--supersedes",
-            "old-plan",
-            "--serves",
-            "ship-any-day",
-        ],
-    );
-    assert_eq!(
-        (out.code, out.stdout.as_str()),
-        (0, "content/strategies/new-plan.md\n"),
-        "{out:?}"
-    );
-    let edited = std::fs::read(site.root().join("content/strategies/old-plan.md")).unwrap();
-    assert_eq!(
-        String::from_utf8(edited).unwrap(),
-        crlf.replace("status: active   #", "status: superseded   #")
-    );
-
-    // An LF file from the scaffold, whose status is `accepted`.
     let path = site.root().join("content/decisions/release-from-trunk.md");
     let before = std::fs::read_to_string(&path).unwrap();
     let out = new(
@@ -291,20 +270,70 @@ fn supersedes_marks_the_older_document_and_changes_nothing_else() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
-        before.replacen("\nstatus: accepted\n", "\nstatus: superseded\n", 1)
+        before,
+        "not edited"
     );
-    let new_doc =
-        std::fs::read_to_string(site.root().join("content/decisions/release-from-tags.md"))
-            .unwrap();
+    let rel = "content/decisions/release-from-tags.md";
+    let new_doc = std::fs::read_to_string(site.root().join(rel)).unwrap();
     assert!(
         new_doc.contains("\nsupersedes: [decisions/release-from-trunk]\n"),
         "{new_doc}"
     );
 
+    // A draft proposal: left out of a build, and the older record is still in force.
+    cairn::build(&site.options()).unwrap();
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(!old.contains("Superseded by"), "{old}");
+    assert!(
+        !old.contains("proposal-notice"),
+        "a left-out draft is not named"
+    );
+    assert!(old.contains(&eyebrow("accepted")), "{old}");
+
+    // With drafts, the older record names the open proposal.
+    let mut opts = site.options();
+    opts.drafts = true;
+    cairn::build(&opts).unwrap();
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(
+        old.contains("A proposal to supersede this is open: <a href=\"/decisions/release-from-tags/\">Release from tags</a> (draft)"),
+        "{old}"
+    );
+    assert!(old.contains(&eyebrow("accepted")), "{old}");
+
+    // Accepted: the older record shows as superseded though its file still says accepted.
+    site.write(
+        rel,
+        &new_doc.replace("\nstatus: draft\n", "\nstatus: accepted\n"),
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(old.contains(&eyebrow("superseded")), "{old}");
+    assert!(old.contains("Superseded by") && old.contains("/decisions/release-from-tags/"));
+    assert!(!old.contains("proposal-notice"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn a_written_superseded_status_stays_valid() {
+    let site = scaffolded();
+    let path = site.root().join("content/decisions/release-from-trunk.md");
+    let before = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        before.replacen("\nstatus: accepted\n", "\nstatus: superseded\n", 1),
+    )
+    .unwrap();
     let report = strict_build(&site);
-    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    let old = site.read("strategies/old-plan/index.html");
-    assert!(old.contains("Superseded by") && old.contains("/strategies/new-plan/"));
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(old.contains(&eyebrow("superseded")), "{old}");
+}
+
+/// The status shown above a document page's title.
+fn eyebrow(status: &str) -> String {
+    format!("<span class=\"status status-{status}\">{status}</span></p>\n    <h1 id=\"doc-title\">")
 }
 
 #[test]

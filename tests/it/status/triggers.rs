@@ -269,7 +269,7 @@ fn the_docs_check_reports_the_site_itself() {
     );
     s.write(
         "content/strategies/broken.md",
-        "---\ntitle: Broken strategy\nstatus: draft\n---\n\nSee [[nowhere]].\n\n## Problem\n\nX.\n",
+        "---\ntitle: Broken strategy\nstatus: proposed\n---\n\nSee [[nowhere]].\n\n## Problem\n\nX.\n",
     );
     let r = s.status_at(NOW);
     let overdue = row(&r, "Documents", "One morning page");
