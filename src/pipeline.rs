@@ -102,7 +102,21 @@ impl BuildReport {
 }
 
 /// Reads `site.yaml`. Any error in it is fatal (a configuration error).
+/// Refuses a folder without `site.yaml` before anything else is done there, with a message
+/// that says what to do: every command that works on a site starts here.
+pub fn require_site(root: &Path) -> Result<()> {
+    // `symlink_metadata`: a link named site.yaml is there; the fenced read judges it.
+    if std::fs::symlink_metadata(root.join(CONFIG_FILE)).is_ok() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "no {CONFIG_FILE} in {} (run `cairn init`, or pass --root)",
+        root.display()
+    )))
+}
+
 pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(SiteConfig, Diagnostics)> {
+    require_site(root)?;
     let path = root.join(CONFIG_FILE);
     let text = match crate::fence::Fence::new(root).read(&path, config::MAX_CONFIG_BYTES) {
         Ok(bytes) => source::normalize(&bytes).map_err(|_| {

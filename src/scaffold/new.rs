@@ -55,12 +55,7 @@ pub struct NewReport {
 /// Writes a new document into the site at `root`. Problems with the request are
 /// [`Error::Usage`]; a broken `site.yaml` is [`Error::Config`].
 pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
-    if !root.join(CONFIG_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "no {CONFIG_FILE} in {}; run `cairn init` to start a site, or pass --root",
-            root.display()
-        )));
-    }
+    crate::pipeline::require_site(root)?;
     // Drafts are read too, so that a reference to one gets a precise message.
     let mut opts = BuildOptions::new(root, req.today);
     opts.drafts = true;

@@ -487,7 +487,8 @@ fn other_refusals_exit_2_and_write_nothing() {
     let out = empty().cairn(&["new", "pattern", "X"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("no site.yaml in .; run `cairn init`"),
+        out.stderr
+            .contains("no site.yaml in . (run `cairn init`, or pass --root)"),
         "{}",
         out.stderr
     );
