@@ -403,7 +403,7 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
 /// `cairn init`: lists what it wrote on stderr, and says how to go on.
 fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
     let dir = args.dir.unwrap_or_else(|| env.root.clone());
-    let report = cairn::scaffold::init(&dir, args.force)?;
+    let report = cairn::scaffold::init(&dir, args.force, env.today)?;
     if !env.quiet {
         for kept in &report.kept {
             eprintln!("kept existing {}", dir.join(kept).display());

@@ -2,10 +2,14 @@
 //!
 //! The files are compiled in, so the binary can scaffold anywhere. An existing file is never
 //! overwritten and nothing is deleted: a folder with visible files is refused unless `force`
-//! is given, and even then only the missing files are written.
+//! is given, and even then only the missing files are written. Dates in the example are
+//! written relative to the day `init` runs (`{today-30}`, `{today+90}`), so a new site has
+//! nothing overdue.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
 
 use crate::error::{Error, Result};
 
@@ -48,8 +52,35 @@ pub struct InitReport {
     pub kept: Vec<PathBuf>,
 }
 
-/// Scaffolds a site in `dir`, creating it if needed.
-pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
+/// `text` with every `{today-N}` / `{today+N}` (N days) replaced by that date. Pure.
+pub fn dated(text: &str, today: Date) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{today") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "{today".len()..];
+        let end = tail.find('}').unwrap_or(0);
+        let days = tail[..end]
+            .parse::<i32>()
+            .ok()
+            .filter(|_| tail.starts_with(['+', '-']));
+        match days.and_then(|n| today.checked_add(jiff::Span::new().days(n)).ok()) {
+            Some(date) => {
+                out.push_str(&date.to_string());
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push_str("{today");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Scaffolds a site in `dir`, creating it if needed, dated from `today`.
+pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{} exists and is not a folder",
@@ -77,7 +108,7 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
         // between the check above and this write is kept too.
         match crate::fence::create_new(&path) {
             Ok(mut f) => {
-                f.write_all(text.as_bytes())
+                f.write_all(dated(text, today).as_bytes())
                     .map_err(|e| Error::io(&path, e))?;
                 report.written.push(PathBuf::from(rel));
             }
@@ -110,6 +141,19 @@ fn has_visible_entries(dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_relative_to_today() {
+        let today: Date = "2026-03-01".parse().unwrap();
+        assert_eq!(
+            dated("created: {today-1}\nreview_by: {today+31}\n", today),
+            "created: 2026-02-28\nreview_by: 2026-04-01\n"
+        );
+        assert_eq!(
+            dated("{today} {today+x} {todays", today),
+            "{today} {today+x} {todays"
+        );
+    }
 
     #[test]
     fn every_file_in_the_scaffold_folder_is_embedded() {

@@ -10,5 +10,5 @@ mod init;
 mod new;
 pub mod newdoc;
 
-pub use init::{FILES, InitReport, init};
+pub use init::{FILES, InitReport, dated, init};
 pub use new::{NewReport, NewRequest, new_document};

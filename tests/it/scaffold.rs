@@ -55,7 +55,7 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
     let site = scaffolded();
     for (rel, text) in cairn::scaffold::FILES {
         let written = std::fs::read_to_string(site.root().join(rel)).unwrap();
-        assert_eq!(&written, text, "{rel}");
+        assert_eq!(written, cairn::scaffold::dated(text, today()), "{rel}");
     }
     let report = strict_build(&site);
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
@@ -492,4 +492,48 @@ fn other_refusals_exit_2_and_write_nothing() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn init_and_new_date_from_the_day_they_run_so_nothing_is_overdue() {
+    let site = empty();
+    let out = site.command().arg("init").env_remove("CAIRN_TODAY").run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = site
+        .command()
+        .args(["new", "strategy", "Later plan"])
+        .env_remove("CAIRN_TODAY")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    // The day the commands ran, as the test sees it (a run across midnight may see tomorrow).
+    let today = jiff::ZonedDateTime::now().date();
+    let mut opts = cairn::BuildOptions::new(site.root(), today);
+    opts.drafts = true;
+    let report = cairn::build(&opts).unwrap();
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    for (rel, bytes) in tree(&site.out()) {
+        if rel.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(!html.contains("(overdue)"), "{rel} shows an overdue review");
+        }
+    }
+    let plan =
+        std::fs::read_to_string(site.root().join("content/strategies/later-plan.md")).unwrap();
+    let created = |d: jiff::civil::Date| format!("\ncreated: {d}\n");
+    assert!(
+        plan.contains(&created(today)) || plan.contains(&created(today.yesterday().unwrap())),
+        "{plan}"
+    );
+    let strategy = std::fs::read_to_string(
+        site.root()
+            .join("content/strategies/small-safe-releases.md"),
+    )
+    .unwrap();
+    let review_by: jiff::civil::Date = strategy
+        .lines()
+        .find_map(|l| l.strip_prefix("review_by: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(review_by > today, "{review_by} is not after {today}");
 }
