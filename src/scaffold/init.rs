@@ -25,6 +25,7 @@ pub const FILES: &[(&str, &str)] = embed!(
     ".gitignore" <= "gitignore",
     "README.md" <= "README.md",
     "site.yaml" <= "site.yaml",
+    "ops/triggers.yaml" <= "ops/triggers.yaml",
     "content/_index.md" <= "content/_index.md",
     "content/visions/_index.md" <= "content/visions/_index.md",
     "content/visions/ship-any-day.md" <= "content/visions/ship-any-day.md",
@@ -42,6 +43,7 @@ pub const FILES: &[(&str, &str)] = embed!(
     "content/decisions/release-from-trunk.md" <= "content/decisions/release-from-trunk.md",
     "content/decisions/decision-records-in-the-repo.md"
         <= "content/decisions/decision-records-in-the-repo.md",
+    "content/runbooks/status-page.md" <= "content/runbooks/status-page.md",
 );
 
 /// What `init` did, with paths relative to the site folder.

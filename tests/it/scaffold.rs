@@ -59,7 +59,7 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
     }
     let report = strict_build(&site);
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    assert_eq!(report.documents, 9);
+    assert_eq!(report.documents, 10);
     // The examples are cross-linked: relations show on both sides, wikilinks resolve.
     let vision = site.read("visions/ship-any-day/index.html");
     assert!(vision.contains("Served by") && vision.contains("/strategies/small-safe-releases/"));
@@ -120,14 +120,14 @@ fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites() {
     assert_eq!(out.code, 0);
     let stderr = &out.stderr;
     assert!(
-        stderr.starts_with("kept existing ./site.yaml\nkept existing ./content/patterns/small-batches.md\ncreated a site in . (15 files); build it with `cairn build`\n"),
+        stderr.starts_with("kept existing ./site.yaml\nkept existing ./content/patterns/small-batches.md\ncreated a site in . (17 files); build it with `cairn build`\n"),
         "{stderr}"
     );
     let after = tree(site.root());
     for (path, bytes) in &before {
         assert_eq!(after.get(path), Some(bytes), "{path} changed");
     }
-    assert_eq!(after.len(), before.len() + 15);
+    assert_eq!(after.len(), before.len() + 17);
 }
 
 /// Adds a kind of our own and a fixed owner to the scaffolded site.yaml.
@@ -195,7 +195,7 @@ fn new_documents_of_every_kind_build_cleanly() {
     let mut opts = site.options();
     opts.drafts = true;
     let report = cairn::build(&opts).unwrap();
-    assert_eq!(report.documents, 15);
+    assert_eq!(report.documents, 16);
     let prompts: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
     assert!(
         prompts
@@ -536,4 +536,42 @@ fn init_and_new_date_from_the_day_they_run_so_nothing_is_overdue() {
         .parse()
         .unwrap();
     assert!(review_by > today, "{review_by} is not after {today}");
+}
+
+#[test]
+fn a_new_site_has_an_honest_status_page_that_runs_offline() {
+    let site = scaffolded();
+    let out = site.cairn(&["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    for row in [
+        "Status page builds",
+        "Documents due for review",
+        "Deadlines nothing renews for us",
+    ] {
+        assert!(out.stdout.contains(row), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout.contains("Domain registration of example.org"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("ERROR") && !out.stdout.contains("WARNING"),
+        "{}",
+        out.stdout
+    );
+    let report = strict_build(&site);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let page = site.read("status/index.html");
+    assert!(page.contains("/runbooks/status-page/#deadlines"), "{page}");
+    // The examples of checks that reach out are there, commented, each with its runbook link.
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    for kind in ["http", "tls_expiry", "file_age", "command"] {
+        assert!(yaml.contains(&format!("  #   kind: {kind}\n")), "{kind}");
+    }
+    assert_eq!(
+        yaml.matches("  #   link: \"[[runbooks/status-page#")
+            .count(),
+        4
+    );
 }
