@@ -194,8 +194,20 @@ pub fn run(
             Ok(f) => f,
             Err(message) => vec![Finding::error(spec.kind.default_item(), message)],
         };
+        let max = plan.status.max_snooze_days;
+        // A long snooze is its own row, which no snooze holds.
+        let mut long: Vec<Finding> =
+            row::long_snooze("snooze_until", spec.snooze_until, env.today, max)
+                .into_iter()
+                .collect();
         for f in findings {
+            long.extend(row::long_snooze(&f.item, f.snoozed_until, env.today, max));
             rows.push(row::to_row(spec, f, env.today, site, config, &secrets));
+        }
+        for f in long {
+            let mut r = row::to_row(spec, f, env.today, site, config, &secrets);
+            r.snoozed_until = None;
+            rows.push(r);
         }
     }
     if let Some(path) = &plan.status.history {
