@@ -46,6 +46,19 @@ enum Command {
     Init(InitArgs),
     /// Write a new document with the kind's front matter and required sections.
     New(NewArgs),
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ThemeCommand {
+    /// Copy built-in templates (all, or the ones named, e.g. `doc` or `status.html`) into the
+    /// site's templates/ to change them there; files already there are kept.
+    Eject {
+        #[arg(value_name = "TEMPLATE")]
+        templates: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +220,7 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint(&env, args),
         Command::Init(args) => init(&env, args),
         Command::New(args) => new_document(&env, args),
+        Command::Theme(ThemeCommand::Eject { templates }) => eject(&env, &templates),
     };
     result.unwrap_or_else(|e| report_error(&e))
 }
@@ -403,7 +417,12 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
 /// `cairn init`: lists what it wrote on stderr, and says how to go on.
 fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
     let dir = args.dir.unwrap_or_else(|| env.root.clone());
-    let report = cairn::scaffold::init(&dir, args.force, env.today)?;
+    let report = cairn::scaffold::init(
+        &dir,
+        args.force,
+        env.today,
+        cairn::cache::default_dir().as_deref(),
+    )?;
     if !env.quiet {
         for kept in &report.kept {
             eprintln!("kept existing {}", dir.join(kept).display());
@@ -418,6 +437,21 @@ fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
             dir.display(),
             report.written.len(),
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cairn theme eject`: prints each template written, and those kept.
+fn eject(env: &Env, templates: &[String]) -> Result<ExitCode, Error> {
+    let report = cairn::scaffold::eject(&env.root, templates)?;
+    let root = env.root.as_path();
+    for p in &report.written {
+        println!("{}", root.join(p).display());
+    }
+    if !env.quiet {
+        for p in &report.kept {
+            eprintln!("kept existing {}", root.join(p).display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

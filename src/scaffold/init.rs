@@ -81,8 +81,18 @@ pub fn dated(text: &str, today: Date) -> String {
     out
 }
 
-/// Scaffolds a site in `dir`, creating it if needed, dated from `today`.
-pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport> {
+/// The `.gitignore` line for a build cache folder inside the site (`CAIRN_CACHE_DIR=.cache`),
+/// so its pages are never committed; `None` when it is elsewhere, as by default.
+fn ignore_cache(dir: &Path, cache: Option<&Path>) -> Option<String> {
+    let cache = crate::fence::lexical(cache?);
+    let rel = cache.strip_prefix(crate::fence::lexical(dir)).ok()?;
+    let rel = rel.to_str().filter(|r| !r.is_empty())?;
+    Some(format!("# The build cache (CAIRN_CACHE_DIR).\n/{rel}/\n"))
+}
+
+/// Scaffolds a site in `dir`, creating it if needed, dated from `today`; `cache` is the build
+/// cache folder, ignored by git when it is inside the site.
+pub fn init(dir: &Path, force: bool, today: Date, cache: Option<&Path>) -> Result<InitReport> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{} exists and is not a folder",
@@ -110,7 +120,11 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<InitReport> {
         // between the check above and this write is kept too.
         match crate::fence::create_new(&path) {
             Ok(mut f) => {
-                f.write_all(dated(text, today).as_bytes())
+                let mut text = dated(text, today);
+                if *rel == ".gitignore" {
+                    text.extend(ignore_cache(dir, cache));
+                }
+                f.write_all(text.as_bytes())
                     .map_err(|e| Error::io(&path, e))?;
                 report.written.push(PathBuf::from(rel));
             }
@@ -143,6 +157,21 @@ fn has_visible_entries(dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_inside_the_site_is_ignored_and_one_outside_is_not() {
+        let dir = Path::new("/srv/site");
+        assert_eq!(
+            ignore_cache(dir, Some(Path::new("/srv/site/.cache/cairn"))).as_deref(),
+            Some("# The build cache (CAIRN_CACHE_DIR).\n/.cache/cairn/\n")
+        );
+        assert_eq!(
+            ignore_cache(dir, Some(Path::new("/home/a/.cache/cairn"))),
+            None
+        );
+        assert_eq!(ignore_cache(dir, Some(dir)), None);
+        assert_eq!(ignore_cache(dir, None), None);
+    }
 
     #[test]
     fn dates_are_written_relative_to_today() {

@@ -575,3 +575,69 @@ fn a_new_site_has_an_honest_status_page_that_runs_offline() {
         4
     );
 }
+
+#[test]
+fn theme_eject_copies_built_in_templates_and_keeps_edited_ones() {
+    let site = scaffolded();
+    let out = site.cairn(&["theme", "eject", "doc", "status.html"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "./templates/doc.html\n./templates/status.html\n"),
+        "{out:?}"
+    );
+    let doc = std::fs::read_to_string(site.root().join("templates/doc.html")).unwrap();
+    assert!(doc.contains("{% extends \"base.html\" %}"));
+    // An edited copy overrides the theme and is never overwritten.
+    site.write(
+        "templates/doc.html",
+        &doc.replace(
+            "<article class=\"doc\"",
+            "<article data-ejected class=\"doc\"",
+        ),
+    );
+    let out = site.cairn(&["theme", "eject"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stdout.contains("templates/doc.html\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("./templates/base.html\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        std::fs::read_to_string(site.root().join("templates/doc.html"))
+            .unwrap()
+            .contains("data-ejected")
+    );
+    let report = strict_build(&site);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    assert!(
+        site.read("patterns/small-batches/index.html")
+            .contains("data-ejected")
+    );
+    let out = site.cairn(&["theme", "eject", "dco"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: no built-in template `dco` (did you mean `doc.html`?)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_gitignore_of_a_new_site_ignores_what_serve_and_an_inside_cache_write() {
+    let site = empty();
+    let out = Cairn::new(site.root())
+        .arg("init")
+        .env("CAIRN_CACHE_DIR", site.root().join(".cache/cairn"))
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let ignore = std::fs::read_to_string(site.root().join(".gitignore")).unwrap();
+    assert!(ignore.contains("\n/public/\n"), "{ignore}");
+    assert!(ignore.contains("\n/.cairn/serve/\n"), "{ignore}");
+    assert!(ignore.ends_with("\n/.cache/cairn/\n"), "{ignore}");
+}
