@@ -242,6 +242,7 @@ fn build(env: &Env, args: BuildArgs) -> Result<ExitCode, Error> {
         } else {
             args.cache_dir.or_else(cairn::cache::default_dir)
         },
+        progress: progress(env),
     };
     let started = Instant::now();
     let report = cairn::build(&opts)?;
@@ -297,6 +298,7 @@ fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         strict: args.strict,
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let report = cairn::lint(&opts)?;
@@ -325,6 +327,7 @@ fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
 fn check(env: &Env, args: CheckArgs) -> Result<ExitCode, Error> {
     let opts = BuildOptions {
         now: now(),
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let run = cairn::build::check(&opts)?;
@@ -371,6 +374,7 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
         drafts: !args.no_drafts,
         checks: !args.no_checks,
         now: now(),
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let opts = cairn::serve::ServeOptions {
@@ -492,6 +496,60 @@ fn new_document(env: &Env, args: NewArgs) -> Result<ExitCode, Error> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Progress bars on stderr, only when a person watches it: a terminal, and not `--quiet` or
+/// `CI=true`. Anything else (a pipe, a log file) gets nothing, so its output stays as it was.
+fn progress(env: &Env) -> cairn::progress::Progress {
+    use cairn::progress::{Event, Progress};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if env.quiet || !std::io::stderr().is_terminal() {
+        return Progress::default();
+    }
+    let bar: std::sync::Mutex<Option<ProgressBar>> = std::sync::Mutex::new(None);
+    Progress::new(move |e| {
+        let Ok(mut bar) = bar.lock() else { return };
+        match e {
+            Event::Start { stage, total } => {
+                let style =
+                    ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix} {wide_msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar());
+                let b = ProgressBar::with_draw_target(
+                    Some(*total as u64),
+                    ProgressDrawTarget::stderr(),
+                )
+                .with_style(style)
+                .with_prefix(stage.label());
+                *bar = Some(b);
+            }
+            Event::Advance { done, .. } => {
+                if let Some(b) = bar.as_ref() {
+                    b.set_position(*done as u64);
+                }
+            }
+            Event::Running { names } => {
+                if let Some(b) = bar.as_ref() {
+                    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+                    let more = names.len().saturating_sub(shown.len());
+                    let tail = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    b.set_message(if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("running: {}{tail}", shown.join(", "))
+                    });
+                }
+            }
+            Event::Finish { .. } => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
+        }
+    })
 }
 
 fn report_error(e: &Error) -> ExitCode {

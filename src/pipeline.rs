@@ -41,6 +41,9 @@ pub struct BuildOptions {
     /// The build cache folder (outside the site, see `cache::default_dir`): rendered pages are
     /// kept there and reused when nothing they show changed. `None` renders every page.
     pub cache: Option<PathBuf>,
+    /// Told how long work goes (documents read, pages written, checks running); the command
+    /// line shows it on a terminal. Off by default.
+    pub progress: crate::progress::Progress,
 }
 
 impl BuildOptions {
@@ -55,6 +58,7 @@ impl BuildOptions {
             now: Timestamp::now(),
             checks: true,
             cache: None,
+            progress: crate::progress::Progress::default(),
         }
     }
 
@@ -220,11 +224,19 @@ impl Configured {
         let content = opts.content_dir();
         let (sources, mut read_diags) = source::read_content(&content)?;
         read_diags.extend(judge_markup(&content, &sources.assets, &config));
+        let read = opts
+            .progress
+            .start(crate::progress::Stage::Read, sources.docs.len());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
-            .map(|f| doc::parse(f, &config))
+            .map(|f| {
+                let parsed = doc::parse(f, &config);
+                read.tick();
+                parsed
+            })
             .collect();
+        drop(read);
         let mut parse_diags = HashMap::with_capacity(parsed.len());
         let mut docs = Vec::with_capacity(parsed.len());
         for (d, dd) in parsed {

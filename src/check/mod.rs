@@ -81,6 +81,8 @@ pub struct RunEnv {
     pub today: Date,
     /// Environment variables that `${NAME}` in check parameters may read.
     pub vars: Vars,
+    /// Told which checks are still running.
+    pub progress: crate::progress::Progress,
 }
 
 impl RunEnv {
@@ -91,6 +93,7 @@ impl RunEnv {
             now,
             today,
             vars: Vars::from_process(&plan.variables),
+            progress: crate::progress::Progress::default(),
         }
     }
 }
@@ -185,7 +188,8 @@ pub fn run(
             }
         })
         .collect();
-    let outcomes = runner::run_all(jobs, plan.status.parallel);
+    let names: Vec<String> = plan.checks.iter().map(|c| c.name.clone()).collect();
+    let outcomes = runner::run_observed(jobs, plan.status.parallel, &names, &env.progress);
     let secrets = secret::Secrets::new(env.vars.iter());
     let mut rows = Vec::new();
     for (spec, outcome) in plan.checks.iter().zip(outcomes) {

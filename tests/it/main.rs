@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_checks;
 mod hostile_serve;
 mod incremental;
+mod progress;
 mod props;
 mod reader;
 mod scaffold;
