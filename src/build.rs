@@ -61,7 +61,8 @@ pub fn check(opts: &BuildOptions) -> Result<CheckRun> {
             diagnostics,
         });
     }
-    let env = RunEnv::new(&opts.root, opts.now, opts.today, &a.checks);
+    let mut env = RunEnv::new(&opts.root, opts.now, opts.today, &a.checks);
+    env.progress = opts.progress.clone();
     let report = check::run(&a.checks, &env, &a.site, &a.config, &content);
     Ok(CheckRun {
         diagnostics,

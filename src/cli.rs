@@ -46,6 +46,19 @@ enum Command {
     Init(InitArgs),
     /// Write a new document with the kind's front matter and required sections.
     New(NewArgs),
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ThemeCommand {
+    /// Copy built-in templates (all, or the ones named, e.g. `doc` or `status.html`) into the
+    /// site's templates/ to change them there; files already there are kept.
+    Eject {
+        #[arg(value_name = "TEMPLATE")]
+        templates: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -53,7 +66,7 @@ struct BuildArgs {
     /// Where to write the site [default: <root>/public].
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Include documents marked `draft: true`.
+    /// Include drafts (`draft: true` or `status: draft`).
     #[arg(long)]
     drafts: bool,
     /// Treat warnings as errors.
@@ -94,9 +107,9 @@ struct ServeArgs {
     /// Address to bind; only this machine can connect unless you change it.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     bind: std::net::IpAddr,
-    /// Include documents marked `draft: true`.
+    /// Leave drafts out, as `build` does (by default they are shown, under a "draft" banner).
     #[arg(long)]
-    drafts: bool,
+    no_drafts: bool,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -111,7 +124,7 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct LintArgs {
-    /// Include documents marked `draft: true`.
+    /// Include drafts (`draft: true` or `status: draft`).
     #[arg(long)]
     drafts: bool,
     /// Treat warnings as errors.
@@ -144,7 +157,8 @@ struct NewArgs {
     /// Patterns it uses.
     #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
     uses: Vec<String>,
-    /// An older document of the same kind that this one replaces; it is marked superseded.
+    /// An older document of the same kind that this one replaces. It is left as it is: it
+    /// shows as superseded once this one is accepted.
     #[arg(long, value_name = "ID")]
     supersedes: Option<String>,
     /// Any other related documents.
@@ -206,6 +220,7 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint(&env, args),
         Command::Init(args) => init(&env, args),
         Command::New(args) => new_document(&env, args),
+        Command::Theme(ThemeCommand::Eject { templates }) => eject(&env, &templates),
     };
     result.unwrap_or_else(|e| report_error(&e))
 }
@@ -227,6 +242,7 @@ fn build(env: &Env, args: BuildArgs) -> Result<ExitCode, Error> {
         } else {
             args.cache_dir.or_else(cairn::cache::default_dir)
         },
+        progress: progress(env),
     };
     let started = Instant::now();
     let report = cairn::build(&opts)?;
@@ -282,6 +298,7 @@ fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
     let opts = BuildOptions {
         drafts: args.drafts,
         strict: args.strict,
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let report = cairn::lint(&opts)?;
@@ -310,6 +327,7 @@ fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
 fn check(env: &Env, args: CheckArgs) -> Result<ExitCode, Error> {
     let opts = BuildOptions {
         now: now(),
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let run = cairn::build::check(&opts)?;
@@ -353,9 +371,10 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
     use cairn::serve::ServeEvent;
     let build = BuildOptions {
         output: args.output,
-        drafts: args.drafts,
+        drafts: !args.no_drafts,
         checks: !args.no_checks,
         now: now(),
+        progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
     let opts = cairn::serve::ServeOptions {
@@ -402,7 +421,12 @@ fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
 /// `cairn init`: lists what it wrote on stderr, and says how to go on.
 fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
     let dir = args.dir.unwrap_or_else(|| env.root.clone());
-    let report = cairn::scaffold::init(&dir, args.force)?;
+    let report = cairn::scaffold::init(
+        &dir,
+        args.force,
+        env.today,
+        cairn::cache::default_dir().as_deref(),
+    )?;
     if !env.quiet {
         for kept in &report.kept {
             eprintln!("kept existing {}", dir.join(kept).display());
@@ -417,6 +441,21 @@ fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
             dir.display(),
             report.written.len(),
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cairn theme eject`: prints each template written, and those kept.
+fn eject(env: &Env, templates: &[String]) -> Result<ExitCode, Error> {
+    let report = cairn::scaffold::eject(&env.root, templates)?;
+    let root = env.root.as_path();
+    for p in &report.written {
+        println!("{}", root.join(p).display());
+    }
+    if !env.quiet {
+        for p in &report.kept {
+            eprintln!("kept existing {}", root.join(p).display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -449,14 +488,68 @@ fn new_document(env: &Env, args: NewArgs) -> Result<ExitCode, Error> {
     };
     print_diagnostics(&report.warnings);
     println!("{}", shown(&report.path).display());
-    if let (Some((old, changed)), false) = (&report.superseded, env.quiet) {
-        if *changed {
-            eprintln!("marked {} as superseded", shown(old).display());
-        } else {
-            eprintln!("{} was already superseded", shown(old).display());
-        }
+    if let (Some(old), false) = (&report.supersedes, env.quiet) {
+        eprintln!(
+            "{} stays in force until {} is accepted",
+            shown(old).display(),
+            shown(&report.path).display()
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Progress bars on stderr, only when a person watches it: a terminal, and not `--quiet` or
+/// `CI=true`. Anything else (a pipe, a log file) gets nothing, so its output stays as it was.
+fn progress(env: &Env) -> cairn::progress::Progress {
+    use cairn::progress::{Event, Progress};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if env.quiet || !std::io::stderr().is_terminal() {
+        return Progress::default();
+    }
+    let bar: std::sync::Mutex<Option<ProgressBar>> = std::sync::Mutex::new(None);
+    Progress::new(move |e| {
+        let Ok(mut bar) = bar.lock() else { return };
+        match e {
+            Event::Start { stage, total } => {
+                let style =
+                    ProgressStyle::with_template("{bar:30} {pos}/{len} {prefix} {wide_msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar());
+                let b = ProgressBar::with_draw_target(
+                    Some(*total as u64),
+                    ProgressDrawTarget::stderr(),
+                )
+                .with_style(style)
+                .with_prefix(stage.label());
+                *bar = Some(b);
+            }
+            Event::Advance { done, .. } => {
+                if let Some(b) = bar.as_ref() {
+                    b.set_position(*done as u64);
+                }
+            }
+            Event::Running { names } => {
+                if let Some(b) = bar.as_ref() {
+                    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+                    let more = names.len().saturating_sub(shown.len());
+                    let tail = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    b.set_message(if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("running: {}{tail}", shown.join(", "))
+                    });
+                }
+            }
+            Event::Finish { .. } => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
+        }
+    })
 }
 
 fn report_error(e: &Error) -> ExitCode {

@@ -14,16 +14,32 @@ use crate::yaml::{Node, Value};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct KindId(pub usize);
 
-/// A required `##` section and the headings accepted in its place.
+/// A `##` section of a kind (required unless `optional`) and the headings accepted in its
+/// place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionRule {
     pub name: String,
     pub synonyms: Vec<String>,
     /// The one line `cairn new` writes under the heading, telling the writer what goes there.
     pub prompt: Option<String>,
+    /// Written by `cairn new` but not missed when left out.
+    pub optional: bool,
 }
 
+/// What a required field gets until the writer fills it in: text, so that it parses whatever
+/// the field means, and plainly unfinished on the page (a field still holding it warns).
+pub const FIELD_PLACEHOLDER: &str = "to be decided";
+
 impl SectionRule {
+    /// The line `cairn new` writes under the heading (a section still holding it warns).
+    pub fn prompt_line(&self) -> String {
+        let prompt = self
+            .prompt
+            .clone()
+            .unwrap_or_else(|| format!("Write the {} here.", self.name.to_lowercase()));
+        format!("_{}_", prompt.trim())
+    }
+
     pub fn matches(&self, heading: &str) -> bool {
         let h = heading.trim().to_lowercase();
         std::iter::once(&self.name)
@@ -181,6 +197,7 @@ fn section(name: &str, synonyms: &[&str]) -> SectionRule {
         name: name.into(),
         synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
         prompt: None,
+        optional: false,
     }
 }
 
@@ -259,6 +276,16 @@ impl Default for KindTable {
                 &["Coherent actions"],
                 "List the first concrete steps, each with an owner and a date.",
             ),
+            SectionRule {
+                optional: true,
+                ..prompted(
+                    "Non-goals",
+                    &["Out of scope"],
+                    "Optional: name what this strategy deliberately will not do, so that work \
+                     outside it can be declined by pointing here. Delete this section if there \
+                     is nothing to say.",
+                )
+            },
         ];
         strategy.serves = strings(&["vision"]);
         strategy.uses = strings(&["pattern"]);
@@ -556,7 +583,12 @@ fn read_sections(n: &Node, r: &mut Reader) -> Vec<SectionRule> {
                                 .collect()
                         }
                         "prompt" => rule.prompt = r.string("prompt", &e.node),
-                        _ => r.unknown_key(e, "a section", &["name", "synonyms", "prompt"]),
+                        "optional" => rule.optional = r.bool("optional", &e.node).unwrap_or(false),
+                        _ => r.unknown_key(
+                            e,
+                            "a section",
+                            &["name", "synonyms", "prompt", "optional"],
+                        ),
                     }
                 }
                 if rule.name.is_empty() {

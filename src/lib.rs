@@ -23,6 +23,7 @@ pub mod link;
 pub mod markdown;
 pub mod names;
 pub mod pipeline;
+pub mod progress;
 pub mod relation;
 pub mod render;
 pub mod scaffold;

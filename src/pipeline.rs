@@ -41,6 +41,9 @@ pub struct BuildOptions {
     /// The build cache folder (outside the site, see `cache::default_dir`): rendered pages are
     /// kept there and reused when nothing they show changed. `None` renders every page.
     pub cache: Option<PathBuf>,
+    /// Told how long work goes (documents read, pages written, checks running); the command
+    /// line shows it on a terminal. Off by default.
+    pub progress: crate::progress::Progress,
 }
 
 impl BuildOptions {
@@ -55,6 +58,7 @@ impl BuildOptions {
             now: Timestamp::now(),
             checks: true,
             cache: None,
+            progress: crate::progress::Progress::default(),
         }
     }
 
@@ -102,7 +106,21 @@ impl BuildReport {
 }
 
 /// Reads `site.yaml`. Any error in it is fatal (a configuration error).
+/// Refuses a folder without `site.yaml` before anything else is done there, with a message
+/// that says what to do: every command that works on a site starts here.
+pub fn require_site(root: &Path) -> Result<()> {
+    // `symlink_metadata`: a link named site.yaml is there; the fenced read judges it.
+    if std::fs::symlink_metadata(root.join(CONFIG_FILE)).is_ok() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "no {CONFIG_FILE} in {} (run `cairn init`, or pass --root)",
+        root.display()
+    )))
+}
+
 pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(SiteConfig, Diagnostics)> {
+    require_site(root)?;
     let path = root.join(CONFIG_FILE);
     let text = match crate::fence::Fence::new(root).read(&path, config::MAX_CONFIG_BYTES) {
         Ok(bytes) => source::normalize(&bytes).map_err(|_| {
@@ -206,11 +224,19 @@ impl Configured {
         let content = opts.content_dir();
         let (sources, mut read_diags) = source::read_content(&content)?;
         read_diags.extend(judge_markup(&content, &sources.assets, &config));
+        let read = opts
+            .progress
+            .start(crate::progress::Stage::Read, sources.docs.len());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
-            .map(|f| doc::parse(f, &config))
+            .map(|f| {
+                let parsed = doc::parse(f, &config);
+                read.tick();
+                parsed
+            })
             .collect();
+        drop(read);
         let mut parse_diags = HashMap::with_capacity(parsed.len());
         let mut docs = Vec::with_capacity(parsed.len());
         for (d, dd) in parsed {

@@ -163,7 +163,8 @@ impl Session {
         if !self.opts.checks || a.checks.checks.is_empty() {
             return;
         }
-        let env = RunEnv::new(&self.opts.root, now, self.opts.today, &a.checks);
+        let mut env = RunEnv::new(&self.opts.root, now, self.opts.today, &a.checks);
+        env.progress = self.opts.progress.clone();
         state.status = Some(check::run(&a.checks, &env, &a.site, &a.config, diagnostics));
     }
 
@@ -241,6 +242,10 @@ impl Session {
                 PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
             });
         let staging = Staging::begin(output)?;
+        let counter = self
+            .opts
+            .progress
+            .start(crate::progress::Stage::Pages, pages.len());
         let written: Vec<(OutPath, Option<u64>, bool)> = pages
             .par_iter()
             .map(|p| {
@@ -249,6 +254,7 @@ impl Session {
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     if let Some(file) = c.get(d) {
                         if staging.copy(&out, &file).is_ok() {
+                            counter.tick();
                             return Ok((out, digest, false));
                         }
                     }
@@ -258,9 +264,11 @@ impl Session {
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     c.put(d, &bytes);
                 }
+                counter.tick();
                 Ok((out, digest, true))
             })
             .collect::<Result<_>>()?;
+        drop(counter);
         drop(renderer);
         self.copy_assets(state, |out, from| staging.copy(out, from))?;
         staging.commit()?;

@@ -26,6 +26,14 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
+/// The built-in theme's templates, by name (`doc.html`), sorted: what `cairn theme eject`
+/// copies out.
+pub fn default_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULT_THEME
+        .iter()
+        .filter_map(|(path, text)| Some((path.strip_prefix("templates/")?, *text)))
+}
+
 impl Theme {
     /// A digest of every template and static file, for page digests.
     pub fn digest(&self) -> u64 {

@@ -40,6 +40,9 @@ pub struct StatusConfig {
     pub history_days: u32,
     /// How many checks run at once.
     pub parallel: usize,
+    /// The longest snooze honoured quietly, in days: a `snooze_until` further ahead is a
+    /// WARNING row of its own (a snooze is a promise with a date, not a way to forget).
+    pub max_snooze_days: i64,
 }
 
 impl Default for StatusConfig {
@@ -49,6 +52,7 @@ impl Default for StatusConfig {
             history: Some(".cairn/status-history.json".into()),
             history_days: 90,
             parallel: 16,
+            max_snooze_days: 30,
         }
     }
 }
@@ -200,6 +204,14 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
                 ),
                 None => {}
             },
+            "max_snooze" => {
+                if let Some(d) = duration(r, "max_snooze", v) {
+                    match d.as_secs() / 86_400 {
+                        0 => r.error(v.pos, "`max_snooze` must be at least 1d"),
+                        days => status.max_snooze_days = days.min(36_600) as i64,
+                    }
+                }
+            }
             "parallel" => match r.uint("parallel", v) {
                 Some(0) => r.error(v.pos, "`parallel` must be at least 1"),
                 Some(p) => status.parallel = p as usize,
@@ -208,7 +220,13 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
             _ => r.unknown_key(
                 e,
                 "`status`",
-                &["stale_after", "history", "history_days", "parallel"],
+                &[
+                    "stale_after",
+                    "history",
+                    "history_days",
+                    "parallel",
+                    "max_snooze",
+                ],
             ),
         }
     }

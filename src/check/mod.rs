@@ -81,6 +81,8 @@ pub struct RunEnv {
     pub today: Date,
     /// Environment variables that `${NAME}` in check parameters may read.
     pub vars: Vars,
+    /// Told which checks are still running.
+    pub progress: crate::progress::Progress,
 }
 
 impl RunEnv {
@@ -91,6 +93,7 @@ impl RunEnv {
             now,
             today,
             vars: Vars::from_process(&plan.variables),
+            progress: crate::progress::Progress::default(),
         }
     }
 }
@@ -185,7 +188,8 @@ pub fn run(
             }
         })
         .collect();
-    let outcomes = runner::run_all(jobs, plan.status.parallel);
+    let names: Vec<String> = plan.checks.iter().map(|c| c.name.clone()).collect();
+    let outcomes = runner::run_observed(jobs, plan.status.parallel, &names, &env.progress);
     let secrets = secret::Secrets::new(env.vars.iter());
     let mut rows = Vec::new();
     for (spec, outcome) in plan.checks.iter().zip(outcomes) {
@@ -194,8 +198,20 @@ pub fn run(
             Ok(f) => f,
             Err(message) => vec![Finding::error(spec.kind.default_item(), message)],
         };
+        let max = plan.status.max_snooze_days;
+        // A long snooze is its own row, which no snooze holds.
+        let mut long: Vec<Finding> =
+            row::long_snooze("snooze_until", spec.snooze_until, env.today, max)
+                .into_iter()
+                .collect();
         for f in findings {
+            long.extend(row::long_snooze(&f.item, f.snoozed_until, env.today, max));
             rows.push(row::to_row(spec, f, env.today, site, config, &secrets));
+        }
+        for f in long {
+            let mut r = row::to_row(spec, f, env.today, site, config, &secrets);
+            r.snoozed_until = None;
+            rows.push(r);
         }
     }
     if let Some(path) = &plan.status.history {

@@ -201,9 +201,34 @@ impl Report {
     }
 }
 
-/// Worst first and stable, so rows of equal standing keep the order of `checks:`.
+/// Worst first and stable, so rows of equal standing keep the order of `checks:`: live
+/// errors, live warnings, then snoozed ones (a known, dated problem is read after the new
+/// ones but before everything that is fine), then OK.
 pub fn sort(rows: &mut [Row]) {
-    rows.sort_by_key(|r| (r.level, r.snoozed_until.is_some()));
+    rows.sort_by_key(|r| {
+        let standing = match (r.level, r.snoozed_until.is_some()) {
+            (Level::Ok, _) => 2,
+            (_, true) => 1,
+            (_, false) => 0,
+        };
+        (standing, r.level)
+    });
+}
+
+/// A snooze that reaches further than `max_days` ahead of `today`: a WARNING of its own, so a
+/// date years away does not silence a row for good. `None` for an honest snooze.
+pub fn long_snooze(item: &str, until: Option<Date>, today: Date, max_days: i64) -> Option<Finding> {
+    let until = until?;
+    let days = today.until(until).map_or(0, |s| i64::from(s.get_days()));
+    (days > max_days).then(|| {
+        Finding::warning(
+            item,
+            format!(
+                "snoozed until {until}, {days} days ahead: longer than status.max_snooze \
+                 ({max_days} days); snooze for less, with a reason, and renew it if needed"
+            ),
+        )
+    })
 }
 
 /// Turns a finding into a row: the check's name, a resolved link, the snooze that applies and
@@ -292,7 +317,21 @@ mod tests {
         ];
         sort(&mut rows);
         let order: Vec<&str> = rows.iter().map(|r| r.check.as_str()).collect();
-        assert_eq!(order, ["d", "f", "b", "c", "a", "e"]);
+        assert_eq!(order, ["d", "f", "c", "b", "a", "e"]);
+    }
+
+    #[test]
+    fn a_snooze_longer_than_the_limit_is_a_warning() {
+        let today = Date::new(2026, 12, 1).unwrap();
+        let at = |s: &str| Some(s.parse::<Date>().unwrap());
+        assert_eq!(long_snooze("x", at("2026-12-31"), today, 30), None);
+        assert_eq!(long_snooze("x", None, today, 30), None);
+        let f = long_snooze("Audit", at("2029-12-10"), today, 30).unwrap();
+        assert_eq!((f.level, f.item.as_str()), (Level::Warning, "Audit"));
+        assert_eq!(
+            f.message,
+            "snoozed until 2029-12-10, 1105 days ahead: longer than status.max_snooze (30 days); snooze for less, with a reason, and renew it if needed"
+        );
     }
 
     #[test]

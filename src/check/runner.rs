@@ -49,7 +49,28 @@ fn overrunning() -> std::sync::MutexGuard<'static, BTreeSet<String>> {
 }
 
 /// Runs `jobs` with at most `parallel` at work at once. The outcomes are in the jobs' order.
+#[cfg(test)]
 pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
+    run_observed(jobs, parallel, &[], &crate::progress::Progress::default())
+}
+
+/// [`run_all`], telling `progress` which of the checks (by `names`, one per job) are still
+/// running each time one finishes.
+pub fn run_observed(
+    jobs: Vec<Job>,
+    parallel: usize,
+    names: &[String],
+    progress: &crate::progress::Progress,
+) -> Vec<Outcome> {
+    use crate::progress::{Event, Stage};
+    let counter = progress.start(Stage::Checks, jobs.len());
+    let report = |results: &[Option<Outcome>]| {
+        let running: Vec<String> = (0..results.len())
+            .filter(|&i| results[i].is_none())
+            .filter_map(|i| names.get(i).cloned())
+            .collect();
+        progress.event(&Event::Running { names: &running });
+    };
     quiet_panics();
     let start = Instant::now();
     let slots = Arc::new(Slots::new(parallel.max(1), jobs.len()));
@@ -98,6 +119,7 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
         });
     }
     drop(tx);
+    report(&results);
     loop {
         let open: Vec<usize> = (0..results.len())
             .filter(|&i| results[i].is_none())
@@ -109,6 +131,8 @@ pub fn run_all(jobs: Vec<Job>, parallel: usize) -> Vec<Outcome> {
             Ok((i, outcome)) => {
                 if results[i].is_none() {
                     results[i] = Some(outcome);
+                    counter.tick();
+                    report(&results);
                 }
             }
             Err(RecvTimeoutError::Timeout) => {

@@ -297,6 +297,12 @@ fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) 
         read_relation(rel, n, kind, r, &mut doc.relations);
     } else if kind.fields.iter().any(|f| f.name == key) {
         if let Some(v) = field_text(key, n, r) {
+            if v == crate::kinds::FIELD_PLACEHOLDER {
+                r.warning_on(
+                    n,
+                    format!("`{key}` is still the template's prompt (`{v}`); fill it in"),
+                );
+            }
             doc.fields.push((key.to_string(), v));
         }
     } else {

@@ -24,6 +24,9 @@ mod text;
 
 pub use text::parse_period;
 
+/// The status that makes a document a draft, as `draft: true` does.
+pub const DRAFT: &str = "draft";
+
 /// A reference to another document, as written in front matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelationRef {
@@ -64,6 +67,7 @@ pub struct Doc {
     pub updated: Option<Date>,
     /// When the document is due for review: `review_by`, or `last_reviewed + review_every`.
     pub review_by: Option<Date>,
+    /// Left out of builds without `--drafts`: `draft: true`, or `status: draft` written.
     pub draft: bool,
     pub aliases: Vec<Written>,
     /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
@@ -123,6 +127,9 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         rules::check_required(&doc, kind, entries, &mut r);
         rules::check_sections(&doc, kind, lines, &file.text, &mut r);
     }
+    // A written `status: draft` keeps the document out as `draft: true` does; a missing status
+    // read as the kind's first does not.
+    doc.draft |= doc.status.as_deref() == Some(DRAFT);
     if doc.status.is_none() {
         doc.status = kind.statuses.first().cloned();
     }

@@ -90,6 +90,7 @@ pub(super) fn check_sections(
         .collect();
     for rule in &kind.sections {
         match seconds.iter().find(|h| rule.matches(&h.text)) {
+            None if rule.optional => {}
             None => {
                 let also = if rule.synonyms.is_empty() {
                     String::new()
@@ -111,9 +112,36 @@ pub(super) fn check_sections(
                     format!("section `## {}` is empty", h.text),
                 );
             }
-            Some(_) => {}
+            Some(h) => {
+                let offset = doc.body_offset + h.offset;
+                if section_text(doc, h, text).trim() == rule.prompt_line() {
+                    r.diags.warning_spanning(
+                        &doc.file,
+                        lines.pos(text, offset),
+                        line_len(text, offset),
+                        format!(
+                            "section `## {}` is still the template's prompt; write it, or \
+                             delete the section",
+                            h.text
+                        ),
+                    );
+                }
+            }
         }
     }
+}
+
+/// The text under a `##` heading, up to the next heading of level 2 or higher.
+fn section_text<'t>(doc: &Doc, h: &crate::markdown::Heading, text: &'t str) -> &'t str {
+    let start = doc.body_offset + h.offset;
+    let end = doc
+        .outline
+        .headings
+        .iter()
+        .find(|n| n.offset > h.offset && n.level <= 2)
+        .map_or(text.len(), |n| doc.body_offset + n.offset);
+    let section = text.get(start..end).unwrap_or("");
+    section.split_once('\n').map_or("", |(_, rest)| rest)
 }
 
 /// The characters from `offset` to the end of its line (a heading's line).

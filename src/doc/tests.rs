@@ -327,3 +327,39 @@ fn the_word_count_and_search_words_are_kept_but_not_a_second_copy_of_the_body() 
     assert_eq!(doc.search_words, "four five one two three");
     assert!(doc.outline.text.is_empty(), "{:?}", doc.outline.text);
 }
+
+#[test]
+fn prompts_left_as_new_wrote_them_warn_and_optional_sections_may_be_missing() {
+    let text = "---\ntitle: V\nstatus: active\nhorizon: \"to be decided\"\n---\n## Vision statement\n\n_Describe the future in the present tense, concretely enough to judge designs against._\n";
+    let (_, got) = parse_str("visions/v.md", text);
+    assert_eq!(
+        got,
+        [
+            "content/visions/v.md:4:1: warning: `horizon` is still the template's prompt (`to be decided`); fill it in",
+            "content/visions/v.md:6:1: warning: section `## Vision statement` is still the template's prompt; write it, or delete the section",
+        ]
+    );
+    // Written over, or with more than the prompt, it is the writer's text.
+    let written = text.replace("\"to be decided\"", "2030").replace(
+        "designs against._\n",
+        "designs against._\n\nWe ship daily.\n",
+    );
+    assert!(parse_str("visions/v.md", &written).1.is_empty());
+    // A strategy's Non-goals is optional.
+    let strategy = "---\ntitle: S\nstatus: active\n---\n## Problem\n\nx\n\n## Guiding policy\n\nx\n\n## Actions\n\nx\n";
+    assert!(parse_str("strategies/s.md", strategy).1.is_empty());
+}
+
+#[test]
+fn a_written_draft_status_makes_a_draft_and_a_missing_status_does_not() {
+    let d = |status: &str| {
+        let text = format!(
+            "---\ntitle: S\n{status}---\n## Problem\n\nx\n\n## Guiding policy\n\nx\n\n## Actions\n\nx\n"
+        );
+        parse_str("strategies/s.md", &text).0.draft
+    };
+    assert!(d("status: draft\n"));
+    assert!(d("draft: true\nstatus: active\n"));
+    assert!(!d("status: proposed\n"));
+    assert!(!d(""), "a missing status reads as `draft` but is not one");
+}

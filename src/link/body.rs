@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::lookup::{Lookup, ref_message};
+use super::lookup::{Lookup, ref_message, ref_severity};
 use super::{Doc, Resolved};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Severity};
@@ -81,7 +81,7 @@ fn resolve_body_link(
         }
         return match idx.resolve(path, docs, config) {
             Ok(j) => to_doc(j),
-            Err(e) => Err((broken, ref_message(path, e))),
+            Err(e) => Err((ref_severity(&e, config), ref_message(path, e))),
         };
     }
     if let Some(scheme) = url_scheme(dest) {
@@ -127,6 +127,10 @@ fn resolve_body_link(
             .unwrap_or(stem);
         return match idx.path(stem) {
             Some(j) => to_doc(j),
+            None if idx.is_left_out(stem) => Err((
+                Severity::Warning,
+                ref_message(stem, super::lookup::RefError::Draft),
+            )),
             None => Err((
                 broken,
                 format!(

@@ -47,6 +47,11 @@ impl Lookup {
         idx
     }
 
+    /// Whether `path` (a content path without `.md`) or id names a draft left out.
+    pub(super) fn is_left_out(&self, path: &str) -> bool {
+        self.drafts.contains(path)
+    }
+
     pub(super) fn path(&self, path: &str) -> Option<usize> {
         self.by_path.get(path).copied()
     }
@@ -105,6 +110,15 @@ impl Site {
         self.lookup
             .resolve(target, &self.docs, config)
             .map_err(|e| ref_message(target, e))
+    }
+}
+
+/// How a reference that did not resolve is reported: a link to a draft left out of this build
+/// is a warning (the draft is on its way), anything else as `broken_links` says.
+pub(super) fn ref_severity(err: &RefError, config: &SiteConfig) -> crate::diag::Severity {
+    match err {
+        RefError::Draft => crate::diag::Severity::Warning,
+        _ => config.broken_links,
     }
 }
 

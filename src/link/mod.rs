@@ -7,7 +7,8 @@
 //!
 //! One file per rule: `urls` (where documents live and which addresses are taken), `lookup`
 //! (finding a document by reference), `relations`, `body` (body links), `update` (re-linking
-//! one edited body), `unique`, `cycles` and `aliases`.
+//! one edited body), `unique`, `cycles`, `supersede` (superseded once the successor is
+//! accepted) and `aliases`.
 
 use std::collections::HashSet;
 
@@ -27,6 +28,7 @@ mod body;
 mod cycles;
 mod lookup;
 mod relations;
+mod supersede;
 mod unique;
 mod update;
 mod urls;
@@ -52,6 +54,8 @@ pub struct Site {
     pub relations: Vec<Vec<(Relation, usize)>>,
     /// The same relations seen from their targets.
     pub inverse: Vec<Vec<(Relation, usize)>>,
+    /// Documents proposed (not yet accepted) to supersede each, sorted.
+    pub proposals: Vec<Vec<usize>>,
     /// Documents whose body links here, sorted, without duplicates.
     pub backlinks: Vec<Vec<usize>>,
     /// Where each body link goes, aligned with `docs[i].outline.links`.
@@ -61,6 +65,8 @@ pub struct Site {
     lookup: Lookup,
     /// Drafts left out of this build, kept so the documents can be linked again.
     left_out: Vec<Doc>,
+    /// The statuses as written of the documents shown superseded (see `supersede`).
+    written_status: Vec<(usize, Option<String>)>,
     /// The diagnostics of each document's body links (also in what [`link`] returned).
     body_diags: Vec<Vec<Diagnostic>>,
 }
@@ -88,6 +94,9 @@ impl Site {
     /// Every document given to [`link`], drafts included, to link again after a change.
     pub fn into_docs(self) -> Vec<Doc> {
         let mut docs = self.docs;
+        for (i, status) in self.written_status {
+            docs[i].status = status;
+        }
         docs.extend(self.left_out);
         docs
     }
@@ -140,7 +149,8 @@ pub fn link(
     assets: &[SourcePath],
 ) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let (docs, left_out): (Vec<Doc>, Vec<Doc>) = all.into_iter().partition(|d| drafts || !d.draft);
+    let (mut docs, left_out): (Vec<Doc>, Vec<Doc>) =
+        all.into_iter().partition(|d| drafts || !d.draft);
     let urls: Vec<UrlPath> = docs.iter().map(|d| doc_url(d, config)).collect();
     check_unique(&docs, &urls, config, &mut diags);
     check_tag_pages(&docs, &mut diags);
@@ -149,6 +159,7 @@ pub fn link(
     let n = docs.len();
     let (relations, inverse) = resolve_relations(&docs, &idx, config, &mut diags);
     check_supersede_cycles(&docs, &relations, &mut diags);
+    let derived = supersede::derive_superseded(&mut docs, &relations, config);
 
     let asset_set: HashSet<&str> = assets.iter().map(SourcePath::as_str).collect();
     // Body links of different documents resolve independently: the bulk of this stage's work.
@@ -181,11 +192,13 @@ pub fn link(
         urls,
         relations,
         inverse,
+        proposals: derived.proposals,
         backlinks,
         links,
         aliases,
         lookup: idx,
         left_out,
+        written_status: derived.written,
         body_diags,
     };
     (site, diags)

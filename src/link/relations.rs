@@ -2,10 +2,9 @@
 //! document, checked against the kinds table, and seen from both ends. Pure.
 
 use super::Doc;
-use super::lookup::{Lookup, ref_message};
+use super::lookup::{Lookup, ref_message, ref_severity};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::kinds::Meaning;
 use crate::relation::Relation;
 
 /// Relations by document, and the same relations seen from their targets (sorted).
@@ -18,7 +17,6 @@ pub(super) fn resolve_relations(
     config: &SiteConfig,
     diags: &mut Diagnostics,
 ) -> (Graph, Graph) {
-    let broken = config.broken_links;
     let n = docs.len();
     let mut relations = vec![Vec::new(); n];
     let mut inverse = vec![Vec::new(); n];
@@ -30,7 +28,7 @@ pub(super) fn resolve_relations(
                 Err(e) => {
                     diags.push(
                         Diagnostic::new(
-                            broken,
+                            ref_severity(&e, config),
                             &d.file,
                             r.pos,
                             format!("`{}`: {}", r.relation.key(), ref_message(&r.target, e)),
@@ -95,22 +93,6 @@ pub(super) fn resolve_relations(
                     ),
                 );
                 continue;
-            }
-            // Only a kind with a status meaning "superseded" can say so.
-            let superseded = tkind.status_meaning(Meaning::Superseded);
-            let says_so = target
-                .status
-                .as_deref()
-                .is_some_and(|s| tkind.meaning(s) == Meaning::Superseded);
-            if let Some(want) =
-                superseded.filter(|_| r.relation == Relation::Supersedes && !says_so)
-            {
-                diags.warning_spanning(
-                    &d.file,
-                    r.pos,
-                    r.len,
-                    format!("`{}` is superseded by this document but its status is `{}`; set it to `{want}`", r.target, target.status.as_deref().unwrap_or("none")),
-                );
             }
             if !relations[i].contains(&(r.relation, j)) {
                 relations[i].push((r.relation, j));

@@ -179,21 +179,18 @@ fn supersedes_cycles_and_statuses_are_checked() {
     let (_, diags) = site(&[("decisions/a.md", a), ("decisions/b.md", b)]);
     assert_eq!(
         diags,
-        [
-            "content/decisions/a.md:4:14: error: `supersedes` forms a cycle: a → b → a",
-            "content/decisions/b.md:4:14: warning: `a` is superseded by this document but its status is `accepted`; set it to `superseded`",
-        ]
+        ["content/decisions/a.md:4:14: error: `supersedes` forms a cycle: a → b → a",]
     );
 }
 
 #[test]
-fn a_superseded_document_is_asked_for_the_status_its_kind_gives_that_meaning() {
+fn a_superseded_document_takes_the_status_its_kind_gives_that_meaning() {
     let (config, d) = crate::config::parse(
         "title: T\nkinds:\n  rfc:\n    statuses: [open, {name: replaced, means: superseded}]\n  note:\n    statuses: [open, closed]\n",
     );
     assert!(d.is_empty(), "{d:?}");
     let doc = |title: &str, extra: &str| format!("---\ntitle: {title}\nstatus: open\n{extra}---\n");
-    let (_, diags) = site_with(
+    let (site, diags) = site_with(
         &config,
         &[
             ("rfcs/a.md", &doc("A", "")),
@@ -203,13 +200,44 @@ fn a_superseded_document_is_asked_for_the_status_its_kind_gives_that_meaning() {
         ],
         &[],
     );
-    // A note cannot be marked superseded, so it is not asked to be.
+    assert!(diags.is_empty(), "{diags:?}");
+    let status = |id: &str| site.docs[idx(&site, id)].status.clone().unwrap();
+    // A note has no status meaning superseded, so it keeps its own.
     assert_eq!(
-        diags,
-        [
-            "content/rfcs/b.md:4:14: warning: `a` is superseded by this document but its status is `open`; set it to `replaced`"
-        ]
+        [status("a"), status("b"), status("c")],
+        ["replaced", "open", "open"]
     );
+    // Linked again, the status as written comes back first.
+    let docs = site.into_docs();
+    let a = docs.iter().find(|d| d.id.as_str() == "a").unwrap();
+    assert_eq!(a.status.as_deref(), Some("open"));
+}
+
+#[test]
+fn a_proposal_to_supersede_leaves_the_older_document_in_force() {
+    let dec = |title: &str, status: &str, extra: &str| {
+        format!(
+            "---\ntitle: {title}\nstatus: {status}\n{extra}---\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n"
+        )
+    };
+    let (before, diags) = site(&[
+        ("decisions/a.md", &dec("A", "accepted", "")),
+        ("decisions/b.md", &dec("B", "proposed", "supersedes: [a]\n")),
+        ("decisions/c.md", &dec("C", "rejected", "supersedes: [a]\n")),
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (a, b) = (idx(&before, "a"), idx(&before, "b"));
+    assert_eq!(before.docs[a].status.as_deref(), Some("accepted"));
+    assert_eq!(before.proposals[a], [b], "a rejected one is not open");
+
+    let (after, _) = site(&[
+        ("decisions/a.md", &dec("A", "accepted", "")),
+        ("decisions/b.md", &dec("B", "proposed", "supersedes: [a]\n")),
+        ("decisions/c.md", &dec("C", "accepted", "supersedes: [a]\n")),
+    ]);
+    let a = idx(&after, "a");
+    assert_eq!(after.docs[a].status.as_deref(), Some("superseded"));
+    assert!(after.proposals[a].is_empty(), "replaced: nothing is open");
 }
 
 #[test]
@@ -293,7 +321,7 @@ fn drafts_are_left_out_and_links_to_them_say_so() {
     assert_eq!(
         diags,
         [
-            "content/notes/n.md:4:1: error: `d` is a draft and is left out of this build (build with --drafts)"
+            "content/notes/n.md:4:1: warning: `d` is a draft and is left out of this build (build with --drafts)"
         ]
     );
 }

@@ -2,10 +2,14 @@
 //!
 //! The files are compiled in, so the binary can scaffold anywhere. An existing file is never
 //! overwritten and nothing is deleted: a folder with visible files is refused unless `force`
-//! is given, and even then only the missing files are written.
+//! is given, and even then only the missing files are written. Dates in the example are
+//! written relative to the day `init` runs (`{today-30}`, `{today+90}`), so a new site has
+//! nothing overdue.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
 
 use crate::error::{Error, Result};
 
@@ -21,6 +25,7 @@ pub const FILES: &[(&str, &str)] = embed!(
     ".gitignore" <= "gitignore",
     "README.md" <= "README.md",
     "site.yaml" <= "site.yaml",
+    "ops/triggers.yaml" <= "ops/triggers.yaml",
     "content/_index.md" <= "content/_index.md",
     "content/visions/_index.md" <= "content/visions/_index.md",
     "content/visions/ship-any-day.md" <= "content/visions/ship-any-day.md",
@@ -38,6 +43,7 @@ pub const FILES: &[(&str, &str)] = embed!(
     "content/decisions/release-from-trunk.md" <= "content/decisions/release-from-trunk.md",
     "content/decisions/decision-records-in-the-repo.md"
         <= "content/decisions/decision-records-in-the-repo.md",
+    "content/runbooks/status-page.md" <= "content/runbooks/status-page.md",
 );
 
 /// What `init` did, with paths relative to the site folder.
@@ -48,8 +54,45 @@ pub struct InitReport {
     pub kept: Vec<PathBuf>,
 }
 
-/// Scaffolds a site in `dir`, creating it if needed.
-pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
+/// `text` with every `{today-N}` / `{today+N}` (N days) replaced by that date. Pure.
+pub fn dated(text: &str, today: Date) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{today") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "{today".len()..];
+        let end = tail.find('}').unwrap_or(0);
+        let days = tail[..end]
+            .parse::<i32>()
+            .ok()
+            .filter(|_| tail.starts_with(['+', '-']));
+        match days.and_then(|n| today.checked_add(jiff::Span::new().days(n)).ok()) {
+            Some(date) => {
+                out.push_str(&date.to_string());
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push_str("{today");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `.gitignore` line for a build cache folder inside the site (`CAIRN_CACHE_DIR=.cache`),
+/// so its pages are never committed; `None` when it is elsewhere, as by default.
+fn ignore_cache(dir: &Path, cache: Option<&Path>) -> Option<String> {
+    let cache = crate::fence::lexical(cache?);
+    let rel = cache.strip_prefix(crate::fence::lexical(dir)).ok()?;
+    let rel = rel.to_str().filter(|r| !r.is_empty())?;
+    Some(format!("# The build cache (CAIRN_CACHE_DIR).\n/{rel}/\n"))
+}
+
+/// Scaffolds a site in `dir`, creating it if needed, dated from `today`; `cache` is the build
+/// cache folder, ignored by git when it is inside the site.
+pub fn init(dir: &Path, force: bool, today: Date, cache: Option<&Path>) -> Result<InitReport> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{} exists and is not a folder",
@@ -77,6 +120,10 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport> {
         // between the check above and this write is kept too.
         match crate::fence::create_new(&path) {
             Ok(mut f) => {
+                let mut text = dated(text, today);
+                if *rel == ".gitignore" {
+                    text.extend(ignore_cache(dir, cache));
+                }
                 f.write_all(text.as_bytes())
                     .map_err(|e| Error::io(&path, e))?;
                 report.written.push(PathBuf::from(rel));
@@ -110,6 +157,34 @@ fn has_visible_entries(dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_inside_the_site_is_ignored_and_one_outside_is_not() {
+        let dir = Path::new("/srv/site");
+        assert_eq!(
+            ignore_cache(dir, Some(Path::new("/srv/site/.cache/cairn"))).as_deref(),
+            Some("# The build cache (CAIRN_CACHE_DIR).\n/.cache/cairn/\n")
+        );
+        assert_eq!(
+            ignore_cache(dir, Some(Path::new("/home/a/.cache/cairn"))),
+            None
+        );
+        assert_eq!(ignore_cache(dir, Some(dir)), None);
+        assert_eq!(ignore_cache(dir, None), None);
+    }
+
+    #[test]
+    fn dates_are_written_relative_to_today() {
+        let today: Date = "2026-03-01".parse().unwrap();
+        assert_eq!(
+            dated("created: {today-1}\nreview_by: {today+31}\n", today),
+            "created: 2026-02-28\nreview_by: 2026-04-01\n"
+        );
+        assert_eq!(
+            dated("{today} {today+x} {todays", today),
+            "{today} {today+x} {todays"
+        );
+    }
 
     #[test]
     fn every_file_in_the_scaffold_folder_is_embedded() {

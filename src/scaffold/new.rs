@@ -2,10 +2,10 @@
 //!
 //! Everything is checked before anything is written: the kind, the title, that the file does
 //! not exist, and each relation target, resolved by the build's own rules (`Site::resolve`
-//! after `pipeline::analyse`). Then the new text (and, with `supersedes`, the older document's
-//! edited text) goes through parse and link beside the rest of the site; if that adds an
-//! error anywhere, such as an id that makes other documents' links ambiguous, nothing is
-//! written.
+//! after `pipeline::analyse`). Then the new text goes through parse and link beside the rest
+//! of the site; if that adds an error anywhere, such as an id that makes other documents'
+//! links ambiguous, nothing is written. `--supersedes` never edits the older document: it is
+//! shown superseded once the new one is accepted (see `link::supersede`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -17,18 +17,17 @@ use crate::config::CONFIG_FILE;
 use crate::diag::{Diagnostic, Severity, did_you_mean, hint_of};
 use crate::doc;
 use crate::error::{Error, Result};
-use crate::fence::{self, Fence};
+use crate::fence;
 use crate::kinds::Kind;
 use crate::link;
 use crate::names::SourcePath;
 use crate::pipeline::{Analysis, BuildOptions, analyse};
 use crate::relation::Relation;
-use crate::source::{self, CONTENT_DIR, SourceFile};
+use crate::source::{self, SourceFile};
 
 use super::newdoc::{self, Draft};
-use super::status_edit::set_status;
 
-/// The status `--supersedes` gives the older document.
+/// The status the older document takes once the one superseding it is accepted.
 const SUPERSEDED: &str = "superseded";
 
 #[derive(Debug, Clone)]
@@ -46,8 +45,9 @@ pub struct NewRequest {
 #[derive(Debug)]
 pub struct NewReport {
     pub path: PathBuf,
-    /// The document marked superseded, and whether its file changed (it may already have been).
-    pub superseded: Option<(PathBuf, bool)>,
+    /// The document `--supersedes` names, left as it is: it stays in force until this one is
+    /// accepted.
+    pub supersedes: Option<PathBuf>,
     /// Warnings the new document would cause in a build (none unless the kind is unusual).
     pub warnings: Vec<Diagnostic>,
 }
@@ -55,32 +55,16 @@ pub struct NewReport {
 /// Writes a new document into the site at `root`. Problems with the request are
 /// [`Error::Usage`]; a broken `site.yaml` is [`Error::Config`].
 pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
-    if !root.join(CONFIG_FILE).is_file() {
-        return Err(Error::Usage(format!(
-            "no {CONFIG_FILE} in {}; run `cairn init` to start a site, or pass --root",
-            root.display()
-        )));
-    }
+    crate::pipeline::require_site(root)?;
     // Drafts are read too, so that a reference to one gets a precise message.
     let mut opts = BuildOptions::new(root, req.today);
     opts.drafts = true;
     let a = analyse(&opts)?;
     let plan = plan(root, &a, req)?;
     write_new(root, &plan.rel, &plan.text)?;
-    let superseded = match plan.old {
-        Some(old) => {
-            if let Some(edited) = &old.edited {
-                let path = root.join(&old.rel);
-                let written = Fence::new(root).overwrite(&path, edited.as_bytes());
-                written.map_err(|e| Error::io(&path, e.into()))?;
-            }
-            Some((old.rel, old.edited.is_some()))
-        }
-        None => None,
-    };
     Ok(NewReport {
         path: plan.rel,
-        superseded,
+        supersedes: plan.supersedes,
         warnings: plan.warnings,
     })
 }
@@ -89,15 +73,8 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
 struct Plan {
     rel: PathBuf,
     text: String,
-    old: Option<OldDoc>,
+    supersedes: Option<PathBuf>,
     warnings: Vec<Diagnostic>,
-}
-
-/// The document `--supersedes` names, and its edited text (`None`: already superseded).
-struct OldDoc {
-    index: usize,
-    rel: PathBuf,
-    edited: Option<String>,
 }
 
 fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
@@ -166,23 +143,12 @@ fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
         owners: &owners,
         relations: &relations,
     });
-    let old = match superseded {
-        Some(j) => Some(supersede(root, a, j).map_err(not_written)?),
-        None => None,
-    };
-
-    let replaced = old.as_ref().and_then(|o| {
-        let e = o.edited.as_ref()?;
-        Some((
-            o.index,
-            source::normalize(e.as_bytes()).expect("edited text is UTF-8"),
-        ))
-    });
+    let supersedes = superseded.map(|j| PathBuf::from(&a.site.docs[j].file));
     let new_file = SourceFile {
         path: source,
         text: text.clone(),
     };
-    let (errors, warnings): (Vec<_>, Vec<_>) = dry_run(a, new_file, replaced)
+    let (errors, warnings): (Vec<_>, Vec<_>) = dry_run(a, new_file)
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
@@ -195,27 +161,8 @@ fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
     Ok(Plan {
         rel,
         text,
-        old,
+        supersedes,
         warnings,
-    })
-}
-
-/// Works out the older document's edit on its bytes as they are on disk (CRLF, BOM and all),
-/// so that only the status changes when it is written back.
-fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
-    let doc = &a.site.docs[j];
-    let rel = PathBuf::from(&doc.file);
-    let path = root.join(CONTENT_DIR).join(doc.source.as_str());
-    let cannot = |why: String| format!("cannot mark {} as superseded: {why}", rel.display());
-    let bytes = Fence::new(root)
-        .read(&path, crate::source::MAX_DOC_BYTES)
-        .map_err(|e| cannot(e.to_string()))?;
-    let raw = String::from_utf8(bytes).map_err(|_| cannot("it is not valid UTF-8".into()))?;
-    let edited = set_status(&raw, SUPERSEDED).map_err(cannot)?;
-    Ok(OldDoc {
-        index: j,
-        rel,
-        edited,
     })
 }
 
@@ -244,11 +191,6 @@ fn check_target(a: &Analysis, kind: &Kind, rel: Relation, target: &str) -> Resul
     if doc.is_index {
         return Err(format!(
             "`{target}` is a folder introduction, not a document"
-        ));
-    }
-    if doc.draft {
-        return Err(format!(
-            "`{target}` is a draft (`draft: true`) and is left out of builds without --drafts"
         ));
     }
     let tkind = a.config.kinds.get(doc.kind);
@@ -283,36 +225,19 @@ fn check_target(a: &Analysis, kind: &Kind, rel: Relation, target: &str) -> Resul
     Ok(j)
 }
 
-/// Parses and links the site with the new document (and the edited older one) in it, and
-/// returns the diagnostics that this adds. Drafts are left out as in a default build.
-fn dry_run(a: &Analysis, new: SourceFile, replaced: Option<(usize, String)>) -> Vec<Diagnostic> {
+/// Parses and links the site with the new document in it, and returns the diagnostics that
+/// this adds. Drafts are linked too: the new document is one, and will not stay one.
+fn dry_run(a: &Analysis, new: SourceFile) -> Vec<Diagnostic> {
     let config = &a.config;
     let docs = a.site.docs.clone();
-    let (_, before) = link::link(docs.clone(), config, false, &a.assets);
-    let mut before = before.into_sorted();
+    let (_, before) = link::link(docs.clone(), config, true, &a.assets);
     let mut after_docs = docs;
-    let mut after = Vec::new();
-    if let Some((j, text)) = replaced {
-        let path = after_docs[j].source.clone();
-        let original = after_docs[j].text.clone();
-        let (_, old_diags) = doc::parse(
-            SourceFile {
-                path: path.clone(),
-                text: original,
-            },
-            config,
-        );
-        before.extend(old_diags.into_sorted());
-        let (edited, diags) = doc::parse(SourceFile { path, text }, config);
-        after.extend(diags.into_sorted());
-        after_docs[j] = edited;
-    }
     let (new_doc, diags) = doc::parse(new, config);
-    after.extend(diags.into_sorted());
+    let mut after = diags.into_sorted();
     after_docs.push(new_doc);
-    let (_, linked) = link::link(after_docs, config, false, &a.assets);
+    let (_, linked) = link::link(after_docs, config, true, &a.assets);
     after.extend(linked.into_sorted());
-    added(after, before)
+    added(after, before.into_sorted())
 }
 
 /// `after` minus `before`, counting repeats.

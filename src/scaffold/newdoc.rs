@@ -25,9 +25,7 @@ pub struct Draft<'a> {
     pub relations: &'a [(Relation, String)],
 }
 
-/// What a required field gets until the writer fills it in: text, so that it parses whatever
-/// the field means, and plainly unfinished on the page.
-pub const FIELD_PLACEHOLDER: &str = "to be decided";
+pub use crate::kinds::FIELD_PLACEHOLDER;
 
 /// File names stay well under the 255-byte limit of common file systems even for a long title.
 const MAX_SLUG_BYTES: usize = 80;
@@ -118,11 +116,11 @@ pub fn render(d: &Draft) -> String {
     }
     out.push_str("---\n");
     for section in &kind.sections {
-        let prompt = section
-            .prompt
-            .clone()
-            .unwrap_or_else(|| format!("Write the {} here.", section.name.to_lowercase()));
-        out.push_str(&format!("\n## {}\n\n_{}_\n", section.name, prompt.trim()));
+        out.push_str(&format!(
+            "\n## {}\n\n{}\n",
+            section.name,
+            section.prompt_line()
+        ));
     }
     out
 }
@@ -216,6 +214,10 @@ _Choose one way through and say what you will not do._
 ## Actions
 
 _List the first concrete steps, each with an owner and a date._
+
+## Non-goals
+
+_Optional: name what this strategy deliberately will not do, so that work outside it can be declined by pointing here. Delete this section if there is nothing to say._
 "
         );
     }

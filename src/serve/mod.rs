@@ -128,6 +128,8 @@ pub fn start(
     mut opts: ServeOptions,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 ) -> Result<Handle> {
+    // Before listening: a folder that is no site gets the message, not a server of 404s.
+    crate::pipeline::require_site(&opts.build.root)?;
     let cannot_listen = |e: std::io::Error| {
         Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
     };

@@ -141,3 +141,37 @@ fn refuses_to_write_over_the_site_itself() {
     assert_eq!(out.code, 2);
     assert!(site.root().join("content").exists());
 }
+
+#[test]
+fn every_command_in_a_folder_without_site_yaml_says_so_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["build"][..],
+        &["lint"],
+        &["check"],
+        &["serve", "--port", "0", "--no-checks"],
+        &["new", "pattern", "X"],
+    ] {
+        let out = Cairn::new(dir.path()).args(args).run();
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (
+                2,
+                "error: no site.yaml in . (run `cairn init`, or pass --root)\n"
+            ),
+            "{args:?}"
+        );
+    }
+    let out = Cairn::new(dir.path())
+        .args(["build", "--root", "elsewhere"])
+        .run();
+    assert_eq!(
+        out.stderr,
+        "error: no site.yaml in elsewhere (run `cairn init`, or pass --root)\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -2,6 +2,7 @@
 //! exact diagnostics, exit codes and the guarantees of the write stage.
 
 mod cli;
+mod drafts;
 mod escaping;
 mod faults;
 mod fences;
@@ -10,6 +11,7 @@ mod hostile;
 mod hostile_checks;
 mod hostile_serve;
 mod incremental;
+mod progress;
 mod props;
 mod reader;
 mod scaffold;

@@ -1,6 +1,6 @@
 //! `cairn init` and `cairn new`: the scaffolded site builds without warnings, nothing is
-//! overwritten, new documents of every kind build cleanly, `--supersedes` edits only the
-//! older document's status, and bad requests write nothing.
+//! overwritten, new documents of every kind build cleanly, `--supersedes` edits nothing but
+//! the new document, and bad requests write nothing.
 
 use crate::support::*;
 
@@ -55,11 +55,11 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
     let site = scaffolded();
     for (rel, text) in cairn::scaffold::FILES {
         let written = std::fs::read_to_string(site.root().join(rel)).unwrap();
-        assert_eq!(&written, text, "{rel}");
+        assert_eq!(written, cairn::scaffold::dated(text, today()), "{rel}");
     }
     let report = strict_build(&site);
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    assert_eq!(report.documents, 9);
+    assert_eq!(report.documents, 10);
     // The examples are cross-linked: relations show on both sides, wikilinks resolve.
     let vision = site.read("visions/ship-any-day/index.html");
     assert!(vision.contains("Served by") && vision.contains("/strategies/small-safe-releases/"));
@@ -120,14 +120,14 @@ fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites() {
     assert_eq!(out.code, 0);
     let stderr = &out.stderr;
     assert!(
-        stderr.starts_with("kept existing ./site.yaml\nkept existing ./content/patterns/small-batches.md\ncreated a site in . (15 files); build it with `cairn build`\n"),
+        stderr.starts_with("kept existing ./site.yaml\nkept existing ./content/patterns/small-batches.md\ncreated a site in . (17 files); build it with `cairn build`\n"),
         "{stderr}"
     );
     let after = tree(site.root());
     for (path, bytes) in &before {
         assert_eq!(after.get(path), Some(bytes), "{path} changed");
     }
-    assert_eq!(after.len(), before.len() + 15);
+    assert_eq!(after.len(), before.len() + 17);
 }
 
 /// Adds a kind of our own and a fixed owner to the scaffolded site.yaml.
@@ -190,17 +190,62 @@ fn new_documents_of_every_kind_build_cleanly() {
             "{out:?}"
         );
     }
-    let report = strict_build(&site);
+    // New documents are drafts (the rfc kind has no draft status): left out of a default
+    // build, built with --drafts. Every prompt they hold is a warning until it is written.
+    let mut opts = site.options();
+    opts.drafts = true;
+    let report = cairn::build(&opts).unwrap();
+    assert_eq!(report.documents, 16);
+    let prompts: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        prompts
+            .iter()
+            .all(|m| m.contains("still the template's prompt")),
+        "{prompts:#?}"
+    );
+    // A vision's horizon, the rfc's number, and one per section written with a prompt.
+    assert_eq!(prompts.len(), 2 + 1 + 4 + 3 + 3 + 2, "{prompts:#?}");
+    assert!(prompts.contains(&"content/visions/a-new-vision.md:9:1: warning: `horizon` is still the template's prompt (`to be decided`); fill it in".to_string()), "{prompts:#?}");
+    assert!(prompts.contains(&"content/strategies/a-new-strategy.md:26:1: warning: section `## Non-goals` is still the template's prompt; write it, or delete the section".to_string()), "{prompts:#?}");
+    assert_eq!(site.cairn(&["build", "--strict", "--drafts"]).code, 1);
+    assert_eq!(
+        site.cairn(&["lint", "--strict"]).code,
+        1,
+        "the rfc is no draft"
+    );
+    let written: Vec<(String, String)> = tree(&site.root().join("content"))
+        .into_iter()
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap()))
+        .filter(|(_, text)| text.contains("_\n") || text.contains("to be decided"))
+        .collect();
+    for (rel, text) in &written {
+        let filled: String = text
+            .lines()
+            .map(|l| {
+                if l.starts_with('_') && l.ends_with('_') {
+                    "Written.".to_string()
+                } else {
+                    l.replace("\"to be decided\"", "\"2030\"")
+                }
+            })
+            .map(|l| l + "\n")
+            .collect();
+        site.write(&format!("content/{rel}"), &filled);
+    }
+    opts.strict = true;
+    let report = cairn::build(&opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    assert_eq!(report.documents, 15);
-    assert_eq!(site.cairn(&["build", "--strict"]).code, 0);
-    assert!(site.read("rfcs/a-new-rfc/index.html").contains("Why now?"));
+    assert_eq!(site.cairn(&["build", "--strict", "--drafts"]).code, 0);
     assert!(
         site.read("visions/ship-any-day/index.html")
             .contains("/strategies/a-new-strategy/"),
         "the new strategy shows on the vision it serves"
     );
-    let rfc = std::fs::read_to_string(site.root().join("content/rfcs/a-new-rfc.md")).unwrap();
+    let rfc = &written
+        .iter()
+        .find(|(rel, _)| rel == "rfcs/a-new-rfc.md")
+        .unwrap()
+        .1;
     assert_eq!(
         rfc,
         "---
@@ -245,38 +290,21 @@ fn owners_come_from_git_when_site_yaml_names_none() {
         text.contains("\n# owners: [your-name, your-team]\n"),
         "{text}"
     );
-    assert!(strict_build(&site).diagnostics.is_empty());
+    // Parse problems of drafts are reported too: here only the prompts `new` wrote.
+    let report = strict_build(&site);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.message.contains("still the template's prompt")),
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]
-fn supersedes_marks_the_older_document_and_changes_nothing_else() {
+fn supersedes_leaves_the_older_document_alone_until_the_new_one_is_accepted() {
     let site = scaffolded();
-    // A CRLF file with a comment and a trailing comment on the status line.
-    let crlf = "---\r\ntitle: \"Old plan\" # first try\r\nstatus: active   # since March\r\nserves: [ship-any-day]\r\n---\r\n\r\n## Problem\r\n\r\nSlow.\r\n\r\n## Guiding policy\r\n\r\nFaster.\r\n\r\n## Actions\r\n\r\n1. Go.\r\n";
-    site.write("content/strategies/old-plan.md", crlf);
-    let out = new(
-        &site,
-        &[
-            "strategy",
-            "New plan",
-            "--supersedes",
-            "old-plan",
-            "--serves",
-            "ship-any-day",
-        ],
-    );
-    assert_eq!(
-        (out.code, out.stdout.as_str()),
-        (0, "content/strategies/new-plan.md\n"),
-        "{out:?}"
-    );
-    let edited = std::fs::read(site.root().join("content/strategies/old-plan.md")).unwrap();
-    assert_eq!(
-        String::from_utf8(edited).unwrap(),
-        crlf.replace("status: active   #", "status: superseded   #")
-    );
-
-    // An LF file from the scaffold, whose status is `accepted`.
     let path = site.root().join("content/decisions/release-from-trunk.md");
     let before = std::fs::read_to_string(&path).unwrap();
     let out = new(
@@ -291,20 +319,70 @@ fn supersedes_marks_the_older_document_and_changes_nothing_else() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
-        before.replacen("\nstatus: accepted\n", "\nstatus: superseded\n", 1)
+        before,
+        "not edited"
     );
-    let new_doc =
-        std::fs::read_to_string(site.root().join("content/decisions/release-from-tags.md"))
-            .unwrap();
+    let rel = "content/decisions/release-from-tags.md";
+    let new_doc = std::fs::read_to_string(site.root().join(rel)).unwrap();
     assert!(
         new_doc.contains("\nsupersedes: [decisions/release-from-trunk]\n"),
         "{new_doc}"
     );
 
+    // A draft proposal: left out of a build, and the older record is still in force.
+    cairn::build(&site.options()).unwrap();
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(!old.contains("Superseded by"), "{old}");
+    assert!(
+        !old.contains("proposal-notice"),
+        "a left-out draft is not named"
+    );
+    assert!(old.contains(&eyebrow("accepted")), "{old}");
+
+    // With drafts, the older record names the open proposal.
+    let mut opts = site.options();
+    opts.drafts = true;
+    cairn::build(&opts).unwrap();
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(
+        old.contains("A proposal to supersede this is open: <a href=\"/decisions/release-from-tags/\">Release from tags</a> (draft)"),
+        "{old}"
+    );
+    assert!(old.contains(&eyebrow("accepted")), "{old}");
+
+    // Accepted: the older record shows as superseded though its file still says accepted.
+    site.write(
+        rel,
+        &new_doc.replace("\nstatus: draft\n", "\nstatus: accepted\n"),
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(old.contains(&eyebrow("superseded")), "{old}");
+    assert!(old.contains("Superseded by") && old.contains("/decisions/release-from-tags/"));
+    assert!(!old.contains("proposal-notice"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn a_written_superseded_status_stays_valid() {
+    let site = scaffolded();
+    let path = site.root().join("content/decisions/release-from-trunk.md");
+    let before = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        before.replacen("\nstatus: accepted\n", "\nstatus: superseded\n", 1),
+    )
+    .unwrap();
     let report = strict_build(&site);
-    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-    let old = site.read("strategies/old-plan/index.html");
-    assert!(old.contains("Superseded by") && old.contains("/strategies/new-plan/"));
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let old = site.read("decisions/release-from-trunk/index.html");
+    assert!(old.contains(&eyebrow("superseded")), "{old}");
+}
+
+/// The status shown above a document page's title.
+fn eyebrow(status: &str) -> String {
+    format!("<span class=\"status status-{status}\">{status}</span></p>\n    <h1 id=\"doc-title\">")
 }
 
 #[test]
@@ -409,8 +487,157 @@ fn other_refusals_exit_2_and_write_nothing() {
     let out = empty().cairn(&["new", "pattern", "X"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("no site.yaml in .; run `cairn init`"),
+        out.stderr
+            .contains("no site.yaml in . (run `cairn init`, or pass --root)"),
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn init_and_new_date_from_the_day_they_run_so_nothing_is_overdue() {
+    let site = empty();
+    let out = site.command().arg("init").env_remove("CAIRN_TODAY").run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = site
+        .command()
+        .args(["new", "strategy", "Later plan"])
+        .env_remove("CAIRN_TODAY")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    // The day the commands ran, as the test sees it (a run across midnight may see tomorrow).
+    let today = jiff::ZonedDateTime::now().date();
+    let mut opts = cairn::BuildOptions::new(site.root(), today);
+    opts.drafts = true;
+    let report = cairn::build(&opts).unwrap();
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    for (rel, bytes) in tree(&site.out()) {
+        if rel.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(!html.contains("(overdue)"), "{rel} shows an overdue review");
+        }
+    }
+    let plan =
+        std::fs::read_to_string(site.root().join("content/strategies/later-plan.md")).unwrap();
+    let created = |d: jiff::civil::Date| format!("\ncreated: {d}\n");
+    assert!(
+        plan.contains(&created(today)) || plan.contains(&created(today.yesterday().unwrap())),
+        "{plan}"
+    );
+    let strategy = std::fs::read_to_string(
+        site.root()
+            .join("content/strategies/small-safe-releases.md"),
+    )
+    .unwrap();
+    let review_by: jiff::civil::Date = strategy
+        .lines()
+        .find_map(|l| l.strip_prefix("review_by: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(review_by > today, "{review_by} is not after {today}");
+}
+
+#[test]
+fn a_new_site_has_an_honest_status_page_that_runs_offline() {
+    let site = scaffolded();
+    let out = site.cairn(&["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    for row in [
+        "Status page builds",
+        "Documents due for review",
+        "Deadlines nothing renews for us",
+    ] {
+        assert!(out.stdout.contains(row), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout.contains("Domain registration of example.org"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("ERROR") && !out.stdout.contains("WARNING"),
+        "{}",
+        out.stdout
+    );
+    let report = strict_build(&site);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let page = site.read("status/index.html");
+    assert!(page.contains("/runbooks/status-page/#deadlines"), "{page}");
+    // The examples of checks that reach out are there, commented, each with its runbook link.
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    for kind in ["http", "tls_expiry", "file_age", "command"] {
+        assert!(yaml.contains(&format!("  #   kind: {kind}\n")), "{kind}");
+    }
+    assert_eq!(
+        yaml.matches("  #   link: \"[[runbooks/status-page#")
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn theme_eject_copies_built_in_templates_and_keeps_edited_ones() {
+    let site = scaffolded();
+    let out = site.cairn(&["theme", "eject", "doc", "status.html"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "./templates/doc.html\n./templates/status.html\n"),
+        "{out:?}"
+    );
+    let doc = std::fs::read_to_string(site.root().join("templates/doc.html")).unwrap();
+    assert!(doc.contains("{% extends \"base.html\" %}"));
+    // An edited copy overrides the theme and is never overwritten.
+    site.write(
+        "templates/doc.html",
+        &doc.replace(
+            "<article class=\"doc\"",
+            "<article data-ejected class=\"doc\"",
+        ),
+    );
+    let out = site.cairn(&["theme", "eject"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stdout.contains("templates/doc.html\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("./templates/base.html\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        std::fs::read_to_string(site.root().join("templates/doc.html"))
+            .unwrap()
+            .contains("data-ejected")
+    );
+    let report = strict_build(&site);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    assert!(
+        site.read("patterns/small-batches/index.html")
+            .contains("data-ejected")
+    );
+    let out = site.cairn(&["theme", "eject", "dco"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: no built-in template `dco` (did you mean `doc.html`?)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_gitignore_of_a_new_site_ignores_what_serve_and_an_inside_cache_write() {
+    let site = empty();
+    let out = Cairn::new(site.root())
+        .arg("init")
+        .env("CAIRN_CACHE_DIR", site.root().join(".cache/cairn"))
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let ignore = std::fs::read_to_string(site.root().join(".gitignore")).unwrap();
+    assert!(ignore.contains("\n/public/\n"), "{ignore}");
+    assert!(ignore.contains("\n/.cairn/serve/\n"), "{ignore}");
+    assert!(ignore.ends_with("\n/.cache/cairn/\n"), "{ignore}");
 }

@@ -40,6 +40,10 @@ struct DocView<'r> {
     #[serde(flatten)]
     link: &'r LinkView,
     id: &'r str,
+    /// Shown under a "draft" banner: only a build with drafts has it.
+    draft: bool,
+    /// Open proposals to supersede it (not accepted yet: it is still in force).
+    proposals: Vec<&'r LinkView>,
     owners: &'r [String],
     tags: Vec<TagView<'r>>,
     created: Option<String>,
@@ -151,6 +155,8 @@ impl PageType for Document {
         let view = DocView {
             link: &r.views[i],
             id: d.id.as_str(),
+            draft: d.draft,
+            proposals: site.proposals[i].iter().map(|&j| &r.views[j]).collect(),
             owners: &d.owners,
             tags: d
                 .tags

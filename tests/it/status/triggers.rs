@@ -76,15 +76,18 @@ fn triggers_past_near_far_snoozed_and_woken() {
     // Snoozed errors stay visible but do not count as live errors; real ones do.
     let c = r.counts();
     assert_eq!((c.error, c.snoozed), (3, 2), "{:#?}", r.rows);
-    // Worst first: live errors, then snoozed errors, then warnings, then OK.
+    // Worst first: live errors, live warnings, then snoozed errors, then OK.
     let order: Vec<(Level, bool)> = r
         .rows
         .iter()
         .map(|x| (x.level, x.snoozed_until.is_some()))
         .collect();
-    let mut sorted = order.clone();
-    sorted.sort();
-    assert_eq!(order, sorted);
+    let mut expected = order.clone();
+    expected.sort_by_key(|&(level, snoozed)| (level == Level::Ok, snoozed, level));
+    assert_eq!(order, expected);
+    let first_snoozed = order.iter().position(|&(_, s)| s).unwrap();
+    assert!(order[..first_snoozed].contains(&(Level::Warning, false)));
+    assert_eq!(order.last(), Some(&(Level::Ok, false)));
 
     // A week later the vendor's snooze has run out and the HSM's too: they wake up.
     let later = s.status_at("2026-12-02T08:30:00Z");
@@ -269,7 +272,7 @@ fn the_docs_check_reports_the_site_itself() {
     );
     s.write(
         "content/strategies/broken.md",
-        "---\ntitle: Broken strategy\nstatus: draft\n---\n\nSee [[nowhere]].\n\n## Problem\n\nX.\n",
+        "---\ntitle: Broken strategy\nstatus: proposed\n---\n\nSee [[nowhere]].\n\n## Problem\n\nX.\n",
     );
     let r = s.status_at(NOW);
     let overdue = row(&r, "Documents", "One morning page");
@@ -292,4 +295,54 @@ fn the_docs_check_reports_the_site_itself() {
         "none is past its review date",
     );
     assert_eq!(only(&r, "Documents").item, "2 documents");
+}
+
+#[test]
+fn a_snooze_longer_than_max_snooze_is_a_warning_row_of_its_own() {
+    let s = site(concat!(
+        "  - name: Slow clock\n    kind: triggers\n    file: ops/triggers.yaml\n    link: https://ops.example/triggers\n",
+        "  - name: Forgotten\n    kind: command\n    command: [\"false\"]\n    snooze_until: 2027-01-10\n    link: https://ops.example/\n",
+    ));
+    s.write(
+        "ops/triggers.yaml",
+        "- item: Vendor contract\n  due: 2026-11-15\n  snooze_until: 2029-12-10\n- item: Audit\n  due: 2026-11-15\n  snooze_until: 2026-12-20\n",
+    );
+    let r = s.status_at(NOW);
+    let long: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|x| x.message.contains("longer than status.max_snooze"))
+        .collect();
+    assert_eq!(long.len(), 2, "{:#?}", r.rows);
+    let vendor = long.iter().find(|x| x.item == "Vendor contract").unwrap();
+    assert_eq!((vendor.level, vendor.snoozed_until), (Level::Warning, None));
+    assert_eq!(
+        vendor.message,
+        "snoozed until 2029-12-10, 1113 days ahead: longer than status.max_snooze (30 days); snooze for less, with a reason, and renew it if needed"
+    );
+    let check = long.iter().find(|x| x.check == "Forgotten").unwrap();
+    assert_eq!(
+        (check.item.as_str(), check.level),
+        ("snooze_until", Level::Warning)
+    );
+    // The snoozed rows themselves still hold, and a 27-day snooze is quiet.
+    assert!(
+        r.rows
+            .iter()
+            .any(|x| x.item == "Vendor contract" && x.snoozed_until.is_some())
+    );
+    assert!(!long.iter().any(|x| x.item == "Audit"));
+    assert_eq!(r.counts().warning, 2);
+
+    // `status: max_snooze` moves the limit.
+    let yaml = s
+        .read("site.yaml")
+        .replace("status:\n", "status:\n  max_snooze: 2000d\n");
+    s.write("site.yaml", &yaml);
+    let r = s.status_at(NOW);
+    assert!(
+        !r.rows.iter().any(|x| x.message.contains("max_snooze")),
+        "{:#?}",
+        r.rows
+    );
 }
