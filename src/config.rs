@@ -8,6 +8,7 @@ use crate::diag::{Diagnostics, Pos, Severity};
 use crate::kinds::KindTable;
 use crate::names::{BaseUrl, normalize_tag};
 use crate::schema::Reader;
+use crate::source::ContentDir;
 use crate::yaml::{self, Node};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -42,6 +43,8 @@ pub struct SiteConfig {
     /// `attachments: { active: allow }`: publish attachments that can run scripts (HTML pages,
     /// SVG with scripts). Refused by default (see `link::attachments`).
     pub active_attachments: bool,
+    /// `content: docs`: the documents folder (default `content/`).
+    pub content: ContentDir,
 }
 
 impl Default for SiteConfig {
@@ -63,11 +66,13 @@ impl Default for SiteConfig {
             digest: 0,
             new_owners: None,
             active_attachments: false,
+            content: ContentDir::default(),
         }
     }
 }
 
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
+    "content",
     "title",
     "description",
     "base_url",
@@ -171,6 +176,14 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                             config.feed_limit = r.uint("limit", &f.node).unwrap_or(20) as usize
                         }
                         _ => r.unknown_key(f, "`feed`", &["limit"]),
+                    }
+                }
+            }
+            "content" => {
+                if let Some(s) = r.string("content", n) {
+                    match ContentDir::named(&s) {
+                        Ok(c) => config.content = c,
+                        Err(msg) => r.error(n.pos, msg),
                     }
                 }
             }

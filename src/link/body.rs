@@ -131,7 +131,7 @@ fn resolve_body_link(
                 broken,
                 format!(
                     "broken link: no document `{}`",
-                    crate::source::display_source(&SourcePath::new(key))
+                    config.content.show(&SourcePath::new(key))
                 ),
             )),
         };
@@ -149,7 +149,7 @@ fn resolve_body_link(
         broken,
         format!(
             "broken link: no file `{}`",
-            crate::source::display_source(&SourcePath::new(key))
+            config.content.show(&SourcePath::new(key))
         ),
     ))
 }

@@ -23,7 +23,7 @@ use crate::link;
 use crate::names::SourcePath;
 use crate::pipeline::{Analysis, BuildOptions, analyse};
 use crate::relation::Relation;
-use crate::source::{self, CONTENT_DIR, SourceFile};
+use crate::source::{self, ContentDir, SourceFile};
 
 use super::newdoc::{self, Draft};
 use super::status_edit::set_status;
@@ -66,12 +66,13 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
     opts.drafts = true;
     let a = analyse(&opts)?;
     let plan = plan(root, &a, req)?;
-    write_new(root, &plan.rel, &plan.text)?;
+    let (base, inside) = write_base(root, &a.config.content, &plan.rel)?;
+    write_new(&base, &inside, &plan.text)?;
     let superseded = match plan.old {
         Some(old) => {
             if let Some(edited) = &old.edited {
                 let path = root.join(&old.rel);
-                let written = Fence::new(root).overwrite(&path, edited.as_bytes());
+                let written = content_fence(root, &a)?.overwrite(&path, edited.as_bytes());
                 written.map_err(|e| Error::io(&path, e.into()))?;
             }
             Some((old.rel, old.edited.is_some()))
@@ -116,7 +117,7 @@ fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
         "" => format!("{slug}.md"),
         folder => format!("{folder}/{slug}.md"),
     });
-    let rel = PathBuf::from(source::display_source(&source));
+    let rel = PathBuf::from(a.config.content.show(&source));
     if root.join(&rel).exists() {
         return Err(Error::Usage(format!(
             "{} already exists; choose another title, or edit that file",
@@ -205,9 +206,10 @@ fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
 fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
     let doc = &a.site.docs[j];
     let rel = PathBuf::from(&doc.file);
-    let path = root.join(CONTENT_DIR).join(doc.source.as_str());
+    let path = a.config.content.path(root).join(doc.source.as_str());
     let cannot = |why: String| format!("cannot mark {} as superseded: {why}", rel.display());
-    let bytes = Fence::new(root)
+    let bytes = content_fence(root, a)
+        .map_err(|e| cannot(e.to_string()))?
         .read(&path, crate::source::MAX_DOC_BYTES)
         .map_err(|e| cannot(e.to_string()))?;
     let raw = String::from_utf8(bytes).map_err(|_| cannot("it is not valid UTF-8".into()))?;
@@ -330,6 +332,30 @@ fn added(after: Vec<Diagnostic>, before: Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     out.sort();
     out
+}
+
+/// The fence documents are read and edited under: the site folder, and the documents folder
+/// wherever it really is when `site.yaml` names it.
+fn content_fence(root: &Path, a: &Analysis) -> Result<Fence> {
+    let dir = a.config.content.path(root);
+    Fence::for_content_in(root, &dir, a.config.content.is_named())
+        .map_err(|target| Error::io(&dir, std::io::Error::other(fence::outside_message(&target))))
+}
+
+/// Where a new document `rel` (shown from the site root) is created from, and its path from
+/// there: the site folder, or, for a documents folder `site.yaml` names (which may be a link
+/// out of it), that folder's real location, so that link is the only one followed.
+fn write_base(root: &Path, content: &ContentDir, rel: &Path) -> Result<(PathBuf, PathBuf)> {
+    if !content.is_named() {
+        return Ok((root.to_path_buf(), rel.to_path_buf()));
+    }
+    let dir = content.path(root);
+    let real = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
+    let inside = rel
+        .strip_prefix(content.as_str())
+        .unwrap_or(rel)
+        .to_path_buf();
+    Ok((real, inside))
 }
 
 /// Creates the document `rel` under `root`: its folders are made without following a link

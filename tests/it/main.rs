@@ -18,3 +18,4 @@ mod serve_limits;
 mod site;
 mod status;
 mod support;
+mod where_docs;
