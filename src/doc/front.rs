@@ -112,12 +112,9 @@ pub(super) fn choose_kind(
             None => kinds.page(),
         },
         // With broken front matter the document keeps its folder's kind but skips the checks
-        // that would only repeat the one real problem.
-        None if front.present || front.broken => path
-            .top_folder()
-            .and_then(|f| kinds.by_folder(f))
-            .unwrap_or(kinds.page()),
-        None => kinds.page(),
+        // that would only repeat the one real problem. Without front matter only globs give
+        // a kind (decision records in the ADR tools' folders have none).
+        None => kinds.for_path(path, front.present || front.broken),
     }
 }
 

@@ -126,3 +126,68 @@ fn a_named_link_out_of_the_site_is_followed() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(docs.join("patterns/strangler-fig.md").is_file());
 }
+
+const RECORD: &str = "---\ntitle: Use Postgres\nstatus: accepted\ncreated: 2024-01-02\n---\n## Context\n\nC.\n\n## Decision\n\nD.\n\n## Consequences\n\nE.\n";
+
+#[test]
+fn records_in_the_adr_tools_folders_are_decisions() {
+    let site = Site::copy("basic");
+    site.write("content/docs/adr/0001-use-postgres.md", RECORD);
+    site.write(
+        "content/service/architecture-decision-records/0002-queue.md",
+        &RECORD.replace("Use Postgres", "Use a queue"),
+    );
+    // An explicit `kind` wins over the folder's globs.
+    site.write(
+        "content/docs/adr/guide.md",
+        "---\ntitle: How we write records\nkind: page\n---\nText.\n",
+    );
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        site.out()
+            .join("decisions/0001-use-postgres/index.html")
+            .is_file()
+    );
+    assert!(site.out().join("decisions/0002-queue/index.html").is_file());
+    assert!(site.out().join("docs/adr/guide/index.html").is_file());
+    assert!(!site.out().join("docs/adr/0001-use-postgres").exists());
+}
+
+#[test]
+fn kinds_match_the_paths_site_yaml_gives() {
+    let site = Site::copy("basic");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "    serves: [strategy]\n",
+            "    serves: [strategy]\n    paths: [\"text/*.md\"]\n",
+        ),
+    );
+    site.write(
+        "content/text/0001-modules.md",
+        "---\ntitle: Modules\nstatus: open\n---\n## Summary\n\nS.\n",
+    );
+    // `*` stays within one folder.
+    site.write("content/text/old/notes.md", "---\ntitle: Notes\n---\nN.\n");
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(site.out().join("rfcs/0001-modules/index.html").is_file());
+    assert!(site.out().join("text/old/notes/index.html").is_file());
+
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "    serves: [strategy]\n",
+            "    serves: [strategy]\n    paths: [\"text/[x\"]\n",
+        ),
+    );
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: `paths`: `text/[x` is not a glob"),
+        "{out:?}"
+    );
+}
