@@ -220,7 +220,7 @@ pub(super) fn read_entries(
                     })
                     .collect()
             }
-            key => read_other(e, key, kind, doc, r),
+            key => read_other(e, key, kind, config, doc, r),
         }
     }
     read
@@ -288,7 +288,14 @@ fn read_tags(n: &Node, config: &SiteConfig, tags: &mut Vec<String>, r: &mut Read
 }
 
 /// A relation, a kind-specific field, or an unknown key.
-fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) {
+fn read_other(
+    e: &Entry,
+    key: &str,
+    kind: &Kind,
+    config: &SiteConfig,
+    doc: &mut Doc,
+    r: &mut Reader,
+) {
     let n = &e.node;
     if let Some(rel) = Relation::from_key(key) {
         read_relation(rel, n, kind, r, &mut doc.relations);
@@ -303,7 +310,10 @@ fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) 
             .chain(["serves", "uses", "supersedes"])
             .chain(kind.fields.iter().map(|f| f.name.as_str()))
             .collect();
-        r.unknown_key(e, "front matter", &known);
+        // Keys a team keeps for other tools: `site.yaml` `front_matter:` says how loud.
+        if let Some(severity) = config.front_matter.unknown(key) {
+            r.unknown_key_as(severity, e, "front matter", &known);
+        }
     }
 }
 

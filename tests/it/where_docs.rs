@@ -191,3 +191,73 @@ fn kinds_match_the_paths_site_yaml_gives() {
         "{out:?}"
     );
 }
+
+#[test]
+fn front_matter_keys_kept_for_other_tools_can_be_quieted() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/notes/hugo.md",
+        "---\ntitle: Hugo page\nweight: 3\ntoc: true\n---\nBody.\n",
+    );
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("unknown key `toc`"), "{out:?}");
+    site.write(
+        "site.yaml",
+        &format!("front_matter: {{ ignore: [toc, weight] }}\n{config}"),
+    );
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("unknown key"), "{out:?}");
+    site.write(
+        "site.yaml",
+        &format!("front_matter: {{ ignore: [weight], unknown: error }}\n{config}"),
+    );
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("content/notes/hugo.md:4:1: error: unknown key `toc` in front matter"),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("`weight`"), "{out:?}");
+    site.write(
+        "site.yaml",
+        &format!("front_matter: {{ unknown: allow }}\n{config}"),
+    );
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("unknown key"), "{out:?}");
+}
+
+#[test]
+fn repeated_problems_are_grouped_unless_verbose() {
+    let site = Site::copy("basic");
+    for i in 0..25 {
+        site.write(
+            &format!("content/notes/n{i:02}.md"),
+            "---\ntitle: Note\nlastmod: 2024-01-01\n---\nBody.\n",
+        );
+    }
+    let lastmod = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains("unknown key `lastmod`"))
+            .count()
+    };
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(lastmod(&out.stderr), 21, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "... and 5 more: warning: unknown key `lastmod` in front matter (25 in all; use --verbose to list all)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = site.cairn(&["build", "--no-checks", "--verbose"]);
+    assert_eq!(lastmod(&out.stderr), 25, "{}", out.stderr);
+    assert!(!out.stderr.contains("more:"), "{}", out.stderr);
+    let out = site.cairn(&["lint", "--format", "json"]);
+    assert_eq!(lastmod(&out.stdout), 25, "{}", out.stdout);
+}
