@@ -27,6 +27,10 @@ struct Cli {
     #[arg(long, short, global = true)]
     quiet: bool,
 
+    /// Print every diagnostic: by default, after the first 20 of one kind the rest are counted.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -200,6 +204,7 @@ struct Env {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     let quiet = cli.quiet || std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let today = match today() {
         Ok(d) => d,
@@ -570,12 +575,34 @@ fn report_error(e: &Error) -> ExitCode {
     }
 }
 
+mod group;
+
+/// `--verbose`: set once from the command line, before anything prints.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Diagnostics as `path:line:col: severity: message`, grouped (see [`group`]) unless
+/// `--verbose`.
 fn print_diagnostics(diags: &[Diagnostic]) {
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
-    for d in diags {
+    let (shown, groups) = if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        (diags.iter().collect(), Vec::new())
+    } else {
+        group::group(diags)
+    };
+    for d in shown {
+        print_one(&mut out, d, color);
+    }
+    for g in &groups {
+        let _ = writeln!(out, "{}", g.line());
+    }
+    let _ = out.flush();
+}
+
+fn print_one(out: &mut impl Write, d: &Diagnostic, color: bool) {
+    {
         let c = if d.severity == Severity::Error {
             "\x1b[31m"
         } else {
@@ -594,7 +621,7 @@ fn print_diagnostics(diags: &[Diagnostic]) {
         // Invisible characters are shown escaped, as in messages, and the underline counts
         // them as they are shown.
         let Some(line) = d.source_line.as_deref().filter(|_| d.len > 0) else {
-            continue;
+            return;
         };
         let number = d.line.to_string();
         let gutter = " ".repeat(number.len());
@@ -629,7 +656,6 @@ fn print_diagnostics(diags: &[Diagnostic]) {
             writeln!(out, "{number} | {shown}\n{gutter} | {under}")
         };
     }
-    let _ = out.flush();
 }
 
 fn print_json(diags: &[Diagnostic]) {

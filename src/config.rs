@@ -8,6 +8,7 @@ use crate::diag::{Diagnostics, Pos, Severity};
 use crate::kinds::KindTable;
 use crate::names::{BaseUrl, normalize_tag};
 use crate::schema::Reader;
+use crate::source::ContentDir;
 use crate::yaml::{self, Node};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -42,6 +43,35 @@ pub struct SiteConfig {
     /// `attachments: { active: allow }`: publish attachments that can run scripts (HTML pages,
     /// SVG with scripts). Refused by default (see `link::attachments`).
     pub active_attachments: bool,
+    /// `content: docs`: the documents folder (default `content/`).
+    pub content: ContentDir,
+    /// `front_matter: { ignore: [...], unknown: allow | warn | error }`.
+    pub front_matter: FrontMatterPolicy,
+}
+
+/// How a site treats front-matter keys Cairn does not know: keys a team keeps for other tools
+/// (`ignore`) are never reported; the rest are reported at `unknown` (default a warning).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatterPolicy {
+    pub ignore: Vec<String>,
+    /// `None`: `unknown: allow`.
+    pub unknown: Option<Severity>,
+    /// `unknown:` was written (so `allow` is not mistaken for the default).
+    given: bool,
+}
+
+impl FrontMatterPolicy {
+    /// The severity to report the unknown key `key` at, or `None` to say nothing.
+    pub fn unknown(&self, key: &str) -> Option<Severity> {
+        if self.ignore.iter().any(|k| k == key) {
+            return None;
+        }
+        if self.given {
+            self.unknown
+        } else {
+            Some(Severity::Warning)
+        }
+    }
 }
 
 impl Default for SiteConfig {
@@ -63,11 +93,15 @@ impl Default for SiteConfig {
             digest: 0,
             new_owners: None,
             active_attachments: false,
+            content: ContentDir::default(),
+            front_matter: FrontMatterPolicy::default(),
         }
     }
 }
 
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 16] = [
+    "content",
+    "front_matter",
     "title",
     "description",
     "base_url",
@@ -171,6 +205,37 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                             config.feed_limit = r.uint("limit", &f.node).unwrap_or(20) as usize
                         }
                         _ => r.unknown_key(f, "`feed`", &["limit"]),
+                    }
+                }
+            }
+            "content" => {
+                if let Some(s) = r.string("content", n) {
+                    match ContentDir::named(&s) {
+                        Ok(c) => config.content = c,
+                        Err(msg) => r.error(n.pos, msg),
+                    }
+                }
+            }
+            "front_matter" => {
+                for f in r.map("`front_matter`", n) {
+                    match f.key.as_str() {
+                        "ignore" => {
+                            config.front_matter.ignore = r
+                                .string_list("ignore", &f.node)
+                                .into_iter()
+                                .map(|(k, _)| k)
+                                .collect()
+                        }
+                        "unknown" => {
+                            let choice = r.choice("unknown", &f.node, &["allow", "warn", "error"]);
+                            config.front_matter.given = choice.is_some();
+                            config.front_matter.unknown = match choice {
+                                Some("allow") => None,
+                                Some("error") => Some(Severity::Error),
+                                _ => Some(Severity::Warning),
+                            };
+                        }
+                        _ => r.unknown_key(f, "`front_matter`", &["ignore", "unknown"]),
                     }
                 }
             }

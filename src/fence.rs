@@ -118,6 +118,12 @@ impl Fence {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
+        Fence::for_content_in(site, content, named)
+    }
+
+    /// [`Fence::for_content`] for a documents folder anywhere under the site folder `site`
+    /// (`site.yaml` `content: doc/adr`).
+    pub fn for_content_in(site: &Path, content: &Path, named: bool) -> Result<Fence, PathBuf> {
         let fence = Fence::new(site);
         if named {
             return Ok(fence.also(content));

@@ -6,9 +6,13 @@
 
 use serde::Serialize;
 
+use crate::names::SourcePath;
 use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::yaml::{Node, Value};
+
+mod paths;
+pub use paths::DECISION_PATHS;
 
 /// An index into the [`KindTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -140,6 +144,11 @@ pub struct Kind {
     pub serves: Vec<String>,
     /// Kinds this kind's `uses:` may point at.
     pub uses: Vec<String>,
+    /// Globs (relative to the documents folder) whose documents are of this kind.
+    pub paths: Vec<String>,
+    /// `paths` came from `site.yaml`, so they win over top folders (see [`KindTable::for_path`]).
+    #[serde(skip)]
+    pub paths_given: bool,
 }
 
 impl Kind {
@@ -225,6 +234,9 @@ fn builtin(statuses: &[&str]) -> Vec<(String, Meaning)> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KindTable {
     kinds: Vec<Kind>,
+    /// The kinds' `paths`, compiled.
+    #[serde(skip)]
+    by_path: paths::PathKinds,
 }
 
 impl Default for KindTable {
@@ -241,6 +253,8 @@ impl Default for KindTable {
                 sections: Vec::new(),
                 serves: Vec::new(),
                 uses: Vec::new(),
+                paths: Vec::new(),
+                paths_given: false,
             };
             k.set_statuses(builtin(&LIFECYCLE));
             k
@@ -328,16 +342,21 @@ impl Default for KindTable {
         ];
         decision.serves = strings(&["strategy"]);
         decision.uses = strings(&["pattern"]);
+        decision.paths = strings(&DECISION_PATHS);
         let mut page = kind(PAGE, "", "Page", "Pages");
         page.set_statuses(Vec::new());
-        KindTable {
+        let mut t = KindTable {
             kinds: vec![vision, strategy, pattern, decision, page],
-        }
+            by_path: paths::PathKinds::default(),
+        };
+        t.index_paths();
+        t
     }
 }
 
-const KIND_KEYS: [&str; 9] = [
+const KIND_KEYS: [&str; 10] = [
     "folder", "label", "plural", "statuses", "fields", "required", "sections", "serves", "uses",
+    "paths",
 ];
 
 impl KindTable {
@@ -355,6 +374,31 @@ impl KindTable {
             .iter()
             .position(|k| !k.is_page() && k.folder == folder)
             .map(KindId)
+    }
+
+    /// The kind of a document at `path` (relative to the documents folder) that names none:
+    /// globs `site.yaml` gives, then the top folder (only when `by_folder`: the document has
+    /// front matter), then the built-in globs (the ADR tools' folders), else a page.
+    pub fn for_path(&self, path: &SourcePath, by_folder: bool) -> KindId {
+        let p = path.as_str();
+        self.by_path
+            .configured(p)
+            .or_else(|| {
+                path.top_folder()
+                    .filter(|_| by_folder)
+                    .and_then(|f| self.by_folder(f))
+            })
+            .or_else(|| self.by_path.builtin(p))
+            .unwrap_or(self.page())
+    }
+
+    fn index_paths(&mut self) {
+        self.by_path = paths::PathKinds::new(
+            self.kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (KindId(i), k.paths.as_slice(), k.paths_given)),
+        );
     }
 
     pub fn page(&self) -> KindId {
@@ -404,6 +448,8 @@ impl KindTable {
                         sections: Vec::new(),
                         serves: Vec::new(),
                         uses: Vec::new(),
+                        paths: Vec::new(),
+                        paths_given: false,
                     };
                     kind.set_statuses(builtin(&LIFECYCLE));
                     self.kinds.insert(self.kinds.len() - 1, kind);
@@ -413,6 +459,7 @@ impl KindTable {
             self.apply_one(id, &entry.node, r);
         }
         self.check_references(node, r);
+        self.index_paths();
     }
 
     fn apply_one(&mut self, id: KindId, node: &Node, r: &mut Reader) {
@@ -475,6 +522,18 @@ impl KindTable {
                         .into_iter()
                         .map(|(s, _)| s)
                         .collect()
+                }
+                // Replaces the kind's globs (the decision kind's built-in ones too).
+                "paths" => {
+                    let mut globs = Vec::new();
+                    for (g, pos) in r.string_list("paths", n) {
+                        match paths::compile(&g) {
+                            Ok(_) => globs.push(g),
+                            Err(msg) => r.error(pos, format!("`paths`: {msg}")),
+                        }
+                    }
+                    kind.paths = globs;
+                    kind.paths_given = true;
                 }
                 _ => r.unknown_key(e, &what, &KIND_KEYS),
             }

@@ -19,7 +19,7 @@ use crate::doc::{self, Doc};
 use crate::error::{Error, Result};
 use crate::link::{self, Site};
 use crate::names::{BaseUrl, SourcePath};
-use crate::source::{self, CONTENT_DIR, Found};
+use crate::source::{self, Found};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -66,11 +66,6 @@ impl BuildOptions {
         self.output
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
-    }
-
-    /// The `content/` folder.
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join(CONTENT_DIR)
     }
 }
 
@@ -221,9 +216,8 @@ impl Configured {
             diags: config_diags,
             mut checks,
         } = self;
-        let content = opts.content_dir();
-        let (sources, mut read_diags) = source::read_content(&content)?;
-        read_diags.extend(judge_markup(&content, &sources.assets, &config));
+        let (sources, mut read_diags) = source::read_site(&opts.root, &config.content)?;
+        read_diags.extend(judge_markup(&opts.root, &sources.assets, &config));
         let read = opts
             .progress
             .start(crate::progress::Stage::Read, sources.docs.len());
@@ -311,21 +305,22 @@ impl Analysis {
             || self.parse_diags.values().any(bad)
     }
 
-    /// Reads the changed files `paths` under `content` again and links the site again: in
+    /// Reads the changed files `paths` under the documents folder of the site folder `root`
+    /// again and links the site again: in
     /// place when every change is to documents whose edit no other document can see (the
     /// common case of editing a body), from scratch otherwise. Returns what changed.
-    pub fn reread(&mut self, content: &Path, paths: &[PathBuf], drafts: bool) -> Reread {
+    pub fn reread(&mut self, root: &Path, paths: &[PathBuf], drafts: bool) -> Reread {
         let mut changed = Reread::default();
         // Edited and removed documents, and whether the set of files changed.
         let mut edited: Vec<Doc> = Vec::new();
         let mut removed: Vec<SourcePath> = Vec::new();
         let mut files_changed = false;
         for p in paths {
-            let Some(again) = source::read_one(content, p) else {
+            let Some(again) = source::read_one(root, &self.config.content, p) else {
                 continue;
             };
             let sp = again.path;
-            let shown = source::display_source(&sp);
+            let shown = self.config.content.show(&sp);
             let had_read_problem = self.read_diags.iter().any(|d| d.path == shown);
             if had_read_problem {
                 self.read_diags = self
@@ -348,7 +343,7 @@ impl Analysis {
                 }
                 Found::Asset => {
                     self.read_diags.extend(judge_markup(
-                        content,
+                        root,
                         std::slice::from_ref(&sp),
                         &self.config,
                     ));
@@ -407,13 +402,15 @@ impl Analysis {
 /// site's address is refused unless the site allows active attachments (see
 /// [`link::attachments`]). The bytes are read under the content folder's fence, up to the
 /// limit documents have; a larger one is refused as too large to judge.
-fn judge_markup(content: &Path, assets: &[SourcePath], config: &SiteConfig) -> Diagnostics {
+fn judge_markup(root: &Path, assets: &[SourcePath], config: &SiteConfig) -> Diagnostics {
     use link::attachments::{check_markup, is_markup};
     let mut diags = Diagnostics::new();
     if config.active_attachments {
         return diags;
     }
-    let Ok(fence) = crate::fence::Fence::for_content(content, false) else {
+    let content = config.content.path(root);
+    let Ok(fence) = crate::fence::Fence::for_content_in(root, &content, config.content.is_named())
+    else {
         return diags;
     };
     let found: Vec<Diagnostic> = assets
@@ -425,7 +422,7 @@ fn judge_markup(content: &Path, assets: &[SourcePath], config: &SiteConfig) -> D
                 // Unreadable now: the copy reports it, naming the file.
                 Err(crate::fence::ReadError::TooBig(limit)) => Some(Diagnostic::new(
                     Severity::Error,
-                    source::display_source(a),
+                    config.content.show(a),
                     crate::diag::Pos::START,
                     format!(
                         "larger than {}: too large to check for scripts; refused",

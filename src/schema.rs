@@ -85,9 +85,14 @@ impl<'d> Reader<'d> {
 
     /// Warns about a key that is not in `known`, suggesting the closest one.
     pub fn unknown_key(&mut self, e: &Entry, what: &str, known: &[&str]) {
+        self.unknown_key_as(Severity::Warning, e, what, known);
+    }
+
+    /// [`Reader::unknown_key`] at the severity a site chose (`front_matter: { unknown: error }`).
+    pub fn unknown_key_as(&mut self, severity: Severity, e: &Entry, what: &str, known: &[&str]) {
         let hint = did_you_mean_hint(&e.key, known.iter().copied());
         let msg = format!("unknown key `{}` in {what}{hint}", e.key);
-        self.push_on(Severity::Warning, e.key_pos, e.key_len, msg);
+        self.push_on(severity, e.key_pos, e.key_len, msg);
     }
 
     pub fn string(&mut self, key: &str, n: &Node) -> Option<String> {

@@ -23,7 +23,7 @@ use crate::highlight::Highlighter;
 use crate::names::{OutPath, SourcePath, UrlPath};
 use crate::pipeline::{self, Analysis, BuildOptions, BuildReport};
 use crate::render::{Page, RenderEnv, Renderer, Templates};
-use crate::source::CONTENT_DIR;
+use crate::source::ContentDir;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
 
@@ -65,9 +65,11 @@ impl Session {
     /// swapped in only if nothing failed.
     pub fn build(&mut self) -> Result<BuildReport> {
         let output = self.opts.output_dir();
-        write::guard_output(&self.opts.root, &output)?;
+        write::guard_output(&self.opts.root, &output, &ContentDir::default())?;
         let previous_status = self.state.take().and_then(|s| s.status);
         let mut state = self.analyse()?;
+        // Again with the folder `site.yaml` names, now that it is read (nothing is written yet).
+        write::guard_output(&self.opts.root, &output, &state.analysis.config.content)?;
         let diagnostics = self.diagnostics(&state);
         let documents = state.analysis.documents();
         if has_errors(&diagnostics) {
@@ -92,10 +94,10 @@ impl Session {
     /// rewrites only the pages whose digest moved. On content errors nothing is written.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildReport> {
         let output = self.opts.output_dir();
-        let change = self.classify(changed);
         let Some(mut state) = self.state.take() else {
             return self.build();
         };
+        let change = self.classify(&state, changed);
         let mut reread = None;
         match change {
             Change::Everything => {
@@ -117,8 +119,8 @@ impl Session {
                 self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
             }
             Change::Content(paths) => {
-                let (_, content) = self.watched_dirs();
-                reread = Some(state.analysis.reread(&content, &paths, self.opts.drafts));
+                let (root, _) = self.watched_dirs(&state);
+                reread = Some(state.analysis.reread(&root, &paths, self.opts.drafts));
             }
         }
         let diagnostics = match &reread {
@@ -168,19 +170,28 @@ impl Session {
         state.status = Some(check::run(&a.checks, &env, &a.site, &a.config, diagnostics));
     }
 
-    /// The site root as the watcher reports paths (canonical), and its `content/` folder.
-    fn watched_dirs(&self) -> (PathBuf, PathBuf) {
+    /// The documents folder of the last build (`content/` before any build read `site.yaml`),
+    /// for the watcher.
+    pub fn content(&self) -> ContentDir {
+        self.state
+            .as_ref()
+            .map(|s| s.analysis.config.content.clone())
+            .unwrap_or_default()
+    }
+
+    /// The site root as the watcher reports paths (canonical), and its documents folder.
+    fn watched_dirs(&self, state: &State) -> (PathBuf, PathBuf) {
         let root = self
             .opts
             .root
             .canonicalize()
             .unwrap_or_else(|_| self.opts.root.clone());
-        let content = root.join(CONTENT_DIR);
+        let content = state.analysis.config.content.path(&root);
         (root, content)
     }
 
-    fn classify(&self, changed: &[PathBuf]) -> Change {
-        let (root, content) = self.watched_dirs();
+    fn classify(&self, state: &State, changed: &[PathBuf]) -> Change {
+        let (root, content) = self.watched_dirs(state);
         let mut paths = Vec::new();
         for p in changed {
             let p = if p.is_absolute() {
@@ -338,7 +349,7 @@ impl Session {
         });
         let files = done.len();
         state.written.extend(done);
-        let content = self.opts.root.join(CONTENT_DIR);
+        let content = state.analysis.config.content.path(&self.opts.root);
         for a in assets.unwrap_or(&state.analysis.assets) {
             let out = UrlPath::file(a.as_str()).out_path();
             write::replace_file_from(output, &out, &content.join(a.as_str()))?;
@@ -351,7 +362,7 @@ impl Session {
         state: &State,
         copy: impl Fn(&OutPath, &Path) -> Result<()> + Sync,
     ) -> Result<()> {
-        let content = self.opts.root.join(CONTENT_DIR);
+        let content = state.analysis.config.content.path(&self.opts.root);
         state.analysis.assets.par_iter().try_for_each(|a| {
             copy(
                 &UrlPath::file(a.as_str()).out_path(),

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::fence;
 use crate::names::OutPath;
-use crate::source::CONTENT_DIR;
+use crate::source::ContentDir;
 
 /// An output folder being rebuilt. Dropping it without [`Staging::commit`] discards the new
 /// files and leaves the old site alone.
@@ -299,14 +299,14 @@ fn refuse_link(p: &Path) -> Result<()> {
 }
 
 /// The site's own folders, which an output folder must not be in.
-const SOURCE_DIRS: [&str; 4] = [CONTENT_DIR, "static", "templates", "themes"];
+const SOURCE_DIRS: [&str; 3] = ["static", "templates", "themes"];
 
 /// Refuses an output folder that a build must not replace, before anything is touched: one
 /// that holds the site (the site root or a folder above it), one inside the folders the site
 /// is read from (`content/`, `static/`, `templates/`, `themes/`, or where a link among them
 /// leads), and one reached through a symbolic link below the site root, or whose staging or
 /// old-site folder beside it is a link (a checkout can plant any of these).
-pub fn guard_output(root: &Path, output: &Path) -> Result<()> {
+pub fn guard_output(root: &Path, output: &Path, content: &ContentDir) -> Result<()> {
     let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| fence::lexical(root));
     let root_given = fence::lexical(root);
     let out = fence::lexical(output);
@@ -351,8 +351,8 @@ pub fn guard_output(root: &Path, output: &Path) -> Result<()> {
             output.display()
         )));
     }
-    for dir in SOURCE_DIRS {
-        let at = root_real.join(dir);
+    for dir in std::iter::once(content.as_str()).chain(SOURCE_DIRS) {
+        let at = under(&root_real, dir);
         let real = std::fs::canonicalize(&at).unwrap_or_else(|_| at.clone());
         if real_out.starts_with(&at) || real_out.starts_with(&real) {
             return Err(Error::Usage(format!(
@@ -363,6 +363,11 @@ pub fn guard_output(root: &Path, output: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `dir` (one of the site's folders, `/`-separated) under `root`.
+fn under(root: &Path, dir: &str) -> PathBuf {
+    dir.split('/').fold(root.to_path_buf(), |p, c| p.join(c))
 }
 
 #[cfg(test)]

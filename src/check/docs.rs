@@ -16,7 +16,7 @@ use super::params::Params;
 use super::row::{Finding, Level};
 use crate::diag::{Diagnostic, Severity};
 use crate::link::Site;
-use crate::source::CONTENT_DIR;
+use crate::source::ContentDir;
 use crate::yaml::Entry;
 
 pub struct Kind;
@@ -65,7 +65,7 @@ struct DocInfo {
 const SHOWN: usize = 3;
 
 impl DocsInput {
-    pub fn new(site: &Site, diagnostics: &[Diagnostic]) -> DocsInput {
+    pub fn new(site: &Site, content: &ContentDir, diagnostics: &[Diagnostic]) -> DocsInput {
         let docs = site
             .docs
             .iter()
@@ -78,10 +78,8 @@ impl DocsInput {
             })
             .collect();
         let mut problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-        for d in diagnostics
-            .iter()
-            .filter(|d| d.path.starts_with(&format!("{CONTENT_DIR}/")))
-        {
+        let folder = format!("{}/", content.as_str());
+        for d in diagnostics.iter().filter(|d| d.path.starts_with(&folder)) {
             problems.entry(d.path.clone()).or_default().push(d.clone());
         }
         DocsInput(Arc::new(Inner { docs, problems }))

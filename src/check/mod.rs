@@ -160,7 +160,7 @@ pub fn run(
     diagnostics: &[Diagnostic],
 ) -> Report {
     let started = Instant::now();
-    let docs = DocsInput::new(site, diagnostics);
+    let docs = DocsInput::new(site, &config.content, diagnostics);
     let shared = Arc::new((env.clone(), docs));
     let jobs: Vec<runner::Job> = plan
         .checks

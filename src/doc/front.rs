@@ -112,12 +112,9 @@ pub(super) fn choose_kind(
             None => kinds.page(),
         },
         // With broken front matter the document keeps its folder's kind but skips the checks
-        // that would only repeat the one real problem.
-        None if front.present || front.broken => path
-            .top_folder()
-            .and_then(|f| kinds.by_folder(f))
-            .unwrap_or(kinds.page()),
-        None => kinds.page(),
+        // that would only repeat the one real problem. Without front matter only globs give
+        // a kind (decision records in the ADR tools' folders have none).
+        None => kinds.for_path(path, front.present || front.broken),
     }
 }
 
@@ -223,7 +220,7 @@ pub(super) fn read_entries(
                     })
                     .collect()
             }
-            key => read_other(e, key, kind, doc, r),
+            key => read_other(e, key, kind, config, doc, r),
         }
     }
     read
@@ -291,7 +288,14 @@ fn read_tags(n: &Node, config: &SiteConfig, tags: &mut Vec<String>, r: &mut Read
 }
 
 /// A relation, a kind-specific field, or an unknown key.
-fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) {
+fn read_other(
+    e: &Entry,
+    key: &str,
+    kind: &Kind,
+    config: &SiteConfig,
+    doc: &mut Doc,
+    r: &mut Reader,
+) {
     let n = &e.node;
     if let Some(rel) = Relation::from_key(key) {
         read_relation(rel, n, kind, r, &mut doc.relations);
@@ -312,7 +316,10 @@ fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) 
             .chain(["serves", "uses", "supersedes"])
             .chain(kind.fields.iter().map(|f| f.name.as_str()))
             .collect();
-        r.unknown_key(e, "front matter", &known);
+        // Keys a team keeps for other tools: `site.yaml` `front_matter:` says how loud.
+        if let Some(severity) = config.front_matter.unknown(key) {
+            r.unknown_key_as(severity, e, "front matter", &known);
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use crate::markdown::{self, Outline};
 use crate::names::{DocId, SourcePath};
 use crate::relation::Relation;
 use crate::schema::Reader;
-use crate::source::{SourceFile, display_source};
+use crate::source::SourceFile;
 
 mod front;
 mod rules;
@@ -103,7 +103,7 @@ impl Doc {
 /// broken) so that links to it still resolve and one mistake is reported once.
 pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let shown = display_source(&file.path);
+    let shown = config.content.show(&file.path);
     let front = front::FrontMatter::read(&file.text, &shown, &mut diags);
     let mut r = Reader::new(shown.clone(), front.first_line, &mut diags);
     let entries = front.entries(&mut r);

@@ -10,7 +10,6 @@
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::names::SourcePath;
-use crate::source::display_source;
 
 /// Pages a browser shows as HTML, so any script in them runs.
 const HTML: [&str; 7] = ["html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml"];
@@ -45,7 +44,7 @@ pub(super) fn check_names(assets: &[SourcePath], config: &SiteConfig, diags: &mu
         } else {
             continue;
         };
-        diags.push(refusal(path, what));
+        diags.push(refusal(&config.content.show(path), what));
     }
 }
 
@@ -55,13 +54,13 @@ pub fn check_markup(path: &SourcePath, bytes: &[u8], config: &SiteConfig) -> Opt
     if config.active_attachments || !is_markup(path) {
         return None;
     }
-    active_markup(bytes).map(|what| refusal(path, what))
+    active_markup(bytes).map(|what| refusal(&config.content.show(path), what))
 }
 
-fn refusal(path: &SourcePath, what: &str) -> Diagnostic {
+fn refusal(shown: &str, what: &str) -> Diagnostic {
     Diagnostic::new(
         crate::diag::Severity::Error,
-        display_source(path),
+        shown,
         Pos::START,
         format!(
             "{what} could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: {{ active: allow }}`)"

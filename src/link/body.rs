@@ -67,7 +67,11 @@ fn resolve_body_link(
         let anchor = anchor.filter(|a| !a.is_empty());
         if let Some(a) = anchor {
             if !target.outline.has_anchor(a) {
-                return Err((broken, format!("no heading `#{a}` in {}", target.file)));
+                let hint = anchor_hint(&target.outline, a);
+                return Err((
+                    broken,
+                    format!("no heading `#{a}` in {}{hint}", target.file),
+                ));
             }
         }
         Ok(Resolved::Doc {
@@ -108,7 +112,8 @@ fn resolve_body_link(
         return if a.is_empty() || docs[from].outline.has_anchor(a) || a.starts_with("fn") {
             Ok(Resolved::Keep)
         } else {
-            Err((broken, format!("no heading `#{a}` in this document")))
+            let hint = anchor_hint(&docs[from].outline, a);
+            Err((broken, format!("no heading `#{a}` in this document{hint}")))
         };
     }
     let path = path.split('?').next().unwrap_or(path);
@@ -135,7 +140,7 @@ fn resolve_body_link(
                 broken,
                 format!(
                     "broken link: no document `{}`",
-                    crate::source::display_source(&SourcePath::new(key))
+                    config.content.show(&SourcePath::new(key))
                 ),
             )),
         };
@@ -153,9 +158,21 @@ fn resolve_body_link(
         broken,
         format!(
             "broken link: no file `{}`",
-            crate::source::display_source(&SourcePath::new(key))
+            config.content.show(&SourcePath::new(key))
         ),
     ))
+}
+
+/// " (did you mean `#birthday-gift-budget`?)" for an anchor that is a heading of `outline` in
+/// another case or spelling (`#Birthday-Gift-Budget`, `#birthday_gift_budget`,
+/// `#birthday-gift-budgt`), or nothing.
+fn anchor_hint(outline: &crate::markdown::Outline, anchor: &str) -> String {
+    let anchors = || outline.headings.iter().map(|h| h.anchor.as_str());
+    let folded = crate::names::slugify(&anchor.replace('_', "-"));
+    let found = anchors()
+        .find(|h| h.eq_ignore_ascii_case(anchor) || *h == folded)
+        .or_else(|| crate::diag::did_you_mean(&folded, anchors()));
+    crate::diag::hint_of(found.map(|h| format!("#{h}")).as_deref())
 }
 
 /// `https:` → `https`; `a/b:c` has no scheme.

@@ -471,3 +471,24 @@ fn print_packets_live_below_strategies_and_their_address_is_taken() {
         ]
     );
 }
+
+#[test]
+fn a_broken_anchor_names_the_heading_it_nearly_is() {
+    let (_, diags) = site(&[
+        (
+            "budget.md",
+            "# Budget\n\n## Birthday gift budget\n\n[a](#Birthday-Gift-Budget) [b](#birthday_gift_budget) [c](#birthday-gift-budgt) [d](#travel)\n",
+        ),
+        ("other.md", "# Other\n\n[[budget#birthday-gifts-budget]]\n"),
+    ]);
+    assert_eq!(
+        diags,
+        [
+            "content/budget.md:5:1: error: no heading `#Birthday-Gift-Budget` in this document (did you mean `#birthday-gift-budget`?)",
+            "content/budget.md:5:28: error: no heading `#birthday_gift_budget` in this document (did you mean `#birthday-gift-budget`?)",
+            "content/budget.md:5:55: error: no heading `#birthday-gift-budgt` in this document (did you mean `#birthday-gift-budget`?)",
+            "content/budget.md:5:81: error: no heading `#travel` in this document",
+            "content/other.md:3:1: error: no heading `#birthday-gifts-budget` in content/budget.md (did you mean `#birthday-gift-budget`?)",
+        ]
+    );
+}

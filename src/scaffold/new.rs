@@ -23,7 +23,7 @@ use crate::link;
 use crate::names::SourcePath;
 use crate::pipeline::{Analysis, BuildOptions, analyse};
 use crate::relation::Relation;
-use crate::source::{self, SourceFile};
+use crate::source::{ContentDir, SourceFile};
 
 use super::newdoc::{self, Draft};
 
@@ -61,7 +61,8 @@ pub fn new_document(root: &Path, req: &NewRequest) -> Result<NewReport> {
     opts.drafts = true;
     let a = analyse(&opts)?;
     let plan = plan(root, &a, req)?;
-    write_new(root, &plan.rel, &plan.text)?;
+    let (base, inside) = write_base(root, &a.config.content, &plan.rel)?;
+    write_new(&base, &inside, &plan.text)?;
     Ok(NewReport {
         path: plan.rel,
         supersedes: plan.supersedes,
@@ -93,7 +94,7 @@ fn plan(root: &Path, a: &Analysis, req: &NewRequest) -> Result<Plan> {
         "" => format!("{slug}.md"),
         folder => format!("{folder}/{slug}.md"),
     });
-    let rel = PathBuf::from(source::display_source(&source));
+    let rel = PathBuf::from(a.config.content.show(&source));
     if root.join(&rel).exists() {
         return Err(Error::Usage(format!(
             "{} already exists; choose another title, or edit that file",
@@ -255,6 +256,22 @@ fn added(after: Vec<Diagnostic>, before: Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     out.sort();
     out
+}
+
+/// Where a new document `rel` (shown from the site root) is created from, and its path from
+/// there: the site folder, or, for a documents folder `site.yaml` names (which may be a link
+/// out of it), that folder's real location, so that link is the only one followed.
+fn write_base(root: &Path, content: &ContentDir, rel: &Path) -> Result<(PathBuf, PathBuf)> {
+    if !content.is_named() {
+        return Ok((root.to_path_buf(), rel.to_path_buf()));
+    }
+    let dir = content.path(root);
+    let real = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
+    let inside = rel
+        .strip_prefix(content.as_str())
+        .unwrap_or(rel)
+        .to_path_buf();
+    Ok((real, inside))
 }
 
 /// Creates the document `rel` under `root`: its folders are made without following a link

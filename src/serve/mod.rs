@@ -145,7 +145,11 @@ pub fn start(
         .output
         .clone()
         .unwrap_or_else(|| opts.build.root.join(".cairn").join("serve"));
-    crate::write::guard_output(&opts.build.root, &out_dir)?;
+    crate::write::guard_output(
+        &opts.build.root,
+        &out_dir,
+        &crate::source::ContentDir::default(),
+    )?;
     opts.build.output = Some(out_dir.clone());
     opts.build.base_url = Some(format!("http://{host}:{}/", addr.port()));
     let (live, live_rx) = tokio::sync::watch::channel(respond::Live::default());
@@ -156,7 +160,7 @@ pub fn start(
     rebuild(&mut session, Work::Everything, &live, report.as_ref());
 
     let (tx, rx) = channel();
-    let watcher = watch::watch(&opts.build.root, tx.clone())?;
+    let watcher = watch::watch(&opts.build.root, &session.content(), tx.clone())?;
     let ctx = Arc::new(respond::Ctx {
         root: out_dir,
         bind: opts.bind,

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::{Excluded, HIDDEN_DOCUMENT, NOT_REGULAR, SourceFile, display_source, excluded};
+use super::{ContentDir, Excluded, HIDDEN_DOCUMENT, NOT_REGULAR, SourceFile, excluded};
 use crate::diag::{Diagnostics, Pos};
 use crate::names::SourcePath;
 
@@ -31,14 +31,16 @@ pub struct Reread {
     pub diags: Diagnostics,
 }
 
-/// Reads `file` (a path under the `content` folder) again. `None` for a path outside the
-/// folder or one whose name is not UTF-8, which a fresh read reports and skips.
-pub fn read_one(content: &Path, file: &Path) -> Option<Reread> {
-    let rel = file.strip_prefix(content).ok()?.to_str()?;
+/// Reads `file` (a path under the documents folder `dir` of the site folder `root`) again.
+/// `None` for a path outside the folder or one whose name is not UTF-8, which a fresh read
+/// reports and skips.
+pub fn read_one(root: &Path, dir: &ContentDir, file: &Path) -> Option<Reread> {
+    let content = dir.path(root);
+    let rel = file.strip_prefix(&content).ok()?.to_str()?;
     let path = SourcePath::new(rel.replace(std::path::MAIN_SEPARATOR, "/"));
-    let shown = display_source(&path);
+    let shown = dir.show(&path);
     let mut diags = Diagnostics::new();
-    let found = match excluded(content, file) {
+    let found = match excluded(root, dir, file) {
         Some(Excluded::Outside(refused)) => {
             diags.error(&shown, Pos::START, refused);
             Found::Nothing
@@ -113,7 +115,7 @@ mod tests {
             "pipe.md",
             "gone.md",
         ] {
-            let r = read_one(&c, &c.join(rel)).unwrap();
+            let r = read_one(site.path(), &ContentDir::default(), &c.join(rel)).unwrap();
             assert_eq!(r.path.as_str(), rel);
             match r.found {
                 Found::Document(f) => docs.push(f),
@@ -132,7 +134,13 @@ mod tests {
     #[test]
     fn paths_outside_the_folder_are_not_read() {
         let dir = tempfile::tempdir().unwrap();
-        let c = dir.path().join("content");
-        assert!(read_one(&c, &dir.path().join("site.yaml")).is_none());
+        assert!(
+            read_one(
+                dir.path(),
+                &ContentDir::default(),
+                &dir.path().join("site.yaml")
+            )
+            .is_none()
+        );
     }
 }

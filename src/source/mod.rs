@@ -31,8 +31,81 @@ pub struct Sources {
     pub assets: Vec<SourcePath>,
 }
 
-/// The folder documents live in, relative to the site root; diagnostics name files under it.
+/// The folder documents live in when `site.yaml` names none, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
+
+/// The documents folder: `content/`, or the one `site.yaml` `content:` names. Diagnostics name
+/// documents by their path from the site root through it (`docs/adr/0001-x.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentDir {
+    /// Relative to the site root, `/`-separated, no `.`/`..` parts (checked by [`Self::named`]).
+    dir: String,
+    /// `site.yaml` names it: it may then be a symbolic link out of the site (issue 11's rule),
+    /// and what it resolves to is the fenced root of the documents.
+    named: bool,
+}
+
+impl Default for ContentDir {
+    fn default() -> Self {
+        ContentDir {
+            dir: CONTENT_DIR.into(),
+            named: false,
+        }
+    }
+}
+
+impl ContentDir {
+    /// The folder `site.yaml` names, or why it cannot be one: it must be a relative path
+    /// inside the site folder, so a checkout cannot point a build at `/` or `../..`.
+    pub fn named(dir: &str) -> Result<ContentDir, String> {
+        let trimmed = dir.trim().trim_end_matches('/');
+        let refuse = |why: &str| Err(format!("`content` {why}, found `{dir}`"));
+        if trimmed.is_empty() || trimmed == "." {
+            return refuse(
+                "must name a folder inside the site folder (the site folder itself holds site.yaml and the output)",
+            );
+        }
+        if trimmed.starts_with('/') || trimmed.starts_with('\\') || trimmed.contains(':') {
+            return refuse("must be a path relative to the site folder, not an absolute one");
+        }
+        let parts: Vec<&str> = trimmed.split(['/', '\\']).collect();
+        if parts.iter().any(|p| *p == "..") {
+            return refuse("must stay inside the site folder (no `..`)");
+        }
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || *p == "." || p.starts_with('.'))
+        {
+            return refuse("must be a plain folder path such as `docs` or `doc/adr`");
+        }
+        Ok(ContentDir {
+            dir: parts.join("/"),
+            named: true,
+        })
+    }
+
+    /// The folder as `site.yaml` names it (`content` by default).
+    pub fn as_str(&self) -> &str {
+        &self.dir
+    }
+
+    /// Whether `site.yaml` names it explicitly.
+    pub fn is_named(&self) -> bool {
+        self.named
+    }
+
+    /// Where it is under the site folder `root`.
+    pub fn path(&self, root: &Path) -> std::path::PathBuf {
+        self.dir
+            .split('/')
+            .fold(root.to_path_buf(), |p, c| p.join(c))
+    }
+
+    /// How diagnostics name a document: `content/strategies/x.md`.
+    pub fn show(&self, path: &SourcePath) -> String {
+        format!("{}/{path}", self.dir)
+    }
+}
 
 /// Documents larger than this are refused rather than read: no real document comes near it,
 /// and reading a multi-gigabyte file (or `/dev/zero` behind a link) would exhaust memory.
@@ -46,19 +119,25 @@ pub const MAX_DOC_BYTES: u64 = 10 * 1024 * 1024;
 /// lead out of it, so a link cannot publish `/etc/passwd` or a CI runner's keys; `dir` itself
 /// being a link out of the site is an error.
 pub fn read_content(dir: &Path) -> Result<(Sources, Diagnostics)> {
-    read_content_named(dir, false)
+    let site = dir.parent().unwrap_or(Path::new("."));
+    read_folder(site, dir, &ContentDir::default())
 }
 
-/// [`read_content`], where `named` says `site.yaml` names the folder explicitly: it may then
-/// be a link out of the site, and links inside it may lead anywhere inside its target too.
-pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnostics)> {
+/// Reads the documents folder `content` of the site folder `root`, under the rules of
+/// [`read_content`]. A folder `site.yaml` names explicitly may be a link out of the site, and
+/// links inside it may then lead anywhere inside its target too (issue 11's rule).
+pub fn read_site(root: &Path, content: &ContentDir) -> Result<(Sources, Diagnostics)> {
+    read_folder(root, &content.path(root), content)
+}
+
+fn read_folder(root: &Path, dir: &Path, content: &ContentDir) -> Result<(Sources, Diagnostics)> {
     if !dir.is_dir() {
         return Err(Error::io(
             dir,
             std::io::Error::new(std::io::ErrorKind::NotFound, "content folder not found"),
         ));
     }
-    let fence = Fence::for_content(dir, named)
+    let fence = Fence::for_content_in(root, dir, content.is_named())
         .map_err(|target| Error::io(dir, std::io::Error::other(outside_message(&target))))?;
     let mut diags = Diagnostics::new();
     let mut doc_paths = Vec::new();
@@ -70,34 +149,39 @@ pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnosti
             Entry::Hidden { path, file } => {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 if file && crate::names::strip_doc_ext(&name).is_some() {
-                    diags.warning(&display(dir, &path), Pos::START, HIDDEN_DOCUMENT);
+                    diags.warning(&display(content, dir, &path), Pos::START, HIDDEN_DOCUMENT);
                 }
                 continue;
             }
             Entry::Outside { path, target } => {
-                diags.error(&display(dir, &path), Pos::START, outside_message(&target));
+                diags.error(
+                    &display(content, dir, &path),
+                    Pos::START,
+                    outside_message(&target),
+                );
                 continue;
             }
             Entry::Repeated { path } => {
                 diags.warning(
-                    &display(dir, &path),
+                    &display(content, dir, &path),
                     Pos::START,
                     "symbolic link to a folder already read through another link; skipped",
                 );
                 continue;
             }
             Entry::Special { path } => {
-                diags.warning(&display(dir, &path), Pos::START, NOT_REGULAR);
+                diags.warning(&display(content, dir, &path), Pos::START, NOT_REGULAR);
                 continue;
             }
             Entry::Broken { path, why } => {
-                let shown = path.map_or_else(|| CONTENT_DIR.into(), |p| display(dir, &p));
+                let shown =
+                    path.map_or_else(|| content.as_str().into(), |p| display(content, dir, &p));
                 diags.error(&shown, Pos::START, why);
                 continue;
             }
             Entry::TooMany => {
                 diags.error(
-                    CONTENT_DIR,
+                    content.as_str(),
                     Pos::START,
                     format!(
                         "more than {} files and folders (symbolic links leading to one folder \
@@ -110,7 +194,7 @@ pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnosti
         };
         let Some(rel) = rel.to_str() else {
             diags.error(
-                &display(dir, &path),
+                &display(content, dir, &path),
                 Pos::START,
                 "file name is not valid UTF-8; rename it (skipped)",
             );
@@ -135,7 +219,7 @@ pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnosti
     for r in read {
         match r {
             Ok(f) => docs.push(f),
-            Err((path, pos, msg)) => diags.error(&display_source(&path), pos, msg),
+            Err((path, pos, msg)) => diags.error(&content.show(&path), pos, msg),
         }
     }
     Ok((Sources { docs, assets }, diags))
@@ -180,7 +264,8 @@ pub enum Excluded {
 
 /// Whether a changed file under `content/` is one a fresh read would skip or refuse, so the
 /// incremental rebuilds of `cairn serve` treat it the same way.
-pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
+pub fn excluded(root: &Path, dir: &ContentDir, path: &Path) -> Option<Excluded> {
+    let content = &dir.path(root);
     let rel = path.strip_prefix(content).ok()?;
     let hidden = |c: &std::path::Component| c.as_os_str().to_string_lossy().starts_with('.');
     if rel.components().any(|c| hidden(&c)) {
@@ -190,7 +275,7 @@ pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
                 .is_some_and(|n| n.starts_with('.') && crate::names::strip_doc_ext(&n).is_some());
         return Some(Excluded::Hidden { document });
     }
-    let fence = match Fence::for_content(content, false) {
+    let fence = match Fence::for_content_in(root, content, dir.is_named()) {
         Ok(f) => f,
         Err(target) => return Some(Excluded::Outside(outside_message(&target))),
     };
@@ -213,14 +298,9 @@ const NOT_REGULAR: &str = "not a regular file or folder (a pipe, socket or devic
 pub const HIDDEN_DOCUMENT: &str =
     "hidden file (its name starts with `.`) is not published; rename it to publish it";
 
-/// How diagnostics name a document: `content/strategies/x.md`.
-pub fn display_source(path: &SourcePath) -> String {
-    format!("{CONTENT_DIR}/{path}")
-}
-
-fn display(dir: &Path, p: &Path) -> String {
+fn display(content: &ContentDir, dir: &Path, p: &Path) -> String {
     match p.strip_prefix(dir) {
-        Ok(rel) => format!("{CONTENT_DIR}/{}", rel.display()),
+        Ok(rel) => format!("{}/{}", content.as_str(), rel.display()),
         Err(_) => p.display().to_string(),
     }
 }

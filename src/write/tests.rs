@@ -130,7 +130,10 @@ fn links_at_the_output_staging_or_old_site_are_refused_before_anything_is_touche
         assert!(victim.join("keep").is_file(), "{name}");
         let left: Vec<_> = std::fs::read_dir(&site).unwrap().collect();
         assert_eq!(left.len(), 1, "{name}: nothing was made beside the link");
-        assert!(guard_output(&site, &site.join("public")).is_err(), "{name}");
+        assert!(
+            guard_output(&site, &site.join("public"), &ContentDir::default()).is_err(),
+            "{name}"
+        );
     }
 }
 
@@ -144,7 +147,7 @@ fn outputs_that_hold_or_sit_in_the_sites_own_files_are_refused() {
     }
     std::os::unix::fs::symlink("docs", site.join("templates")).unwrap();
     std::os::unix::fs::symlink("elsewhere", site.join("out")).unwrap();
-    let refused = |out: &str| guard_output(&site, &site.join(out)).is_err();
+    let refused = |out: &str| guard_output(&site, &site.join(out), &ContentDir::default()).is_err();
     for out in [
         "",
         ".",
@@ -166,7 +169,7 @@ fn outputs_that_hold_or_sit_in_the_sites_own_files_are_refused() {
     for out in ["public", ".cairn/serve", "content-public", "../public"] {
         assert!(!refused(out), "{out}");
     }
-    assert!(guard_output(&site, &dir.path().join("public")).is_ok());
+    assert!(guard_output(&site, &dir.path().join("public"), &ContentDir::default()).is_ok());
 }
 
 #[cfg(unix)]

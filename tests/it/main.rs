@@ -20,3 +20,4 @@ mod serve_limits;
 mod site;
 mod status;
 mod support;
+mod where_docs;
