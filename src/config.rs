@@ -42,6 +42,9 @@ pub struct SiteConfig {
     /// `attachments: { active: allow }`: publish attachments that can run scripts (HTML pages,
     /// SVG with scripts). Refused by default (see `link::attachments`).
     pub active_attachments: bool,
+    /// `--strict`: documents are read as Cairn's own format only, so each reading of another
+    /// tool's format reports what it would for a native document. Set by the command line.
+    pub strict: bool,
 }
 
 impl Default for SiteConfig {
@@ -63,6 +66,7 @@ impl Default for SiteConfig {
             digest: 0,
             new_owners: None,
             active_attachments: false,
+            strict: false,
         }
     }
 }

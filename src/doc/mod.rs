@@ -18,6 +18,7 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::source::{SourceFile, display_source};
 
+mod adopt;
 mod front;
 mod rules;
 mod text;
@@ -56,6 +57,8 @@ pub struct Doc {
     pub title: String,
     /// The heading that became the title (not repeated in the body).
     pub title_heading: Option<usize>,
+    /// The record's number, as adr-tools writes it before the title (`# 1. Use X`).
+    pub number: Option<u32>,
     pub status: Option<String>,
     pub summary: Option<String>,
     pub owners: Vec<String>,
@@ -118,7 +121,15 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     }
     let checked = !doc.is_index && !kind.is_page() && !front.broken;
     let lines = &body.lines;
-    rules::choose_title(&mut doc, &file, &front, read.title_pos, lines, &mut r);
+    rules::choose_title(
+        &mut doc,
+        &file,
+        &front,
+        read.title_pos,
+        lines,
+        (kind, config.strict),
+        &mut r,
+    );
     if checked {
         rules::check_required(&doc, kind, entries, &mut r);
         rules::check_sections(&doc, kind, lines, &file.text, &mut r);
@@ -177,6 +188,7 @@ impl Doc {
             kind,
             title: String::new(),
             title_heading: None,
+            number: None,
             status: None,
             summary: None,
             owners: Vec::new(),
@@ -228,5 +240,7 @@ fn finish(doc: &mut Doc, file: SourceFile) {
     doc.text = file.text;
 }
 
+#[cfg(test)]
+mod adopt_tests;
 #[cfg(test)]
 mod tests;
