@@ -65,6 +65,41 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     })
 }
 
+/// Whether the lines after an opening `---` read as front matter (their first line with text is
+/// a `key:` line) rather than as Markdown after a horizontal rule.
+pub fn looks_like_front_matter(text: &str) -> bool {
+    let Some(first) = text
+        .split('\n')
+        .skip(1)
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        // Only blank lines and comments: an empty block.
+        return true;
+    };
+    if first == "---" || first == "..." {
+        return true;
+    }
+    if first.starts_with(['-', '*', '>', '[', '{', '|', '`', '<']) {
+        return false;
+    }
+    match first.find(':') {
+        Some(i) => {
+            let raw = &first[..i];
+            let quoted =
+                raw.len() >= 2 && raw.starts_with(['"', '\'']) && raw.ends_with(['"', '\'']);
+            let after = &first[i + 1..];
+            !raw.is_empty()
+                && (after.is_empty() || after.starts_with([' ', '\t']))
+                && (quoted
+                    || raw
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "-_.".contains(c)))
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +147,22 @@ mod tests {
         let e = split("---\ntitle: A\nno end").unwrap_err();
         assert_eq!(e.pos, Pos::START);
         assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn front_matter_is_told_from_a_horizontal_rule() {
+        assert!(looks_like_front_matter("---\ntitle: A\n---\n"));
+        assert!(looks_like_front_matter(
+            "---\n\n# comment\n\"my key\": 1\n---\n"
+        ));
+        assert!(looks_like_front_matter("---\nlist:\n- a\n---\n"));
+        assert!(looks_like_front_matter("---\n---\n"));
+        assert!(!looks_like_front_matter(
+            "---\nSome prose: with a colon here\n"
+        ));
+        assert!(!looks_like_front_matter("---\n- a\n- b\n---\n"));
+        assert!(!looks_like_front_matter("---\nJust text\n"));
+        assert!(!looks_like_front_matter("---\nSee https://x.org\n"));
     }
 
     #[test]

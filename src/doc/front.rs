@@ -51,17 +51,34 @@ pub(super) struct FrontMatter {
 }
 
 impl FrontMatter {
-    pub fn read(text: &str, shown: &str, diags: &mut Diagnostics) -> FrontMatter {
-        let (yaml_text, first_line, body_offset, mut broken) = match frontmatter::split(text) {
-            Ok(s) => (s.yaml, s.yaml_line, s.body_offset, false),
+    /// Splits and parses the front matter. A leading `---` whose block is unclosed, not YAML or
+    /// not a mapping, and does not start with a `key:` line, is a horizontal rule: the file is
+    /// all body (under `strict`, the error a native document gets).
+    pub fn read(text: &str, shown: &str, strict: bool, diags: &mut Diagnostics) -> FrontMatter {
+        let rule = !strict && !frontmatter::looks_like_front_matter(text);
+        let all_body = FrontMatter {
+            root: None,
+            present: false,
+            broken: false,
+            first_line: 1,
+            body_offset: 0,
+        };
+        let (yaml_text, first_line, body_offset) = match frontmatter::split(text) {
+            Ok(s) => (s.yaml, s.yaml_line, s.body_offset),
+            Err(_) if rule => return all_body,
             Err(e) => {
                 diags.error(shown, e.pos, e.message);
-                (None, 1, text.len(), true)
+                return FrontMatter {
+                    broken: true,
+                    body_offset: text.len(),
+                    ..all_body
+                };
             }
         };
-        let root = yaml_text.and_then(|y| match yaml::parse(y) {
-            Ok(n) => Some(n),
-            Err(e) => {
+        let mut broken = false;
+        let root = match yaml_text.map(yaml::parse) {
+            Some(Err(_)) if rule => return all_body,
+            Some(Err(e)) => {
                 diags.error(
                     shown,
                     Pos::new(e.pos.line + first_line - 1, e.pos.col),
@@ -70,15 +87,20 @@ impl FrontMatter {
                 broken = true;
                 None
             }
-        });
+            Some(Ok(n)) => Some(n),
+            None => None,
+        };
         // A list or a bare string instead of `key: value` lines is the one problem to report.
-        broken |= root
+        let not_a_map = root
             .as_ref()
             .is_some_and(|n| !matches!(n.value, Value::Map(_) | Value::Null));
+        if not_a_map && rule {
+            return all_body;
+        }
         FrontMatter {
             root,
             present: yaml_text.is_some(),
-            broken,
+            broken: broken || not_a_map,
             first_line,
             body_offset,
         }
@@ -176,8 +198,8 @@ pub(super) fn read_entries(
                     .map(|t| shown_text(r, "title", n, &t))
                     .unwrap_or_default();
             }
-            "id" => read_id(n, doc, r),
-            "status" => doc.status = read_status(n, kind, r),
+            "id" => read_id(n, config.strict, doc, r),
+            "status" => doc.status = read_status(n, kind, config.strict, r),
             "summary" => {
                 doc.summary = r
                     .string("summary", n)
@@ -198,9 +220,9 @@ pub(super) fn read_entries(
                         "`created` and `date` both given; `date` is another name for `created`",
                     );
                 }
-                doc.created = r.date(&e.key, n).or(doc.created);
+                doc.created = read_date(&e.key, n, config.strict, r).or(doc.created);
             }
-            "updated" => doc.updated = r.date("updated", n),
+            "updated" => doc.updated = read_date("updated", n, config.strict, r),
             "review_by" => doc.review_by = r.date("review_by", n),
             "last_reviewed" => read.last_reviewed = r.date("last_reviewed", n),
             "review_every" => {
@@ -223,39 +245,59 @@ pub(super) fn read_entries(
                     })
                     .collect()
             }
-            key => read_other(e, key, kind, doc, r),
+            key => read_other(e, key, kind, config.strict, doc, r),
         }
     }
     read
 }
 
-fn read_id(n: &Node, doc: &mut Doc, r: &mut Reader) {
+fn read_id(n: &Node, strict: bool, doc: &mut Doc, r: &mut Reader) {
     let Some(s) = r.string("id", n) else {
         return;
     };
-    match DocId::parse(&s) {
-        // It becomes a folder name in the output; file systems stop at 255 bytes.
-        Some(_) if s.len() > MAX_ID_LEN => {
-            r.error_on(n, format!("`id` is longer than {MAX_ID_LEN} characters"))
+    let slug = crate::names::slugify(&s);
+    let id = match DocId::parse(&s) {
+        Some(id) => id,
+        // Ids written for other tools (`SEGAS-00003`) keep working as their slug; anything
+        // that looks like a path stays refused.
+        None if !strict
+            && !slug.is_empty()
+            && s.chars().all(|c| c.is_alphanumeric() || " -_".contains(c)) =>
+        {
+            r.warning_on(
+                n,
+                format!(
+                    "`id` `{s}` is not lower-case letters, digits, `-` or `_`; read as `{slug}`"
+                ),
+            );
+            DocId::parse(&slug).expect("slugify makes a slug")
         }
-        Some(id) => {
-            doc.id = id;
-            doc.id_pos = r.at(n.pos);
-            doc.id_len = n.len;
+        None => {
+            return r.error_on(
+                n,
+                format!("`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"),
+            );
         }
-        None => r.error_on(
-            n,
-            format!("`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"),
-        ),
+    };
+    // It becomes a folder name in the output; file systems stop at 255 bytes.
+    if id.as_str().len() > MAX_ID_LEN {
+        return r.error_on(n, format!("`id` is longer than {MAX_ID_LEN} characters"));
     }
+    doc.id = id;
+    doc.id_pos = r.at(n.pos);
+    doc.id_len = n.len;
 }
 
-/// A status from the kind's vocabulary.
-fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
+/// A status from the kind's vocabulary. A kind without one (a page) keeps whatever is written
+/// as free text; under `strict` it has no status, as in Cairn's own format.
+fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<String> {
     let s = r.string("status", n)?;
     if kind.statuses.is_empty() {
-        r.error_on(n, format!("a {} has no status", kind.name));
-        return None;
+        if strict {
+            r.error_on(n, format!("a {} has no status", kind.name));
+            return None;
+        }
+        return Some(s);
     }
     if kind.statuses.contains(&s) {
         return Some(s);
@@ -270,6 +312,19 @@ fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
         ),
     );
     None
+}
+
+/// A date: `YYYY-MM-DD`, or (not under `strict`) a timestamp or a day/month/year date as
+/// other tools write them, taken as its calendar date.
+fn read_date(key: &str, n: &Node, strict: bool, r: &mut Reader) -> Option<jiff::civil::Date> {
+    if !strict {
+        if let Value::Str(s) = &n.value {
+            if let Some(d) = super::adopt::loose_date(s) {
+                return Some(d);
+            }
+        }
+    }
+    r.date(key, n)
 }
 
 /// Tags, normalised, each once, from the site's list when it has one.
@@ -291,10 +346,10 @@ fn read_tags(n: &Node, config: &SiteConfig, tags: &mut Vec<String>, r: &mut Read
 }
 
 /// A relation, a kind-specific field, or an unknown key.
-fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) {
+fn read_other(e: &Entry, key: &str, kind: &Kind, strict: bool, doc: &mut Doc, r: &mut Reader) {
     let n = &e.node;
     if let Some(rel) = Relation::from_key(key) {
-        read_relation(rel, n, kind, r, &mut doc.relations);
+        read_relation(rel, n, kind, strict, r, &mut doc.relations);
     } else if kind.fields.iter().any(|f| f.name == key) {
         if let Some(v) = field_text(key, n, r) {
             doc.fields.push((key.to_string(), v));
@@ -310,12 +365,29 @@ fn read_other(e: &Entry, key: &str, kind: &Kind, doc: &mut Doc, r: &mut Reader) 
     }
 }
 
-fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut Vec<RelationRef>) {
+fn read_relation(
+    rel: Relation,
+    n: &Node,
+    kind: &Kind,
+    strict: bool,
+    r: &mut Reader,
+    out: &mut Vec<RelationRef>,
+) {
     if !kind.allows(rel) {
         r.error_on(n, format!("a {} cannot use `{}`", kind.name, rel.key()));
         return;
     }
-    for (target, item) in r.string_items(rel.key(), n) {
+    let items = match &n.value {
+        // Links written as mappings (`- title: X` / `url: Y`), as other generators' themes
+        // want them: their targets are the links.
+        Value::Map(_) | Value::Seq(_) if !strict && has_mapping(n) => {
+            let mut found = Vec::new();
+            super::adopt::link_targets(n, &mut found);
+            found
+        }
+        _ => r.string_items(rel.key(), n),
+    };
+    for (target, item) in items {
         let target = target
             .trim()
             .trim_start_matches("[[")
@@ -327,6 +399,14 @@ fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut
             pos: r.at(item.pos),
             len: item.len,
         });
+    }
+}
+
+fn has_mapping(n: &Node) -> bool {
+    match &n.value {
+        Value::Map(_) => true,
+        Value::Seq(items) => items.iter().any(|i| matches!(i.value, Value::Map(_))),
+        _ => false,
     }
 }
 

@@ -103,7 +103,7 @@ impl Doc {
 pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let mut diags = Diagnostics::new();
     let shown = display_source(&file.path);
-    let front = front::FrontMatter::read(&file.text, &shown, &mut diags);
+    let front = front::FrontMatter::read(&file.text, &shown, config.strict, &mut diags);
     let mut r = Reader::new(shown.clone(), front.first_line, &mut diags);
     let entries = front.entries(&mut r);
     let kind_id = front::choose_kind(entries, &front, &file.path, &config.kinds, &mut r);
