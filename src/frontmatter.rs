@@ -68,6 +68,9 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 /// Whether the lines after an opening `---` read as front matter (their first line with text is
 /// a `key:` line) rather than as Markdown after a horizontal rule.
 pub fn looks_like_front_matter(text: &str) -> bool {
+    if text.split('\n').next().map(str::trim_end) != Some("---") {
+        return true;
+    }
     let Some(first) = text
         .split('\n')
         .skip(1)
@@ -77,10 +80,11 @@ pub fn looks_like_front_matter(text: &str) -> bool {
         // Only blank lines and comments: an empty block.
         return true;
     };
-    if first == "---" || first == "..." {
+    // An empty block, or template code or a flow mapping, which keep their own errors.
+    if first == "---" || first == "..." || first.starts_with('{') {
         return true;
     }
-    if first.starts_with(['-', '*', '>', '[', '{', '|', '`', '<']) {
+    if first.starts_with(['-', '*', '>', '[', '|', '`', '<']) {
         return false;
     }
     match first.find(':') {
@@ -157,6 +161,8 @@ mod tests {
         ));
         assert!(looks_like_front_matter("---\nlist:\n- a\n---\n"));
         assert!(looks_like_front_matter("---\n---\n"));
+        // Template code in front matter keeps its own clear error.
+        assert!(looks_like_front_matter("---\n{% if x %}\ntitle: A\n---\n"));
         assert!(!looks_like_front_matter(
             "---\nSome prose: with a colon here\n"
         ));
