@@ -14,7 +14,7 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::yaml::{self, Entry, Node, Value};
 
-const COMMON_KEYS: [&str; 16] = [
+const COMMON_KEYS: [&str; 17] = [
     "title",
     "kind",
     "id",
@@ -31,6 +31,7 @@ const COMMON_KEYS: [&str; 16] = [
     "draft",
     "aliases",
     "related",
+    "order",
 ];
 
 /// The longest `id` accepted.
@@ -116,10 +117,10 @@ impl FrontMatter {
 }
 
 /// The kind a document is: `kind:` if given, else its top folder's kind (when it has front
-/// matter), else a page.
+/// matter, or its body reads as a decision record), else a page.
 pub(super) fn choose_kind(
     entries: &[Entry],
-    front: &FrontMatter,
+    (front, record): (&FrontMatter, bool),
     path: &SourcePath,
     kinds: &KindTable,
     r: &mut Reader,
@@ -135,7 +136,7 @@ pub(super) fn choose_kind(
         },
         // With broken front matter the document keeps its folder's kind but skips the checks
         // that would only repeat the one real problem.
-        None if front.present || front.broken => path
+        None if front.present || front.broken || record => path
             .top_folder()
             .and_then(|f| kinds.by_folder(f))
             .unwrap_or(kinds.page()),
@@ -189,7 +190,12 @@ pub(super) fn read_entries(
     let mut read = Read::default();
     for e in entries {
         let n = &e.node;
-        match e.key.as_str() {
+        // Keys other generators and record formats use, read as what their authors meant.
+        let key = match super::adopt::synonym(&e.key) {
+            Some(k) if !config.strict => k,
+            _ => e.key.as_str(),
+        };
+        match key {
             "kind" => {}
             "title" => {
                 read.title_pos = Some(e.key_pos);
@@ -234,6 +240,13 @@ pub(super) fn read_entries(
                 }
             }
             "draft" => doc.draft = r.bool("draft", n).unwrap_or(false),
+            "order" => doc.order = read_order(&e.key, n, r),
+            "permalink" if !config.strict => read_permalink(n, doc, r),
+            shown if !config.strict && super::adopt::SHOWN_KEYS.contains(&shown) => {
+                if let Some(v) = field_text(shown, n, r) {
+                    doc.fields.push((shown.to_string(), v));
+                }
+            }
             "aliases" => {
                 doc.aliases = r
                     .string_items("aliases", n)
@@ -249,6 +262,39 @@ pub(super) fn read_entries(
         }
     }
     read
+}
+
+/// A place among its folder's documents: a whole number (`weight`, `nav_order` and
+/// `sidebar_position` of other generators).
+fn read_order(key: &str, n: &Node, r: &mut Reader) -> Option<i64> {
+    match &n.value {
+        Value::Int(i) => Some(*i),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(*f as i64),
+        other => {
+            r.error_on(
+                n,
+                format!(
+                    "`{key}` must be a whole number, found {}",
+                    other.type_name()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Jekyll's `permalink`: a plain path is one more address of the page (an alias); a pattern
+/// with `:placeholders` says nothing about this page alone and is left out.
+fn read_permalink(n: &Node, doc: &mut Doc, r: &mut Reader) {
+    if let Value::Str(s) = &n.value {
+        if s.starts_with('/') && !s.contains(':') && s.trim_matches('/') != doc.id.as_str() {
+            doc.aliases.push(Written {
+                text: s.clone(),
+                pos: r.at(n.pos),
+                len: n.len,
+            });
+        }
+    }
 }
 
 fn read_id(n: &Node, strict: bool, doc: &mut Doc, r: &mut Reader) {
@@ -302,6 +348,9 @@ fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<St
     if kind.statuses.contains(&s) {
         return Some(s);
     }
+    if !strict {
+        return Some(adopted_status(&s, kind, n.pos, n.len, r));
+    }
     let hint = did_you_mean_hint(&s, kind.statuses.iter().map(String::as_str));
     r.error_on(
         n,
@@ -312,6 +361,28 @@ fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<St
         ),
     );
     None
+}
+
+/// A status outside the vocabulary, as other tools write them: the one status it means when
+/// only one fits, else the words as written, with a warning.
+pub(super) fn adopted_status(s: &str, kind: &Kind, pos: Pos, len: u32, r: &mut Reader) -> String {
+    if let Some(mapped) = super::adopt::closest_status(s, kind) {
+        return mapped;
+    }
+    let at = r.at(pos);
+    let file = r.path.clone();
+    r.diags.warning_spanning(
+        &file,
+        at,
+        len,
+        format!(
+            "status `{s}` is not one of a {}'s ({}); kept as written{}",
+            kind.name,
+            kind.statuses.join(", "),
+            did_you_mean_hint(s, kind.statuses.iter().map(String::as_str)),
+        ),
+    );
+    s.trim().to_string()
 }
 
 /// A date: `YYYY-MM-DD`, or (not under `strict`) a timestamp or a day/month/year date as

@@ -20,6 +20,7 @@ use crate::source::{SourceFile, display_source};
 
 mod adopt;
 mod front;
+mod record;
 mod rules;
 mod text;
 
@@ -68,6 +69,9 @@ pub struct Doc {
     /// When the document is due for review: `review_by`, or `last_reviewed + review_every`.
     pub review_by: Option<Date>,
     pub draft: bool,
+    /// Its place among its folder's documents (`order`, or `weight`, `nav_order`,
+    /// `sidebar_position` as other generators write it); lower comes first.
+    pub order: Option<i64>,
     pub aliases: Vec<Written>,
     /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
     pub fields: Vec<(String, String)>,
@@ -106,13 +110,31 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let front = front::FrontMatter::read(&file.text, &shown, config.strict, &mut diags);
     let mut r = Reader::new(shown.clone(), front.first_line, &mut diags);
     let entries = front.entries(&mut r);
-    let kind_id = front::choose_kind(entries, &front, &file.path, &config.kinds, &mut r);
+    let record = if config.strict {
+        adopt::RecordBody::default()
+    } else {
+        adopt::record_body(&file.text[front.body_offset..])
+    };
+    let kind_id = front::choose_kind(
+        entries,
+        (&front, record.is_record()),
+        &file.path,
+        &config.kinds,
+        &mut r,
+    );
     let kind = config.kinds.get(kind_id);
     let body = Body::analyse(&file.text, front.body_offset);
     let mut doc = Doc::untitled(&file.path, shown, kind_id, front.body_offset, body.outline);
     doc.link_pos = body.link_pos;
     check_file_name(&file, doc.is_index, &mut r);
     let read = front::read_entries(entries, kind, config, &mut doc, &mut r);
+    record::take(
+        record,
+        (&mut doc, kind),
+        entries,
+        (&file.text, &body.lines),
+        &mut r,
+    );
     read.schedule_review(&mut doc, &mut r);
     if let (Some(c), Some(u)) = (doc.created, doc.updated) {
         if u < c {
@@ -132,7 +154,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     );
     if checked {
         rules::check_required(&doc, kind, entries, &mut r);
-        rules::check_sections(&doc, kind, lines, &file.text, &mut r);
+        rules::check_sections(&doc, (kind, config.strict), lines, &file.text, &mut r);
     }
     if doc.status.is_none() {
         doc.status = kind.statuses.first().cloned();
@@ -197,6 +219,7 @@ impl Doc {
             updated: None,
             review_by: None,
             draft: false,
+            order: None,
             aliases: Vec::new(),
             fields: Vec::new(),
             relations: Vec::new(),

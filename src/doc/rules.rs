@@ -95,9 +95,11 @@ pub(super) fn check_required(doc: &Doc, kind: &Kind, entries: &[Entry], r: &mut 
     }
 }
 
+/// The kind's `##` sections: each present and not empty. Outside `strict`, a `###` heading
+/// counts too, as MADR puts `### Consequences` under `## Decision Outcome`.
 pub(super) fn check_sections(
     doc: &Doc,
-    kind: &Kind,
+    (kind, strict): (&Kind, bool),
     lines: &LineIndex,
     text: &str,
     r: &mut Reader,
@@ -106,7 +108,7 @@ pub(super) fn check_sections(
         .outline
         .headings
         .iter()
-        .filter(|h| h.level == 2)
+        .filter(|h| h.level == 2 || (!strict && h.level == 3))
         .collect();
     for rule in &kind.sections {
         match seconds.iter().find(|h| rule.matches(&h.text)) {
