@@ -64,8 +64,8 @@ impl FrontMatter {
             first_line: 1,
             body_offset: 0,
         };
-        let (yaml_text, first_line, body_offset) = match frontmatter::split(text) {
-            Ok(s) => (s.yaml, s.yaml_line, s.body_offset),
+        let (yaml_text, toml, first_line, body_offset) = match frontmatter::split(text, strict) {
+            Ok(s) => (s.yaml, s.toml, s.yaml_line, s.body_offset),
             Err(_) if rule => return all_body,
             Err(e) => {
                 diags.error(shown, e.pos, e.message);
@@ -77,14 +77,15 @@ impl FrontMatter {
             }
         };
         let mut broken = false;
-        let root = match yaml_text.map(yaml::parse) {
+        let parsed = yaml_text.map(|t| match toml {
+            true => frontmatter::parse_toml(t)
+                .map_err(|e| (e.pos, format!("invalid TOML: {}", e.message))),
+            false => yaml::parse(t).map_err(|e| (e.pos, format!("invalid YAML: {}", e.message))),
+        });
+        let root = match parsed {
             Some(Err(_)) if rule => return all_body,
-            Some(Err(e)) => {
-                diags.error(
-                    shown,
-                    Pos::new(e.pos.line + first_line - 1, e.pos.col),
-                    format!("invalid YAML: {}", e.message),
-                );
+            Some(Err((pos, message))) => {
+                diags.error(shown, Pos::new(pos.line + first_line - 1, pos.col), message);
                 broken = true;
                 None
             }

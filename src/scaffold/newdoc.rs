@@ -255,7 +255,10 @@ _List the first concrete steps, each with an owner and a date._
             "{text}"
         );
         // The front matter parses back to the same title.
-        let fm = crate::frontmatter::split(&text).unwrap().yaml.unwrap();
+        let fm = crate::frontmatter::split(&text, true)
+            .unwrap()
+            .yaml
+            .unwrap();
         let Value::Map(entries) = yaml::parse(fm).unwrap().value else {
             panic!("not a mapping");
         };

@@ -462,3 +462,78 @@ fn strict_reports_each_compatibility_reading_as_for_a_native_document() {
     .unwrap();
     assert_eq!(seen(&a, "0001-record-architecture-decisions").kind, "page");
 }
+
+#[test]
+fn hugo_pages_with_toml_front_matter_build_with_file_positions() {
+    let hugo = "+++
+title = \"Release process\"
+description = \"How a release goes out.\"
+date = 2019-05-01T09:00:00+02:00
+lastmod = 2021-02-03
+weight = 10
+draft = false
+authors = [\"ann\", \"bo\"]
+aliases = [\"/old-release/\"]
+tags = [\"Releases\"]
++++
+
+Text.
+";
+    let site = site(&[
+        ("guides/release.md", hugo),
+        (
+            "guides/broken.md",
+            "+++\ntitle = \"Broken\"\nweight = \n+++\nText.\n",
+        ),
+    ]);
+    let out = site.cairn(&["build", "--no-checks"]);
+    // One error, on the file line of the bad value; the other page is read in full.
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stderr);
+    assert!(
+        errors[0].starts_with("content/guides/broken.md:3:") && errors[0].contains("invalid TOML"),
+        "{}",
+        out.stderr
+    );
+    site.write("content/guides/broken.md", "+++\ntitle = \"Fixed\"\n+++\n");
+    let (a, _) = builds(&site);
+    let d = a
+        .site
+        .docs
+        .iter()
+        .find(|d| d.title == "Release process")
+        .unwrap();
+    assert_eq!(d.summary.as_deref(), Some("How a release goes out."));
+    assert_eq!(
+        d.created.map(|c| c.to_string()).as_deref(),
+        Some("2019-05-01")
+    );
+    assert_eq!(
+        d.updated.map(|c| c.to_string()).as_deref(),
+        Some("2021-02-03")
+    );
+    assert_eq!(
+        (d.order, d.owners.clone()),
+        (Some(10), vec!["ann".to_string(), "bo".to_string()])
+    );
+    assert_eq!(d.tags, ["releases"]);
+    assert_eq!(
+        (d.aliases[0].text.as_str(), d.aliases[0].pos.line),
+        ("/old-release/", 9)
+    );
+    assert!(site.out().join("old-release/index.html").exists());
+    // Under --strict, TOML is refused as Cairn's own format would.
+    let strict = site.cairn(&["lint", "--strict"]);
+    assert!(
+        strict.stderr.contains(
+            "content/guides/release.md:1:1: error: TOML front matter (+++) is not supported"
+        ),
+        "{}",
+        strict.stderr
+    );
+}
