@@ -296,7 +296,7 @@ impl Default for KindTable {
             ),
             prompted(
                 "Consequences",
-                &["Positive Consequences"],
+                &["Positive Consequences", "Pros and Cons of the Options"],
                 "What becomes easier, what becomes harder, and what we accept.",
             ),
         ];

@@ -147,3 +147,31 @@ fn relations_written_as_mappings_are_read_as_links() {
     assert!(d.relations.is_empty());
     assert!(diags[0].contains("must be a list of strings"), "{diags:?}");
 }
+
+#[test]
+fn front_matter_statuses_other_tools_write_map_and_unknown_words_stay_errors() {
+    let (d, diags) = parse_str(
+        "decisions/d.md",
+        "---\ntitle: D\nstatus: superseded by ADR-0005\n---\n",
+    );
+    assert_eq!(d.status.as_deref(), Some("superseded"));
+    assert!(!diags.iter().any(|d| d.contains("status")), "{diags:?}");
+    let (_, diags) = parse_str("decisions/d.md", "---\ntitle: D\nstatus: acepted\n---\n");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("error: unknown status `acepted`")),
+        "{diags:?}"
+    );
+    let (_, diags) = parse_in(
+        true,
+        "decisions/d.md",
+        "---\ntitle: D\nstatus: Accepted\n---\n",
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("error: unknown status `Accepted`")),
+        "{diags:?}"
+    );
+}

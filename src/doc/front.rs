@@ -349,8 +349,10 @@ fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<St
     if kind.statuses.contains(&s) {
         return Some(s);
     }
-    if !strict {
-        return Some(adopted_status(&s, kind, n.pos, n.len, r));
+    // The words other tools use (`Accepted`, `superseded by ADR-0005`) mean one status; a
+    // word that means none stays an error here, as a typo in front matter most often is.
+    if let Some(mapped) = super::adopt::closest_status(&s, kind).filter(|_| !strict) {
+        return Some(mapped);
     }
     let hint = did_you_mean_hint(&s, kind.statuses.iter().map(String::as_str));
     r.error_on(
@@ -364,8 +366,8 @@ fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<St
     None
 }
 
-/// A status outside the vocabulary, as other tools write them: the one status it means when
-/// only one fits, else the words as written, with a warning.
+/// A status outside the vocabulary, as a record's body writes it: the one status it means
+/// when only one fits, else the words as written, with a warning.
 pub(super) fn adopted_status(s: &str, kind: &Kind, pos: Pos, len: u32, r: &mut Reader) -> String {
     if let Some(mapped) = super::adopt::closest_status(s, kind) {
         return mapped;

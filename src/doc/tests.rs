@@ -101,7 +101,7 @@ fn problems_point_at_the_offending_key_in_the_file() {
             "content/patterns/p.md:1:1: warning: missing section `## Failure modes`, which a pattern should have",
             "content/patterns/p.md:1:1: warning: missing section `## When it works` (or Success modes), which a pattern should have",
             "content/patterns/p.md:2:1: error: `title` must be a string, found a number (put it in quotes)",
-            "content/patterns/p.md:3:1: warning: status `actve` is not one of a pattern's (draft, proposed, active, retired, superseded); kept as written (did you mean `active`?)",
+            "content/patterns/p.md:3:1: error: unknown status `actve` for a pattern (did you mean `active`?); expected one of draft, proposed, active, retired, superseded",
             "content/patterns/p.md:4:1: warning: unknown key `owner` in front matter (did you mean `owners`?)",
             "content/patterns/p.md:5:1: error: `tags` must be a list of strings, found a mapping",
             "content/patterns/p.md:6:1: error: `created` must be a date (YYYY-MM-DD), found `2026-13-01`",
@@ -118,7 +118,7 @@ fn crlf_and_bom_positions_match_the_file() {
     assert_eq!(
         diags,
         [
-            "content/visions/v.md:3:1: warning: status `nope` is not one of a vision's (draft, proposed, active, retired, superseded); kept as written"
+            "content/visions/v.md:3:1: error: unknown status `nope` for a vision; expected one of draft, proposed, active, retired, superseded"
         ]
     );
 }
@@ -197,7 +197,7 @@ fn custom_kinds_from_config_need_no_code() {
         diags,
         [
             "content/rfcs/r2.md:1:1: error: missing `number`, which a rfc requires",
-            "content/rfcs/r2.md:3:1: warning: status `active` is not one of a rfc's (open, closed); kept as written",
+            "content/rfcs/r2.md:3:1: error: unknown status `active` for a rfc; expected one of open, closed",
         ]
     );
 }

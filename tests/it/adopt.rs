@@ -240,7 +240,7 @@ Chosen option: front matter.
 * Good, because tools read it.
 ";
     let madr4 = "---
-status: \"rejected\"
+status: \"Rejected\"
 date: 2024-06-01
 decision-makers: Oliver Kopp, Koen Vaes
 ---
