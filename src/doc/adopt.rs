@@ -199,6 +199,23 @@ fn record_id(dest: &str) -> String {
     crate::names::slugify(stem)
 }
 
+/// Whether `written` is a status record tools use that means none of Cairn's (`on hold`):
+/// kept as written rather than refused as a typo.
+pub(super) fn foreign_status(written: &str) -> bool {
+    let norm = written.trim().to_lowercase();
+    [
+        "on hold",
+        "paused",
+        "postponed",
+        "blocked",
+        "amended",
+        "unknown",
+        "n/a",
+    ]
+    .iter()
+    .any(|w| norm == *w || norm.starts_with(&format!("{w} ")))
+}
+
 /// The status of `kind`'s vocabulary that `written` means, when only one fits: the word
 /// itself in any case, or the word other tools use for it (`approved`, `superseded by X`,
 /// `declined`, `obsolete`).

@@ -99,6 +99,16 @@ fn timestamps_and_day_month_year_dates_give_their_date() {
 }
 
 #[test]
+fn empty_keys_of_other_generators_say_nothing() {
+    let (d, diags) = parse_str(
+        "guides/g.md",
+        "---\ntitle: T\ndescription:\nsummary: S\n---\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(d.summary.as_deref(), Some("S"));
+}
+
+#[test]
 fn a_page_keeps_a_free_text_status() {
     let text = "---\ntitle: T\nstatus: active\n---\n";
     let (d, diags) = parse_str("guides/g.md", text);
@@ -156,6 +166,14 @@ fn front_matter_statuses_other_tools_write_map_and_unknown_words_stay_errors() {
     );
     assert_eq!(d.status.as_deref(), Some("superseded"));
     assert!(!diags.iter().any(|d| d.contains("status")), "{diags:?}");
+    let (d, diags) = parse_str("decisions/d.md", "---\ntitle: D\nstatus: on hold\n---\n");
+    assert_eq!(d.status.as_deref(), Some("on hold"));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("warning: status `on hold`")),
+        "{diags:?}"
+    );
     let (_, diags) = parse_str("decisions/d.md", "---\ntitle: D\nstatus: acepted\n---\n");
     assert!(
         diags

@@ -196,6 +196,10 @@ pub(super) fn read_entries(
             Some(k) if !config.strict => k,
             _ => e.key.as_str(),
         };
+        // An empty `description:` left by another generator's template says nothing.
+        if key != e.key && matches!(n.value, Value::Null) {
+            continue;
+        }
         match key {
             "kind" => {}
             "title" => {
@@ -349,10 +353,16 @@ fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<St
     if kind.statuses.contains(&s) {
         return Some(s);
     }
-    // The words other tools use (`Accepted`, `superseded by ADR-0005`) mean one status; a
-    // word that means none stays an error here, as a typo in front matter most often is.
-    if let Some(mapped) = super::adopt::closest_status(&s, kind).filter(|_| !strict) {
-        return Some(mapped);
+    // The words other tools use (`Accepted`, `superseded by ADR-0005`) mean one status, and
+    // theirs that mean none (`on hold`) are kept with a warning; any other word stays an
+    // error here, as a typo in front matter most often is.
+    if !strict {
+        if let Some(mapped) = super::adopt::closest_status(&s, kind) {
+            return Some(mapped);
+        }
+        if super::adopt::foreign_status(&s) {
+            return Some(adopted_status(&s, kind, n.pos, n.len, r));
+        }
     }
     let hint = did_you_mean_hint(&s, kind.statuses.iter().map(String::as_str));
     r.error_on(
