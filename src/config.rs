@@ -47,6 +47,9 @@ pub struct SiteConfig {
     pub content: ContentDir,
     /// `front_matter: { ignore: [...], unknown: allow | warn | error }`.
     pub front_matter: FrontMatterPolicy,
+    /// `--strict`: documents are read as Cairn's own format only, so each reading of another
+    /// tool's format reports what it would for a native document. Set by the command line.
+    pub strict: bool,
 }
 
 /// How a site treats front-matter keys Cairn does not know: keys a team keeps for other tools
@@ -95,6 +98,7 @@ impl Default for SiteConfig {
             active_attachments: false,
             content: ContentDir::default(),
             front_matter: FrontMatterPolicy::default(),
+            strict: false,
         }
     }
 }

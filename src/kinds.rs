@@ -324,19 +324,20 @@ impl Default for KindTable {
         let mut decision = kind("decision", "decisions", "Decision", "Decisions");
         decision.set_statuses(builtin(&DECISION_STATUSES));
         decision.sections = vec![
+            // MADR's and Log4brains' names for the same sections.
             prompted(
                 "Context",
-                &[],
+                &["Context and Problem Statement", "Problem Statement"],
                 "What forces are at play, and why does this need deciding now?",
             ),
             prompted(
                 "Decision",
-                &[],
+                &["Decision Outcome", "Considered Options"],
                 "State the choice in one or two sentences, in the active voice.",
             ),
             prompted(
                 "Consequences",
-                &[],
+                &["Positive Consequences", "Pros and Cons of the Options"],
                 "What becomes easier, what becomes harder, and what we accept.",
             ),
         ];

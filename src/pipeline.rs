@@ -162,7 +162,8 @@ pub struct Configured {
 
 /// Reads `site.yaml` and the checks it lists; any error there is a configuration error.
 pub fn configure(opts: &BuildOptions) -> Result<Configured> {
-    let (config, mut diags) = load_config(&opts.root, opts.base_url.as_deref())?;
+    let (mut config, mut diags) = load_config(&opts.root, opts.base_url.as_deref())?;
+    config.strict = opts.strict;
     let (checks, check_diags) = check::config::read(&config);
     diags.extend(check_diags);
     if diags.has_errors() {

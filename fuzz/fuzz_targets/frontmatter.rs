@@ -12,12 +12,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = cairn::source::normalize(data) else {
         return;
     };
-    if let Ok(split) = cairn::frontmatter::split(&text) {
+    if let Ok(split) = cairn::frontmatter::split(&text, false) {
         assert_eq!(&text[split.body_offset..], split.body);
-        if let Some(yaml) = split.yaml {
-            let _ = cairn::yaml::parse(yaml);
-            // The same reader also takes `site.yaml`.
-            let _ = cairn::config::parse(yaml);
+        if let Some(front) = split.yaml {
+            if split.toml {
+                let _ = cairn::frontmatter::parse_toml(front);
+            } else {
+                let _ = cairn::yaml::parse(front);
+                // The same reader also takes `site.yaml`.
+                let _ = cairn::config::parse(front);
+            }
         }
     }
     let config = SiteConfig::default();

@@ -14,7 +14,7 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::yaml::{self, Entry, Node, Value};
 
-const COMMON_KEYS: [&str; 16] = [
+const COMMON_KEYS: [&str; 17] = [
     "title",
     "kind",
     "id",
@@ -31,6 +31,7 @@ const COMMON_KEYS: [&str; 16] = [
     "draft",
     "aliases",
     "related",
+    "order",
 ];
 
 /// The longest `id` accepted.
@@ -51,34 +52,57 @@ pub(super) struct FrontMatter {
 }
 
 impl FrontMatter {
-    pub fn read(text: &str, shown: &str, diags: &mut Diagnostics) -> FrontMatter {
-        let (yaml_text, first_line, body_offset, mut broken) = match frontmatter::split(text) {
-            Ok(s) => (s.yaml, s.yaml_line, s.body_offset, false),
+    /// Splits and parses the front matter. A leading `---` whose block is unclosed, not YAML or
+    /// not a mapping, and does not start with a `key:` line, is a horizontal rule: the file is
+    /// all body (under `strict`, the error a native document gets).
+    pub fn read(text: &str, shown: &str, strict: bool, diags: &mut Diagnostics) -> FrontMatter {
+        let rule = !strict && !frontmatter::looks_like_front_matter(text);
+        let all_body = FrontMatter {
+            root: None,
+            present: false,
+            broken: false,
+            first_line: 1,
+            body_offset: 0,
+        };
+        let (yaml_text, toml, first_line, body_offset) = match frontmatter::split(text, strict) {
+            Ok(s) => (s.yaml, s.toml, s.yaml_line, s.body_offset),
+            Err(_) if rule => return all_body,
             Err(e) => {
                 diags.error(shown, e.pos, e.message);
-                (None, 1, text.len(), true)
+                return FrontMatter {
+                    broken: true,
+                    body_offset: text.len(),
+                    ..all_body
+                };
             }
         };
-        let root = yaml_text.and_then(|y| match yaml::parse(y) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                diags.error(
-                    shown,
-                    Pos::new(e.pos.line + first_line - 1, e.pos.col),
-                    format!("invalid YAML: {}", e.message),
-                );
+        let mut broken = false;
+        let parsed = yaml_text.map(|t| match toml {
+            true => frontmatter::parse_toml(t)
+                .map_err(|e| (e.pos, format!("invalid TOML: {}", e.message))),
+            false => yaml::parse(t).map_err(|e| (e.pos, format!("invalid YAML: {}", e.message))),
+        });
+        let root = match parsed {
+            Some(Err(_)) if rule => return all_body,
+            Some(Err((pos, message))) => {
+                diags.error(shown, Pos::new(pos.line + first_line - 1, pos.col), message);
                 broken = true;
                 None
             }
-        });
+            Some(Ok(n)) => Some(n),
+            None => None,
+        };
         // A list or a bare string instead of `key: value` lines is the one problem to report.
-        broken |= root
+        let not_a_map = root
             .as_ref()
             .is_some_and(|n| !matches!(n.value, Value::Map(_) | Value::Null));
+        if not_a_map && rule {
+            return all_body;
+        }
         FrontMatter {
             root,
             present: yaml_text.is_some(),
-            broken,
+            broken: broken || not_a_map,
             first_line,
             body_offset,
         }
@@ -94,10 +118,10 @@ impl FrontMatter {
 }
 
 /// The kind a document is: `kind:` if given, else its top folder's kind (when it has front
-/// matter), else a page.
+/// matter, or its body reads as a decision record), else a page.
 pub(super) fn choose_kind(
     entries: &[Entry],
-    front: &FrontMatter,
+    (front, record): (&FrontMatter, bool),
     path: &SourcePath,
     kinds: &KindTable,
     r: &mut Reader,
@@ -113,8 +137,9 @@ pub(super) fn choose_kind(
         },
         // With broken front matter the document keeps its folder's kind but skips the checks
         // that would only repeat the one real problem. Without front matter only globs give
-        // a kind (decision records in the ADR tools' folders have none).
-        None => kinds.for_path(path, front.present || front.broken),
+        // a kind (decision records in the ADR tools' folders have none), or the folder when
+        // the body reads as a record.
+        None => kinds.for_path(path, front.present || front.broken || record),
     }
 }
 
@@ -164,7 +189,16 @@ pub(super) fn read_entries(
     let mut read = Read::default();
     for e in entries {
         let n = &e.node;
-        match e.key.as_str() {
+        // Keys other generators and record formats use, read as what their authors meant.
+        let key = match super::adopt::synonym(&e.key) {
+            Some(k) if !config.strict => k,
+            _ => e.key.as_str(),
+        };
+        // An empty `description:` left by another generator's template says nothing.
+        if key != e.key && matches!(n.value, Value::Null) {
+            continue;
+        }
+        match key {
             "kind" => {}
             "title" => {
                 read.title_pos = Some(e.key_pos);
@@ -173,8 +207,8 @@ pub(super) fn read_entries(
                     .map(|t| shown_text(r, "title", n, &t))
                     .unwrap_or_default();
             }
-            "id" => read_id(n, doc, r),
-            "status" => doc.status = read_status(n, kind, r),
+            "id" => read_id(n, config.strict, doc, r),
+            "status" => doc.status = read_status(n, kind, config.strict, r),
             "summary" => {
                 doc.summary = r
                     .string("summary", n)
@@ -195,9 +229,9 @@ pub(super) fn read_entries(
                         "`created` and `date` both given; `date` is another name for `created`",
                     );
                 }
-                doc.created = r.date(&e.key, n).or(doc.created);
+                doc.created = read_date(&e.key, n, config.strict, r).or(doc.created);
             }
-            "updated" => doc.updated = r.date("updated", n),
+            "updated" => doc.updated = read_date("updated", n, config.strict, r),
             "review_by" => doc.review_by = r.date("review_by", n),
             "last_reviewed" => read.last_reviewed = r.date("last_reviewed", n),
             "review_every" => {
@@ -209,6 +243,13 @@ pub(super) fn read_entries(
                 }
             }
             "draft" => doc.draft = r.bool("draft", n).unwrap_or(false),
+            "order" => doc.order = read_order(&e.key, n, r),
+            "permalink" if !config.strict => read_permalink(n, doc, r),
+            shown if !config.strict && super::adopt::SHOWN_KEYS.contains(&shown) => {
+                if let Some(v) = field_text(shown, n, r) {
+                    doc.fields.push((shown.to_string(), v));
+                }
+            }
             "aliases" => {
                 doc.aliases = r
                     .string_items("aliases", n)
@@ -226,36 +267,100 @@ pub(super) fn read_entries(
     read
 }
 
-fn read_id(n: &Node, doc: &mut Doc, r: &mut Reader) {
-    let Some(s) = r.string("id", n) else {
-        return;
-    };
-    match DocId::parse(&s) {
-        // It becomes a folder name in the output; file systems stop at 255 bytes.
-        Some(_) if s.len() > MAX_ID_LEN => {
-            r.error_on(n, format!("`id` is longer than {MAX_ID_LEN} characters"))
+/// A place among its folder's documents: a whole number (`weight`, `nav_order` and
+/// `sidebar_position` of other generators).
+fn read_order(key: &str, n: &Node, r: &mut Reader) -> Option<i64> {
+    match &n.value {
+        Value::Int(i) => Some(*i),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(*f as i64),
+        other => {
+            r.error_on(
+                n,
+                format!(
+                    "`{key}` must be a whole number, found {}",
+                    other.type_name()
+                ),
+            );
+            None
         }
-        Some(id) => {
-            doc.id = id;
-            doc.id_pos = r.at(n.pos);
-            doc.id_len = n.len;
-        }
-        None => r.error_on(
-            n,
-            format!("`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"),
-        ),
     }
 }
 
-/// A status from the kind's vocabulary.
-fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
+/// Jekyll's `permalink`: a plain path is one more address of the page (an alias); a pattern
+/// with `:placeholders` says nothing about this page alone and is left out.
+fn read_permalink(n: &Node, doc: &mut Doc, r: &mut Reader) {
+    if let Value::Str(s) = &n.value {
+        if s.starts_with('/') && !s.contains(':') && s.trim_matches('/') != doc.id.as_str() {
+            doc.aliases.push(Written {
+                text: s.clone(),
+                pos: r.at(n.pos),
+                len: n.len,
+            });
+        }
+    }
+}
+
+fn read_id(n: &Node, strict: bool, doc: &mut Doc, r: &mut Reader) {
+    let Some(s) = r.string("id", n) else {
+        return;
+    };
+    let slug = crate::names::slugify(&s);
+    let id = match DocId::parse(&s) {
+        Some(id) => id,
+        // Ids written for other tools (`SEGAS-00003`) keep working as their slug; anything
+        // that looks like a path stays refused.
+        None if !strict
+            && !slug.is_empty()
+            && s.chars().all(|c| c.is_alphanumeric() || " -_".contains(c)) =>
+        {
+            r.warning_on(
+                n,
+                format!(
+                    "`id` `{s}` is not lower-case letters, digits, `-` or `_`; read as `{slug}`"
+                ),
+            );
+            DocId::parse(&slug).expect("slugify makes a slug")
+        }
+        None => {
+            return r.error_on(
+                n,
+                format!("`id` must be lower-case letters, digits, `-` or `_`, found `{s}`"),
+            );
+        }
+    };
+    // It becomes a folder name in the output; file systems stop at 255 bytes.
+    if id.as_str().len() > MAX_ID_LEN {
+        return r.error_on(n, format!("`id` is longer than {MAX_ID_LEN} characters"));
+    }
+    doc.id = id;
+    doc.id_pos = r.at(n.pos);
+    doc.id_len = n.len;
+}
+
+/// A status from the kind's vocabulary. A kind without one (a page) keeps whatever is written
+/// as free text; under `strict` it has no status, as in Cairn's own format.
+fn read_status(n: &Node, kind: &Kind, strict: bool, r: &mut Reader) -> Option<String> {
     let s = r.string("status", n)?;
     if kind.statuses.is_empty() {
-        r.error_on(n, format!("a {} has no status", kind.name));
-        return None;
+        if strict {
+            r.error_on(n, format!("a {} has no status", kind.name));
+            return None;
+        }
+        return Some(s);
     }
     if kind.statuses.contains(&s) {
         return Some(s);
+    }
+    // The words other tools use (`Accepted`, `superseded by ADR-0005`) mean one status, and
+    // theirs that mean none (`on hold`) are kept with a warning; any other word stays an
+    // error here, as a typo in front matter most often is.
+    if !strict {
+        if let Some(mapped) = super::adopt::closest_status(&s, kind) {
+            return Some(mapped);
+        }
+        if super::adopt::foreign_status(&s) {
+            return Some(adopted_status(&s, kind, n.pos, n.len, r));
+        }
     }
     let hint = did_you_mean_hint(&s, kind.statuses.iter().map(String::as_str));
     r.error_on(
@@ -267,6 +372,41 @@ fn read_status(n: &Node, kind: &Kind, r: &mut Reader) -> Option<String> {
         ),
     );
     None
+}
+
+/// A status outside the vocabulary, as a record's body writes it: the one status it means
+/// when only one fits, else the words as written, with a warning.
+pub(super) fn adopted_status(s: &str, kind: &Kind, pos: Pos, len: u32, r: &mut Reader) -> String {
+    if let Some(mapped) = super::adopt::closest_status(s, kind) {
+        return mapped;
+    }
+    let at = r.at(pos);
+    let file = r.path.clone();
+    r.diags.warning_spanning(
+        &file,
+        at,
+        len,
+        format!(
+            "status `{s}` is not one of a {}'s ({}); kept as written{}",
+            kind.name,
+            kind.statuses.join(", "),
+            did_you_mean_hint(s, kind.statuses.iter().map(String::as_str)),
+        ),
+    );
+    s.trim().to_string()
+}
+
+/// A date: `YYYY-MM-DD`, or (not under `strict`) a timestamp or a day/month/year date as
+/// other tools write them, taken as its calendar date.
+fn read_date(key: &str, n: &Node, strict: bool, r: &mut Reader) -> Option<jiff::civil::Date> {
+    if !strict {
+        if let Value::Str(s) = &n.value {
+            if let Some(d) = super::adopt::loose_date(s) {
+                return Some(d);
+            }
+        }
+    }
+    r.date(key, n)
 }
 
 /// Tags, normalised, each once, from the site's list when it has one.
@@ -298,7 +438,7 @@ fn read_other(
 ) {
     let n = &e.node;
     if let Some(rel) = Relation::from_key(key) {
-        read_relation(rel, n, kind, r, &mut doc.relations);
+        read_relation(rel, n, kind, config.strict, r, &mut doc.relations);
     } else if kind.fields.iter().any(|f| f.name == key) {
         if let Some(v) = field_text(key, n, r) {
             if v == crate::kinds::FIELD_PLACEHOLDER {
@@ -323,12 +463,29 @@ fn read_other(
     }
 }
 
-fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut Vec<RelationRef>) {
+fn read_relation(
+    rel: Relation,
+    n: &Node,
+    kind: &Kind,
+    strict: bool,
+    r: &mut Reader,
+    out: &mut Vec<RelationRef>,
+) {
     if !kind.allows(rel) {
         r.error_on(n, format!("a {} cannot use `{}`", kind.name, rel.key()));
         return;
     }
-    for (target, item) in r.string_items(rel.key(), n) {
+    let items = match &n.value {
+        // Links written as mappings (`- title: X` / `url: Y`), as other generators' themes
+        // want them: their targets are the links.
+        Value::Map(_) | Value::Seq(_) if !strict && has_mapping(n) => {
+            let mut found = Vec::new();
+            super::adopt::link_targets(n, &mut found);
+            found
+        }
+        _ => r.string_items(rel.key(), n),
+    };
+    for (target, item) in items {
         let target = target
             .trim()
             .trim_start_matches("[[")
@@ -340,6 +497,14 @@ fn read_relation(rel: Relation, n: &Node, kind: &Kind, r: &mut Reader, out: &mut
             pos: r.at(item.pos),
             len: item.len,
         });
+    }
+}
+
+fn has_mapping(n: &Node) -> bool {
+    match &n.value {
+        Value::Map(_) => true,
+        Value::Seq(items) => items.iter().any(|i| matches!(i.value, Value::Map(_))),
+        _ => false,
     }
 }
 

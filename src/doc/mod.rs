@@ -18,7 +18,9 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::source::SourceFile;
 
+mod adopt;
 mod front;
+mod record;
 mod rules;
 mod text;
 
@@ -59,6 +61,8 @@ pub struct Doc {
     pub title: String,
     /// The heading that became the title (not repeated in the body).
     pub title_heading: Option<usize>,
+    /// The record's number, as adr-tools writes it before the title (`# 1. Use X`).
+    pub number: Option<u32>,
     pub status: Option<String>,
     pub summary: Option<String>,
     pub owners: Vec<String>,
@@ -69,6 +73,9 @@ pub struct Doc {
     pub review_by: Option<Date>,
     /// Left out of builds without `--drafts`: `draft: true`, or `status: draft` written.
     pub draft: bool,
+    /// Its place among its folder's documents (`order`, or `weight`, `nav_order`,
+    /// `sidebar_position` as other generators write it); lower comes first.
+    pub order: Option<i64>,
     pub aliases: Vec<Written>,
     /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
     pub fields: Vec<(String, String)>,
@@ -104,16 +111,34 @@ impl Doc {
 pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     let mut diags = Diagnostics::new();
     let shown = config.content.show(&file.path);
-    let front = front::FrontMatter::read(&file.text, &shown, &mut diags);
+    let front = front::FrontMatter::read(&file.text, &shown, config.strict, &mut diags);
     let mut r = Reader::new(shown.clone(), front.first_line, &mut diags);
     let entries = front.entries(&mut r);
-    let kind_id = front::choose_kind(entries, &front, &file.path, &config.kinds, &mut r);
+    let record = if config.strict {
+        adopt::RecordBody::default()
+    } else {
+        adopt::record_body(&file.text[front.body_offset..])
+    };
+    let kind_id = front::choose_kind(
+        entries,
+        (&front, record.is_record()),
+        &file.path,
+        &config.kinds,
+        &mut r,
+    );
     let kind = config.kinds.get(kind_id);
     let body = Body::analyse(&file.text, front.body_offset);
     let mut doc = Doc::untitled(&file.path, shown, kind_id, front.body_offset, body.outline);
     doc.link_pos = body.link_pos;
     check_file_name(&file, doc.is_index, &mut r);
     let read = front::read_entries(entries, kind, config, &mut doc, &mut r);
+    record::take(
+        record,
+        (&mut doc, kind),
+        entries,
+        (&file.text, &body.lines),
+        &mut r,
+    );
     read.schedule_review(&mut doc, &mut r);
     if let (Some(c), Some(u)) = (doc.created, doc.updated) {
         if u < c {
@@ -122,10 +147,18 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     }
     let checked = !doc.is_index && !kind.is_page() && !front.broken;
     let lines = &body.lines;
-    rules::choose_title(&mut doc, &file, &front, read.title_pos, lines, &mut r);
+    rules::choose_title(
+        &mut doc,
+        &file,
+        &front,
+        read.title_pos,
+        lines,
+        (kind, config.strict),
+        &mut r,
+    );
     if checked {
         rules::check_required(&doc, kind, entries, &mut r);
-        rules::check_sections(&doc, kind, lines, &file.text, &mut r);
+        rules::check_sections(&doc, (kind, config.strict), lines, &file.text, &mut r);
     }
     // A written `status: draft` keeps the document out as `draft: true` does; a missing status
     // read as the kind's first does not.
@@ -184,6 +217,7 @@ impl Doc {
             kind,
             title: String::new(),
             title_heading: None,
+            number: None,
             status: None,
             summary: None,
             owners: Vec::new(),
@@ -192,6 +226,7 @@ impl Doc {
             updated: None,
             review_by: None,
             draft: false,
+            order: None,
             aliases: Vec::new(),
             fields: Vec::new(),
             relations: Vec::new(),
@@ -235,5 +270,7 @@ fn finish(doc: &mut Doc, file: SourceFile) {
     doc.text = file.text;
 }
 
+#[cfg(test)]
+mod adopt_tests;
 #[cfg(test)]
 mod tests;

@@ -10,14 +10,16 @@ use crate::schema::Reader;
 use crate::source::SourceFile;
 use crate::yaml::Entry;
 
-/// Title: front matter, else the first `# heading` (then not repeated in the body), else the
-/// file name.
+/// Title: front matter, else the first `# heading` (then not repeated in the body, and without
+/// the number adr-tools writes before it), else the file name. Front matter without a title or
+/// a heading is a warning (an error under `strict`, as Cairn's own format requires a title).
 pub(super) fn choose_title(
     doc: &mut Doc,
     file: &SourceFile,
     front: &FrontMatter,
     title_pos: Option<Pos>,
     lines: &LineIndex,
+    (kind, strict): (&Kind, bool),
     r: &mut Reader,
 ) {
     if doc.title.is_empty() {
@@ -34,6 +36,7 @@ pub(super) fn choose_title(
             }
             doc.title = title;
             doc.title_heading = Some(i);
+            take_number(doc, kind, file);
         }
         if doc.title.is_empty()
             && front.present
@@ -41,7 +44,11 @@ pub(super) fn choose_title(
             && !doc.is_index
             && title_pos.is_none()
         {
-            r.file_error("missing `title`");
+            if strict {
+                r.file_error("missing `title`");
+            } else {
+                r.file_warning("missing `title` and no `# heading`; titled from the file name");
+            }
         }
     }
     if doc.title.is_empty() {
@@ -50,6 +57,19 @@ pub(super) fn choose_title(
         } else {
             humanize(file.path.stem())
         };
+    }
+}
+
+/// `# 1. Use X` titles a record `Use X` numbered 1: in a document of a kind with records, or
+/// when the file name starts with the same number (`0001-use-x.md`), so that a page's
+/// `# 1. Introduction` elsewhere keeps its title.
+fn take_number(doc: &mut Doc, kind: &Kind, file: &SourceFile) {
+    let Some((n, rest)) = super::adopt::numbered_title(&doc.title) else {
+        return;
+    };
+    if !kind.is_page() || super::adopt::file_number(file.path.stem()) == Some(n) {
+        doc.title = rest.to_string();
+        doc.number = Some(n);
     }
 }
 
@@ -75,9 +95,11 @@ pub(super) fn check_required(doc: &Doc, kind: &Kind, entries: &[Entry], r: &mut 
     }
 }
 
+/// The kind's `##` sections: each present and not empty. Outside `strict`, a `###` heading
+/// counts too, as MADR puts `### Consequences` under `## Decision Outcome`.
 pub(super) fn check_sections(
     doc: &Doc,
-    kind: &Kind,
+    (kind, strict): (&Kind, bool),
     lines: &LineIndex,
     text: &str,
     r: &mut Reader,
@@ -86,7 +108,7 @@ pub(super) fn check_sections(
         .outline
         .headings
         .iter()
-        .filter(|h| h.level == 2)
+        .filter(|h| h.level == 2 || (!strict && h.level == 3))
         .collect();
     for rule in &kind.sections {
         match seconds.iter().find(|h| rule.matches(&h.text)) {

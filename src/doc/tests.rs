@@ -214,7 +214,12 @@ fn review_every_counts_from_last_reviewed() {
 
 #[test]
 fn ids_must_be_slugs_and_default_to_the_file_stem() {
-    let (d, diags) = parse_str(
+    let strict = SiteConfig {
+        strict: true,
+        ..SiteConfig::default()
+    };
+    let (d, diags) = parse_with(
+        &strict,
         "decisions/ADR 0001 Use Postgres.md",
         "---\ntitle: T\nid: Bad Id\n---\n",
     );
@@ -290,7 +295,11 @@ fn an_empty_file_is_a_page_with_a_warning() {
 
 #[test]
 fn front_matter_that_is_not_a_mapping_is_one_error() {
-    let (_, diags) = parse_str("strategies/s.md", "---\n- a\n- b\n---\n");
+    let strict = SiteConfig {
+        strict: true,
+        ..SiteConfig::default()
+    };
+    let (_, diags) = parse_with(&strict, "strategies/s.md", "---\n- a\n- b\n---\n");
     assert_eq!(
         diags,
         [

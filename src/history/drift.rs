@@ -66,7 +66,9 @@ pub fn inputs(site: &Site, config: &SiteConfig) -> Vec<DriftDoc> {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let front = crate::frontmatter::split(&d.text).ok().and_then(|s| s.yaml);
+            let front = crate::frontmatter::split(&d.text, true)
+                .ok()
+                .and_then(|s| s.yaml);
             let last_reviewed = front
                 .and_then(|y| top_level_value(y, "last_reviewed"))
                 .and_then(|s| s.parse::<Date>().ok());

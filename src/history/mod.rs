@@ -209,7 +209,7 @@ pub fn read(content: &Path, cache: Option<&Path>) -> Result<Option<History>, Str
 /// read (its line and the lines indented under it), so reading every version of every
 /// document stays cheap; anything but a plain value is no status.
 pub fn status_of(text: &str) -> Option<String> {
-    let yaml = frontmatter::split(text).ok()?.yaml?;
+    let yaml = frontmatter::split(text, true).ok()?.yaml?;
     top_level_value(yaml, "status")
 }
 

@@ -257,7 +257,10 @@ _Optional: name what this strategy deliberately will not do, so that work outsid
             "{text}"
         );
         // The front matter parses back to the same title.
-        let fm = crate::frontmatter::split(&text).unwrap().yaml.unwrap();
+        let fm = crate::frontmatter::split(&text, true)
+            .unwrap()
+            .yaml
+            .unwrap();
         let Value::Map(entries) = yaml::parse(fm).unwrap().value else {
             panic!("not a mapping");
         };

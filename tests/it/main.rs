@@ -1,6 +1,7 @@
 //! Integration tests: build fixture sites in temporary folders and check the output tree, the
 //! exact diagnostics, exit codes and the guarantees of the write stage.
 
+mod adopt;
 mod cli;
 mod drafts;
 mod escaping;

@@ -295,10 +295,14 @@ fn the_fuzz_corpus_replays_cleanly() {
         let Ok(text) = cairn::source::normalize(data) else {
             return;
         };
-        if let Ok(split) = cairn::frontmatter::split(&text) {
-            if let Some(yaml) = split.yaml {
-                let _ = cairn::yaml::parse(yaml);
-                let _ = cairn::config::parse(yaml);
+        if let Ok(split) = cairn::frontmatter::split(&text, false) {
+            if let Some(front) = split.yaml {
+                if split.toml {
+                    let _ = cairn::frontmatter::parse_toml(front);
+                } else {
+                    let _ = cairn::yaml::parse(front);
+                    let _ = cairn::config::parse(front);
+                }
             }
         }
         for path in ["strategies/s.md", "notes/n.md", "visions/_index.md"] {

@@ -61,17 +61,28 @@ impl PageType for KindIndex {
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
         let k = kind_of(key);
         let kind = r.config.kinds.get(k);
-        let statuses: Vec<Option<&str>> = if kind.statuses.is_empty() {
-            vec![None]
+        // The vocabulary's groups in its order, then statuses kept as written (documents
+        // brought from other tools) in name order; a kind without statuses is one group.
+        let mut statuses: Vec<Option<&str>> = kind.statuses.iter().map(|s| Some(s.as_str())).collect();
+        if kind.statuses.is_empty() {
+            statuses.push(None);
         } else {
-            kind.statuses.iter().map(|s| Some(s.as_str())).collect()
-        };
+            let mut other: Vec<&str> = r
+                .site
+                .of_kind(k)
+                .filter_map(|i| r.site.docs[i].status.as_deref())
+                .filter(|s| !kind.statuses.iter().any(|v| v == s))
+                .collect();
+            other.sort_unstable();
+            other.dedup();
+            statuses.extend(other.into_iter().map(Some));
+        }
         let mut groups = Vec::new();
         for status in statuses {
             let mut items: Vec<usize> = r
                 .site
                 .of_kind(k)
-                .filter(|&i| r.site.docs[i].status.as_deref() == status)
+                .filter(|&i| status.is_none() || r.site.docs[i].status.as_deref() == status)
                 .collect();
             if items.is_empty() {
                 continue;
