@@ -270,6 +270,7 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }
+    config.kinds.set_content_dir(config.content.as_str());
     if !has_title && !r.diags.has_errors() {
         r.warning(
             Pos::START,

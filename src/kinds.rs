@@ -237,6 +237,10 @@ pub struct KindTable {
     /// The kinds' `paths`, compiled.
     #[serde(skip)]
     by_path: paths::PathKinds,
+    /// The documents folder from the site folder (`doc/adr`), which the built-in globs also
+    /// match through: records are decisions when `content:` names their folder itself.
+    #[serde(skip)]
+    content: String,
 }
 
 impl Default for KindTable {
@@ -349,6 +353,7 @@ impl Default for KindTable {
         let mut t = KindTable {
             kinds: vec![vision, strategy, pattern, decision, page],
             by_path: paths::PathKinds::default(),
+            content: String::new(),
         };
         t.index_paths();
         t
@@ -390,7 +395,18 @@ impl KindTable {
                     .and_then(|f| self.by_folder(f))
             })
             .or_else(|| self.by_path.builtin(p))
+            .or_else(|| {
+                let from_site = format!("{}/{p}", self.content);
+                (!self.content.is_empty())
+                    .then(|| self.by_path.builtin(&from_site))
+                    .flatten()
+            })
             .unwrap_or(self.page())
+    }
+
+    /// Where the documents folder is from the site folder (see [`KindTable::for_path`]).
+    pub fn set_content_dir(&mut self, dir: &str) {
+        self.content = dir.to_string();
     }
 
     fn index_paths(&mut self) {

@@ -60,7 +60,7 @@ pub fn group(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Group>) {
         .into_iter()
         .filter_map(|key| {
             let total = seen[&key];
-            (total > SHOWN).then(|| Group {
+            (total > SHOWN).then_some(Group {
                 severity: key.0,
                 template: key.1,
                 total,
@@ -68,7 +68,7 @@ pub fn group(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Group>) {
         })
         .collect();
     // Stable: equal counts keep the order they were first met in.
-    groups.sort_by(|a, b| b.total.cmp(&a.total));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.total));
     (shown, groups)
 }
 

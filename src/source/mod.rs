@@ -69,7 +69,7 @@ impl ContentDir {
             return refuse("must be a path relative to the site folder, not an absolute one");
         }
         let parts: Vec<&str> = trimmed.split(['/', '\\']).collect();
-        if parts.iter().any(|p| *p == "..") {
+        if parts.contains(&"..") {
             return refuse("must stay inside the site folder (no `..`)");
         }
         if parts

@@ -261,3 +261,21 @@ fn repeated_problems_are_grouped_unless_verbose() {
     let out = site.cairn(&["lint", "--format", "json"]);
     assert_eq!(lastmod(&out.stdout), 25, "{}", out.stdout);
 }
+
+/// A site whose documents folder is the records folder itself: the built-in globs match the
+/// path from the site folder too.
+#[test]
+fn a_records_folder_named_as_content_holds_decisions() {
+    let site = Site::copy("basic");
+    std::fs::remove_dir_all(site.root().join("content")).unwrap();
+    site.write("doc/adr/0001-use-postgres.md", RECORD);
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("content: doc/adr\n{config}"));
+    let out = site.cairn(&["build", "--no-checks"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        site.out()
+            .join("decisions/0001-use-postgres/index.html")
+            .is_file()
+    );
+}
