@@ -483,10 +483,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
     for d in diags {
-        let c = if d.severity == Severity::Error {
-            "\x1b[31m"
-        } else {
-            "\x1b[33m"
+        let c = match d.severity {
+            Severity::Error => "\x1b[31m",
+            Severity::Warning => "\x1b[33m",
+            Severity::Note => "\x1b[36m",
         };
         let _ = if color {
             writeln!(
@@ -557,7 +557,10 @@ fn counts(diags: &[Diagnostic]) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diags.len() - errors;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     format!(
         "{errors} error{}, {warnings} warning{}",
         plural(errors),

@@ -15,8 +15,9 @@ use rayon::prelude::*;
 use crate::check::{self, Plan};
 use crate::config::{self, CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::doc::{self, Doc};
+use crate::doc::{self, Doc, FromGit};
 use crate::error::{Error, Result};
+use crate::history::{self, History};
 use crate::link::{self, Site};
 use crate::names::{BaseUrl, SourcePath};
 use crate::source::{self, CONTENT_DIR, Found};
@@ -181,6 +182,13 @@ pub struct Analysis {
     pub parse_diags: HashMap<SourcePath, Diagnostics>,
     /// The link stage's diagnostics and those of the checks' `[[doc]]` links.
     pub link_diags: Diagnostics,
+    /// Documents' history from git, read once (never again after an edit: an edit is not a
+    /// commit); `None` outside a work tree.
+    pub history: Option<History>,
+    /// Notes about reading the history (a shallow clone, an unreadable repository).
+    pub history_diags: Diagnostics,
+    /// Drift warnings, made again after every edit (see [`drift_diagnostics`]).
+    pub drift_diags: Diagnostics,
 }
 
 /// The files an [`Analysis::reread`] read again.
@@ -206,10 +214,15 @@ impl Configured {
         let content = opts.content_dir();
         let (sources, mut read_diags) = source::read_content(&content)?;
         read_diags.extend(judge_markup(&content, &sources.assets, &config));
+        let (history, history_diags) = read_history(&content, opts.cache.as_deref());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
-            .map(|f| doc::parse(f, &config))
+            .map(|f| {
+                let (mut d, dd) = doc::parse(f, &config);
+                date_from_git(&mut d, history.as_ref());
+                (d, dd)
+            })
             .collect();
         let mut parse_diags = HashMap::with_capacity(parsed.len());
         let mut docs = Vec::with_capacity(parsed.len());
@@ -219,6 +232,7 @@ impl Configured {
         }
         let (site, mut link_diags) = link::link(docs, &config, opts.drafts, &sources.assets);
         link_diags.extend(checks.resolve_links(&site, &config));
+        let drift_diags = drift_diagnostics(&site, &config, history.as_ref());
         Ok(Analysis {
             config,
             config_diags,
@@ -228,6 +242,9 @@ impl Configured {
             read_diags,
             parse_diags,
             link_diags,
+            history,
+            history_diags,
+            drift_diags,
         })
     }
 }
@@ -246,6 +263,8 @@ impl Analysis {
             all.extend(d.clone());
         }
         all.extend(self.link_diags.clone());
+        all.extend(self.history_diags.clone());
+        all.extend(self.drift_diags.clone());
         finish(all, strict)
     }
 
@@ -255,6 +274,7 @@ impl Analysis {
         let mut all = self.config_diags.clone();
         all.extend(self.read_diags.clone());
         all.extend(self.link_diags.clone());
+        all.extend(self.drift_diags.clone());
         for (path, d) in &self.parse_diags {
             if reread.contains(path) {
                 all.extend(d.clone());
@@ -282,6 +302,7 @@ impl Analysis {
         bad(&self.config_diags)
             || bad(&self.read_diags)
             || bad(&self.link_diags)
+            || bad(&self.drift_diags)
             || self.parse_diags.values().any(bad)
     }
 
@@ -315,7 +336,8 @@ impl Analysis {
                     self.parse_diags.remove(&sp);
                     changed.docs.push(sp.clone());
                     let known = self.site.docs.iter().any(|d| d.source == sp) && !had_read_problem;
-                    let (d, dd) = doc::parse(file, &self.config);
+                    let (mut d, dd) = doc::parse(file, &self.config);
+                    date_from_git(&mut d, self.history.as_ref());
                     self.parse_diags.insert(sp, dd);
                     files_changed |= !known;
                     edited.push(d);
@@ -358,6 +380,8 @@ impl Analysis {
             }
             edited = rest;
             if edited.is_empty() {
+                self.drift_diags =
+                    drift_diagnostics(&self.site, &self.config, self.history.as_ref());
                 return changed;
             }
         }
@@ -373,8 +397,71 @@ impl Analysis {
         link_diags.extend(self.checks.resolve_links(&site, &self.config));
         self.site = site;
         self.link_diags = link_diags;
+        self.drift_diags = drift_diagnostics(&self.site, &self.config, self.history.as_ref());
         changed
     }
+}
+
+/// The history of the documents in `content`, with a note when it cannot be had: a shallow
+/// clone (dates then come from front matter alone) or a repository that cannot be read. The
+/// note is not a content warning, so `--strict` does not fail a build over how the site was
+/// checked out.
+fn read_history(content: &Path, cache: Option<&Path>) -> (Option<History>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let history = match history::read(content, cache) {
+        Ok(h) => h,
+        Err(e) => {
+            diags.note(CONTENT_DIR, crate::diag::Pos::START, e);
+            None
+        }
+    };
+    if let Some(w) = history.as_ref().and_then(History::warning) {
+        diags.note(CONTENT_DIR, crate::diag::Pos::START, w);
+    }
+    (history.filter(|h| !h.shallow), diags)
+}
+
+/// Gives `doc` the dates and authors git knows where its front matter is silent (front matter
+/// wins where it speaks; see [`history::merge`]).
+pub fn date_from_git(doc: &mut Doc, history: Option<&History>) {
+    let Some(facts) = history.and_then(|h| h.facts(doc.source.as_str())) else {
+        return;
+    };
+    let front = history::FrontFacts {
+        created: doc.created,
+        updated: doc.updated,
+        owners: &doc.owners,
+    };
+    let shown = history::merge(&front, Some(&facts));
+    doc.from_git = FromGit {
+        created: shown.created_from_git,
+        updated: shown.updated_from_git,
+        contributors: if shown.people_from_git {
+            shown.people
+        } else {
+            Vec::new()
+        },
+    };
+    doc.created = shown.created;
+    doc.updated = shown.updated;
+}
+
+/// Drift (see [`history::drift`]) as warnings on the drifted documents, which the `docs` check
+/// turns into rows linking to them.
+pub fn drift_diagnostics(
+    site: &Site,
+    config: &SiteConfig,
+    history: Option<&History>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for d in history::drift(&history::inputs(site, config), history) {
+        let doc = &site.docs[d.doc];
+        if doc.is_index {
+            continue;
+        }
+        diags.warning(&doc.file, crate::diag::Pos::START, d.message);
+    }
+    diags
 }
 
 /// SVG and XML attachments are judged by what they hold: one that could run scripts on the

@@ -81,6 +81,7 @@ impl DocsInput {
         for d in diagnostics
             .iter()
             .filter(|d| d.path.starts_with(&format!("{CONTENT_DIR}/")))
+            .filter(|d| d.severity != Severity::Note)
         {
             problems.entry(d.path.clone()).or_default().push(d.clone());
         }

@@ -453,3 +453,89 @@ fn drift_rules_read_the_linked_site_and_its_history() {
         ]
     );
 }
+
+/// A site at the root of a repository, its build outputs ignored.
+fn site_repo() -> Repo {
+    let r = Repo::new();
+    r.write("site.yaml", "title: T\n");
+    r.write(".gitignore", "public/\n.test-cache/\n");
+    r
+}
+
+fn options(r: &Repo) -> BuildOptions {
+    let mut o = BuildOptions::new(r.root(), date(2026, 5, 1));
+    o.checks = false;
+    o
+}
+
+fn page(r: &Repo, rel: &str) -> String {
+    std::fs::read_to_string(r.root().join("public").join(rel)).unwrap()
+}
+
+#[test]
+fn a_build_takes_dates_and_contributors_from_git_where_front_matter_is_silent() {
+    let r = site_repo();
+    let silent = "content/patterns/silent.md";
+    let spoken = "content/patterns/spoken.md";
+    r.write(silent, &doc("pattern", "Silent", "active", "", BODY));
+    r.write(
+        spoken,
+        &doc(
+            "pattern",
+            "Spoken",
+            "active",
+            "created: 2020-01-01\nupdated: 2020-02-02\nowners: [Ruth]\n",
+            BODY,
+        ),
+    );
+    r.commit(HANNAH, "2025-03-01", "Add");
+    r.write(silent, &doc("pattern", "Silent", "active", "", "Edited."));
+    r.write(
+        spoken,
+        &doc(
+            "pattern",
+            "Spoken",
+            "active",
+            "created: 2020-01-01\nupdated: 2020-02-02\nowners: [Ruth]\n",
+            "Edited.",
+        ),
+    );
+    r.commit(TOMAS, "2025-04-02", "Edit");
+    let report = cairn::build(&options(&r)).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "patterns/silent/index.html");
+    assert!(html.contains("<time datetime=\"2025-03-01\">"), "{html}");
+    assert!(html.contains("<time datetime=\"2025-04-02\">"));
+    assert!(html.contains("<dt>Contributors</dt><dd>Hannah Lindqvist, Tomás Ferreira</dd>"));
+    let html = page(&r, "patterns/spoken/index.html");
+    assert!(
+        html.contains("<time datetime=\"2020-01-01\">"),
+        "front matter wins"
+    );
+    assert!(html.contains("<time datetime=\"2020-02-02\">"));
+    assert!(!html.contains("2025-04-02") && !html.contains("Contributors"));
+    // Lists date documents the same way.
+    assert!(page(&r, "patterns/index.html").contains("2025-04-02"));
+}
+
+#[test]
+fn an_edit_while_serving_does_not_read_the_history_again() {
+    let r = site_repo();
+    let p = "content/patterns/p.md";
+    r.write(p, &doc("pattern", "P", "active", "", BODY));
+    r.commit(HANNAH, "2025-03-01", "Add");
+    let mut session = cairn::session::Session::new(options(&r));
+    session.build().unwrap();
+    // A commit the session does not know of, then an edit of the body it does see.
+    r.write(p, &doc("pattern", "P", "active", "", "Edited."));
+    r.commit(TOMAS, "2025-06-06", "Edit");
+    let report = session.rebuild(&[r.root().join(p)]).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "patterns/p/index.html");
+    assert!(html.contains("Edited."), "the body edit is shown");
+    assert!(
+        html.contains("<time datetime=\"2025-03-01\">") && !html.contains("2025-06-06"),
+        "the history is the one read when the session started"
+    );
+    assert!(html.contains("<dd>Hannah Lindqvist</dd>"), "{html}");
+}

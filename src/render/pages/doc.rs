@@ -41,6 +41,8 @@ struct DocView<'r> {
     link: &'r LinkView,
     id: &'r str,
     owners: &'r [String],
+    /// Which dates and people came from git where front matter is silent.
+    from_git: &'r crate::doc::FromGit,
     tags: Vec<TagView<'r>>,
     created: Option<String>,
     updated: Option<String>,
@@ -152,6 +154,7 @@ impl PageType for Document {
             link: &r.views[i],
             id: d.id.as_str(),
             owners: &d.owners,
+            from_git: &d.from_git,
             tags: d
                 .tags
                 .iter()
