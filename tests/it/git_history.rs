@@ -508,12 +508,14 @@ fn a_build_takes_dates_and_contributors_from_git_where_front_matter_is_silent() 
     assert!(html.contains("<time datetime=\"2025-04-02\">"));
     assert!(html.contains("<dt>Contributors</dt><dd>Hannah Lindqvist, Tomás Ferreira</dd>"));
     let html = page(&r, "patterns/spoken/index.html");
+    let meta = &html[html.find("<dl class=\"meta\">").unwrap()..];
+    let meta = &meta[..meta.find("</dl>").unwrap()];
     assert!(
-        html.contains("<time datetime=\"2020-01-01\">"),
+        meta.contains("<time datetime=\"2020-01-01\">"),
         "front matter wins"
     );
-    assert!(html.contains("<time datetime=\"2020-02-02\">"));
-    assert!(!html.contains("2025-04-02") && !html.contains("Contributors"));
+    assert!(meta.contains("<time datetime=\"2020-02-02\">"));
+    assert!(!meta.contains("2025-04-02") && !meta.contains("Contributors"));
     // Lists date documents the same way.
     assert!(page(&r, "patterns/index.html").contains("2025-04-02"));
 }
@@ -538,4 +540,63 @@ fn an_edit_while_serving_does_not_read_the_history_again() {
         "the history is the one read when the session started"
     );
     assert!(html.contains("<dd>Hannah Lindqvist</dd>"), "{html}");
+}
+
+#[test]
+fn a_document_page_the_timeline_and_graph_json_show_its_history() {
+    let r = site_repo();
+    r.write(
+        "site.yaml",
+        "title: T\nrepository:\n  url: https://git.example.org/eng/site/\n",
+    );
+    let d = "content/decisions/d.md";
+    r.write(d, &doc("decision", "D", "proposed", "", BODY));
+    let first = r.commit(HANNAH, "2026-01-05", "Propose <the> decision");
+    r.write(d, &doc("decision", "D", "accepted", "", BODY));
+    let accept = r.commit(TOMAS, "2026-03-02", "Accept it");
+    let report = cairn::build(&options(&r)).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "decisions/d/index.html");
+    let section = &html[html.find("doc-history").expect("a History section")..];
+    let link = |id: &str| format!("href=\"https://git.example.org/eng/site/commit/{id}\"");
+    assert!(section.contains(&link(&accept)) && section.contains(&link(&first)));
+    assert!(
+        section.contains("Propose &lt;the&gt; decision"),
+        "subjects are escaped"
+    );
+    assert!(section.contains("Tomás Ferreira: "));
+    assert!(
+        section
+            .contains("proposed</span> → <span class=\"status status-accepted\">accepted</span>, "),
+        "{section}"
+    );
+    assert!(
+        section.contains("<time datetime=\"2026-03-02\">2026-03-02</time></a>, Tomás Ferreira")
+    );
+    let timeline = page(&r, "timeline/index.html");
+    assert!(timeline.contains("Proposed → accepted"), "{timeline}");
+    assert!(timeline.contains("<span class=\"event-author\">Tomás Ferreira</span>"));
+    let graph: serde_json::Value = serde_json::from_str(&page(&r, "graph.json")).unwrap();
+    assert_eq!(
+        graph["nodes"][0]["transitions"],
+        serde_json::json!([{
+            "from": "proposed", "to": "accepted", "date": "2026-03-02",
+            "author": "Tomás Ferreira", "commit": accept
+        }])
+    );
+}
+
+#[test]
+fn without_a_repository_url_commits_are_not_linked() {
+    let r = site_repo();
+    r.write(
+        "content/decisions/d.md",
+        &doc("decision", "D", "proposed", "", BODY),
+    );
+    r.commit(HANNAH, "2026-01-05", "Propose");
+    cairn::build(&options(&r)).unwrap();
+    let html = page(&r, "decisions/d/index.html");
+    let section = &html[html.find("doc-history").unwrap()..];
+    assert!(section.contains("Hannah Lindqvist: Propose"));
+    assert!(!section.contains("/commit/"));
 }

@@ -60,6 +60,8 @@ struct DocView<'r> {
     neighbourhood: Option<Lazy<'r, Around>>,
     /// Its print packet, for kinds that have one.
     packet_href: Option<String>,
+    /// Its commits and status transitions, when git knows it.
+    history: Option<crate::render::history::HistoryView<'r>>,
 }
 
 #[derive(Serialize)]
@@ -197,6 +199,7 @@ impl PageType for Document {
             neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
+            history: crate::render::history::of_doc(r, i),
         };
         let page = DocPage {
             doc: view,
