@@ -600,3 +600,119 @@ fn without_a_repository_url_commits_are_not_linked() {
     assert!(section.contains("Hannah Lindqvist: Propose"));
     assert!(!section.contains("/commit/"));
 }
+
+#[test]
+fn drift_is_reported_by_the_build_and_as_docs_rows_linking_to_the_documents() {
+    let r = site_repo();
+    r.write(
+        "site.yaml",
+        "title: T\nchecks:\n  - name: Documents\n    kind: docs\n",
+    );
+    let v = "content/visions/v.md";
+    let s = "content/strategies/s.md";
+    let p = "content/patterns/p.md";
+    let h = "horizon: 3 years\n";
+    r.write(v, &doc("vision", "North", "active", h, BODY));
+    let sections = "## Problem\n\nA.\n\n## Guiding policy\n\nB.\n\n## Actions\n\nC.";
+    r.write(
+        s,
+        &doc("strategy", "Route", "active", "serves: [v]\n", sections),
+    );
+    r.write(
+        p,
+        &doc(
+            "pattern",
+            "Reviewed",
+            "active",
+            "last_reviewed: 2025-01-10\n",
+            BODY,
+        ),
+    );
+    r.commit(HANNAH, "2025-01-05", "Start");
+    r.write(v, &doc("vision", "North", "active", h, "Moved."));
+    r.write(
+        p,
+        &doc(
+            "pattern",
+            "Reviewed",
+            "active",
+            "last_reviewed: 2025-01-10\n",
+            "New.",
+        ),
+    );
+    r.commit(TOMAS, "2025-02-01", "Move the vision, edit the pattern");
+    let mut opts = options(&r);
+    opts.checks = true;
+    let report = cairn::build(&opts).unwrap();
+    assert!(report.status.is_some(), "{:?}", report.diagnostics);
+    let shown: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("changed"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "content/patterns/p.md:1:1: warning: changed since it was reviewed on 2025-01-10: last changed on 2025-02-01 by Tomás Ferreira (\"Move the vision, edit the pattern\")",
+            "content/strategies/s.md:1:1: warning: the vision it serves changed on 2025-02-01 (`North`), after this was last updated or reviewed on 2025-01-05",
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_str(&page(&r, "status/status.json")).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let row = |title: &str| {
+        rows.iter()
+            .find(|x| x["item"] == title)
+            .unwrap_or_else(|| panic!("{title}: {rows:?}"))
+    };
+    assert!(
+        row("Reviewed")["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since it was reviewed on 2025-01-10")
+    );
+    assert_eq!(row("Reviewed")["link"], "/patterns/p/");
+    assert!(
+        row("Route")["message"]
+            .as_str()
+            .unwrap()
+            .contains("the vision it serves changed on 2025-02-01")
+    );
+    assert_eq!(row("Route")["link"], "/strategies/s/");
+}
+
+#[test]
+fn a_shallow_clone_builds_strict_with_one_note_and_front_matter_dates() {
+    let r = site_repo();
+    let p = "content/about.md";
+    let text =
+        |body: &str| format!("---\ntitle: P\nkind: page\ncreated: 2024-06-01\n---\n\n{body}\n");
+    r.write(p, &text(BODY));
+    r.commit(HANNAH, "2025-01-01", "Add");
+    r.write(p, &text("Edited."));
+    r.commit(TOMAS, "2025-02-01", "Edit");
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.root().display());
+    let out = r
+        .command(clones.path())
+        .args(["clone", "-q", "--depth", "1", &url, "shallow"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let root = clones.path().join("shallow");
+    let out = crate::support::Cairn::new(&root)
+        .args(["build", "--strict", "--no-checks"])
+        .run();
+    let notes: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("shallow"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", out.stderr);
+    assert!(notes[0].starts_with("content:1:1: note: "), "{}", notes[0]);
+    assert!(notes[0].contains("`fetch-depth: 0`"));
+    assert!(!out.stderr.contains("error"), "{}", out.stderr);
+    let html = std::fs::read_to_string(root.join("public/about/index.html")).unwrap();
+    assert!(html.contains("<time datetime=\"2024-06-01\">"));
+    assert!(!html.contains("2025-02-01") && !html.contains("doc-history"));
+}
