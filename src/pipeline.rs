@@ -15,9 +15,9 @@ use rayon::prelude::*;
 use crate::check::{self, Plan};
 use crate::config::{self, CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::doc::{self, Doc, FromGit};
+use crate::doc::{self, Doc};
 use crate::error::{Error, Result};
-use crate::history::{self, History};
+use crate::history::{History, date_from_git, drift_diagnostics, read_noted};
 use crate::link::{self, Site};
 use crate::names::{BaseUrl, SourcePath};
 use crate::source::{self, CONTENT_DIR, Found};
@@ -214,7 +214,7 @@ impl Configured {
         let content = opts.content_dir();
         let (sources, mut read_diags) = source::read_content(&content)?;
         read_diags.extend(judge_markup(&content, &sources.assets, &config));
-        let (history, history_diags) = read_history(&content, opts.cache.as_deref());
+        let (history, history_diags) = read_noted(&content, opts.cache.as_deref());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
@@ -400,68 +400,6 @@ impl Analysis {
         self.drift_diags = drift_diagnostics(&self.site, &self.config, self.history.as_ref());
         changed
     }
-}
-
-/// The history of the documents in `content`, with a note when it cannot be had: a shallow
-/// clone (dates then come from front matter alone) or a repository that cannot be read. The
-/// note is not a content warning, so `--strict` does not fail a build over how the site was
-/// checked out.
-fn read_history(content: &Path, cache: Option<&Path>) -> (Option<History>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let history = match history::read(content, cache) {
-        Ok(h) => h,
-        Err(e) => {
-            diags.note(CONTENT_DIR, crate::diag::Pos::START, e);
-            None
-        }
-    };
-    if let Some(w) = history.as_ref().and_then(History::warning) {
-        diags.note(CONTENT_DIR, crate::diag::Pos::START, w);
-    }
-    (history.filter(|h| !h.shallow), diags)
-}
-
-/// Gives `doc` the dates and authors git knows where its front matter is silent (front matter
-/// wins where it speaks; see [`history::merge`]).
-pub fn date_from_git(doc: &mut Doc, history: Option<&History>) {
-    let Some(facts) = history.and_then(|h| h.facts(doc.source.as_str())) else {
-        return;
-    };
-    let front = history::FrontFacts {
-        created: doc.created,
-        updated: doc.updated,
-        owners: &doc.owners,
-    };
-    let shown = history::merge(&front, Some(&facts));
-    doc.from_git = FromGit {
-        created: shown.created_from_git,
-        updated: shown.updated_from_git,
-        contributors: if shown.people_from_git {
-            shown.people
-        } else {
-            Vec::new()
-        },
-    };
-    doc.created = shown.created;
-    doc.updated = shown.updated;
-}
-
-/// Drift (see [`history::drift`]) as warnings on the drifted documents, which the `docs` check
-/// turns into rows linking to them.
-pub fn drift_diagnostics(
-    site: &Site,
-    config: &SiteConfig,
-    history: Option<&History>,
-) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    for d in history::drift(&history::inputs(site, config), history) {
-        let doc = &site.docs[d.doc];
-        if doc.is_index {
-            continue;
-        }
-        diags.warning(&doc.file, crate::diag::Pos::START, d.message);
-    }
-    diags
 }
 
 /// SVG and XML attachments are judged by what they hold: one that could run scripts on the

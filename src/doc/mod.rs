@@ -82,7 +82,7 @@ pub struct Doc {
     pub outline: Outline,
     /// File positions of `outline.links`, in the same order.
     pub link_pos: Vec<Pos>,
-    /// What git history gave where the front matter is silent (see `pipeline::date_from_git`).
+    /// What git history gave where the front matter is silent (see `history::date_from_git`).
     pub from_git: FromGit,
 }
 
