@@ -716,3 +716,42 @@ fn a_shallow_clone_builds_strict_with_one_note_and_front_matter_dates() {
     assert!(html.contains("<time datetime=\"2024-06-01\">"));
     assert!(!html.contains("2025-02-01") && !html.contains("doc-history"));
 }
+
+#[test]
+fn page_digests_cover_what_git_gives_a_page() {
+    let r = site_repo();
+    let p = "content/patterns/p.md";
+    r.write(p, &doc("pattern", "P", "active", "", BODY));
+    r.commit(HANNAH, "2025-03-01", "First wording");
+    let cache = tempfile::tempdir().unwrap();
+    let mut opts = options(&r);
+    opts.cache = Some(cache.path().to_path_buf());
+    cairn::build(&opts).unwrap();
+    assert!(page(&r, "patterns/p/index.html").contains("First wording"));
+    // The same content at a new commit, reworded by someone else: the cached page is stale.
+    let when = "2025-03-04T12:00:00+00:00";
+    let out = r
+        .command(r.root())
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
+        .args(["commit", "-q", "--amend", "-m", "Second wording"])
+        .args([
+            "--author",
+            "Tomás Ferreira <tomas@example.org>",
+            "--date",
+            when,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = cairn::build(&opts).unwrap();
+    let html = page(&r, "patterns/p/index.html");
+    assert!(html.contains("Second wording") && !html.contains("First wording"));
+    assert!(html.contains("<time datetime=\"2025-03-04\">"));
+    assert!(html.contains("<dd>Tomás Ferreira</dd>"));
+    assert!(report.rendered > 0);
+}
