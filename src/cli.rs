@@ -603,10 +603,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 
 fn print_one(out: &mut impl Write, d: &Diagnostic, color: bool) {
     {
-        let c = if d.severity == Severity::Error {
-            "\x1b[31m"
-        } else {
-            "\x1b[33m"
+        let c = match d.severity {
+            Severity::Error => "\x1b[31m",
+            Severity::Warning => "\x1b[33m",
+            Severity::Note => "\x1b[36m",
         };
         let _ = if color {
             writeln!(
@@ -676,7 +676,10 @@ fn counts(diags: &[Diagnostic]) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diags.len() - errors;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     format!(
         "{errors} error{}, {warnings} warning{}",
         plural(errors),

@@ -50,6 +50,9 @@ pub struct SiteConfig {
     /// `--strict`: documents are read as Cairn's own format only, so each reading of another
     /// tool's format reports what it would for a native document. Set by the command line.
     pub strict: bool,
+    /// `repository: { url: https://… }`: where commits are browsed, `<url>/commit/<id>` (no
+    /// trailing `/`); only `http` and `https` are taken.
+    pub repository_url: Option<String>,
 }
 
 /// How a site treats front-matter keys Cairn does not know: keys a team keeps for other tools
@@ -99,11 +102,12 @@ impl Default for SiteConfig {
             content: ContentDir::default(),
             front_matter: FrontMatterPolicy::default(),
             strict: false,
+            repository_url: None,
         }
     }
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "content",
     "front_matter",
     "title",
@@ -120,6 +124,7 @@ const KEYS: [&str; 16] = [
     "checks",
     "new",
     "attachments",
+    "repository",
 ];
 
 /// Parses `site.yaml`. Errors leave the corresponding defaults in place.
@@ -267,6 +272,25 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                     }
                 }
             }
+            "repository" => {
+                for x in r.map("`repository`", n) {
+                    match x.key.as_str() {
+                        "url" => {
+                            let Some(url) = r.string("url", &x.node) else {
+                                continue;
+                            };
+                            match repository_url(&url) {
+                                Some(u) => config.repository_url = Some(u),
+                                None => r.error(
+                                    x.node.pos,
+                                    format!("`repository.url` must be an http:// or https:// address, found `{url}`"),
+                                ),
+                            }
+                        }
+                        _ => r.unknown_key(x, "`repository`", &["url"]),
+                    }
+                }
+            }
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }
@@ -279,6 +303,34 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
     }
     diags.show_source(CONFIG_FILE, text);
     (config, diags)
+}
+
+/// A repository's address as commit links start with: `http(s)://` and a host, anything a URL
+/// may not hold raw percent-encoded (pages escape it again for HTML), no trailing `/`.
+fn repository_url(url: &str) -> Option<String> {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const RAW: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'\'');
+    let url = url.trim().trim_end_matches('/');
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(['@', ':']) {
+        return None;
+    }
+    Some(utf8_percent_encode(url, RAW).to_string())
 }
 
 #[cfg(test)]
@@ -336,5 +388,29 @@ mod tests {
     fn syntax_error_is_reported() {
         let (_, d) = parse("title: [x\n");
         assert!(d.has_errors());
+    }
+
+    #[test]
+    fn a_repository_url_is_http_and_encoded() {
+        let url = |text: &str| {
+            let (c, d) = parse(&format!("title: T\nrepository:\n  url: {text}\n"));
+            (c.repository_url, d.has_errors())
+        };
+        assert_eq!(
+            url("https://git.example.org/eng/site/"),
+            (Some("https://git.example.org/eng/site".into()), false)
+        );
+        assert_eq!(
+            url("'https://x.example/a b\"<c>'"),
+            (Some("https://x.example/a%20b%22%3Cc%3E".into()), false)
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.example/",
+            "https://",
+            "//x.example",
+        ] {
+            assert_eq!(url(bad), (None, true), "{bad}");
+        }
     }
 }

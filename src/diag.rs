@@ -8,12 +8,15 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// How bad a problem is. Errors fail a build; warnings do not (unless `--strict`).
+/// How bad a problem is. Errors fail a build; warnings do not (unless `--strict`). A note is
+/// about the build's surroundings, not its content (a shallow clone): `--strict` leaves it a
+/// note, so a checkout no content fixes never fails a strict build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -21,6 +24,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -155,6 +159,10 @@ impl Diagnostics {
         self.push(Diagnostic::new(Severity::Warning, path, pos, message));
     }
 
+    pub fn note(&mut self, path: &str, pos: Pos, message: impl Into<String>) {
+        self.push(Diagnostic::new(Severity::Note, path, pos, message));
+    }
+
     /// An error covering `len` characters from `pos`.
     pub fn error_spanning(&mut self, path: &str, pos: Pos, len: u32, message: impl Into<String>) {
         self.push(Diagnostic::new(Severity::Error, path, pos, message).spanning(len));
@@ -196,7 +204,11 @@ impl Diagnostics {
 
     /// `--strict`: every warning becomes an error.
     pub fn promote_warnings(&mut self) {
-        for d in &mut self.items {
+        for d in self
+            .items
+            .iter_mut()
+            .filter(|d| d.severity == Severity::Warning)
+        {
             d.severity = Severity::Error;
         }
     }

@@ -17,6 +17,7 @@ use crate::config::{self, CONFIG_FILE, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::doc::{self, Doc};
 use crate::error::{Error, Result};
+use crate::history::{History, date_from_git, drift_diagnostics, read_noted};
 use crate::link::{self, Site};
 use crate::names::{BaseUrl, SourcePath};
 use crate::source::{self, Found};
@@ -195,6 +196,13 @@ pub struct Analysis {
     pub parse_diags: HashMap<SourcePath, Diagnostics>,
     /// The link stage's diagnostics and those of the checks' `[[doc]]` links.
     pub link_diags: Diagnostics,
+    /// Documents' history from git, read once (never again after an edit: an edit is not a
+    /// commit); `None` outside a work tree.
+    pub history: Option<History>,
+    /// Notes about reading the history (a shallow clone, an unreadable repository).
+    pub history_diags: Diagnostics,
+    /// Drift warnings, made again after every edit (see [`drift_diagnostics`]).
+    pub drift_diags: Diagnostics,
 }
 
 /// The files an [`Analysis::reread`] read again.
@@ -222,13 +230,16 @@ impl Configured {
         let read = opts
             .progress
             .start(crate::progress::Stage::Read, sources.docs.len());
+        let (history, history_diags) =
+            read_noted(&config.content.path(&opts.root), opts.cache.as_deref());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
             .map(|f| {
-                let parsed = doc::parse(f, &config);
+                let (mut d, dd) = doc::parse(f, &config);
+                date_from_git(&mut d, history.as_ref());
                 read.tick();
-                parsed
+                (d, dd)
             })
             .collect();
         drop(read);
@@ -240,6 +251,7 @@ impl Configured {
         }
         let (site, mut link_diags) = link::link(docs, &config, opts.drafts, &sources.assets);
         link_diags.extend(checks.resolve_links(&site, &config));
+        let drift_diags = drift_diagnostics(&site, &config, history.as_ref());
         Ok(Analysis {
             config,
             config_diags,
@@ -249,6 +261,9 @@ impl Configured {
             read_diags,
             parse_diags,
             link_diags,
+            history,
+            history_diags,
+            drift_diags,
         })
     }
 }
@@ -267,6 +282,8 @@ impl Analysis {
             all.extend(d.clone());
         }
         all.extend(self.link_diags.clone());
+        all.extend(self.history_diags.clone());
+        all.extend(self.drift_diags.clone());
         finish(all, strict)
     }
 
@@ -276,6 +293,7 @@ impl Analysis {
         let mut all = self.config_diags.clone();
         all.extend(self.read_diags.clone());
         all.extend(self.link_diags.clone());
+        all.extend(self.drift_diags.clone());
         for (path, d) in &self.parse_diags {
             if reread.contains(path) {
                 all.extend(d.clone());
@@ -303,6 +321,7 @@ impl Analysis {
         bad(&self.config_diags)
             || bad(&self.read_diags)
             || bad(&self.link_diags)
+            || bad(&self.drift_diags)
             || self.parse_diags.values().any(bad)
     }
 
@@ -337,7 +356,8 @@ impl Analysis {
                     self.parse_diags.remove(&sp);
                     changed.docs.push(sp.clone());
                     let known = self.site.docs.iter().any(|d| d.source == sp) && !had_read_problem;
-                    let (d, dd) = doc::parse(file, &self.config);
+                    let (mut d, dd) = doc::parse(file, &self.config);
+                    date_from_git(&mut d, self.history.as_ref());
                     self.parse_diags.insert(sp, dd);
                     files_changed |= !known;
                     edited.push(d);
@@ -380,6 +400,8 @@ impl Analysis {
             }
             edited = rest;
             if edited.is_empty() {
+                self.drift_diags =
+                    drift_diagnostics(&self.site, &self.config, self.history.as_ref());
                 return changed;
             }
         }
@@ -395,6 +417,7 @@ impl Analysis {
         link_diags.extend(self.checks.resolve_links(&site, &self.config));
         self.site = site;
         self.link_diags = link_diags;
+        self.drift_diags = drift_diagnostics(&self.site, &self.config, self.history.as_ref());
         changed
     }
 }

@@ -239,6 +239,7 @@ impl Session {
             RenderEnv {
                 today: self.opts.today,
                 status: state.status.as_ref(),
+                history: state.analysis.history.as_ref(),
             },
         )
     }

@@ -79,7 +79,11 @@ impl DocsInput {
             .collect();
         let mut problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let folder = format!("{}/", content.as_str());
-        for d in diagnostics.iter().filter(|d| d.path.starts_with(&folder)) {
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.path.starts_with(&folder))
+            .filter(|d| d.severity != Severity::Note)
+        {
             problems.entry(d.path.clone()).or_default().push(d.clone());
         }
         DocsInput(Arc::new(Inner { docs, problems }))

@@ -67,7 +67,7 @@ pub use command::parse_row;
 pub use config::{CheckSpec, Plan, StatusConfig};
 pub use docs::DocsInput;
 pub use kind::{Check, CheckKind};
-pub use row::{Counts, Finding, Level, Report, Row};
+pub use row::{Counts, Finding, Level, Report, Row, Share, Trend};
 pub use secret::Vars;
 
 /// What a run needs from the outside world, injected so tests control the clock.

@@ -93,6 +93,7 @@ fn run(p: &Params, cx: &Cx) -> Result<Vec<Finding>, String> {
             let level = match d.severity {
                 Severity::Error => Level::Error,
                 Severity::Warning => Level::Warning,
+                Severity::Note => Level::Ok,
             };
             Finding::new(level, format!("{}:{}", d.path, d.line), d.to_string())
         })

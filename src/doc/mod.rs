@@ -93,6 +93,16 @@ pub struct Doc {
     pub outline: Outline,
     /// File positions of `outline.links`, in the same order.
     pub link_pos: Vec<Pos>,
+    /// What git history gave where the front matter is silent (see `history::date_from_git`).
+    pub from_git: FromGit,
+}
+
+/// Which of a document's dates came from git, and its authors there when it names no owners.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct FromGit {
+    pub created: bool,
+    pub updated: bool,
+    pub contributors: Vec<String>,
 }
 
 impl Doc {
@@ -238,6 +248,7 @@ impl Doc {
             body_offset,
             outline,
             link_pos: Vec::new(),
+            from_git: FromGit::default(),
         }
     }
 }

@@ -230,6 +230,18 @@ struct JsonNode<'a> {
     review_by: Option<String>,
     url: String,
     source: &'a str,
+    /// Status transitions git shows, oldest first; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transitions: Vec<JsonTransition<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTransition<'a> {
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    date: String,
+    author: &'a str,
+    commit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -244,11 +256,16 @@ impl Graph {
     /// `graph.json`, documented in `docs/graph-json.md`. Pretty-printed: it is read by people
     /// writing dashboards as often as by programs.
     pub fn to_json(&self, site: &Site, config: &SiteConfig) -> String {
-        JsonGraph::write(&self.json_view(site, config))
+        JsonGraph::write(&self.json_view(site, config, None))
     }
 
     /// What `graph.json` holds.
-    pub fn json_view<'a>(&'a self, site: &'a Site, config: &'a SiteConfig) -> JsonGraph<'a> {
+    pub fn json_view<'a>(
+        &'a self,
+        site: &'a Site,
+        config: &'a SiteConfig,
+        history: Option<&'a crate::history::History>,
+    ) -> JsonGraph<'a> {
         let kinds = &config.kinds;
         let base = &config.base_url;
         JsonGraph {
@@ -285,6 +302,21 @@ impl Graph {
                         review_by: d.review_by.map(|x| x.to_string()),
                         url: base.absolute(&site.urls[n.doc]),
                         source: &d.file,
+                        transitions: history
+                            .and_then(|h| h.facts(d.source.as_str()))
+                            .map(|f| {
+                                f.transitions
+                                    .iter()
+                                    .map(|t| JsonTransition {
+                                        from: t.from,
+                                        to: t.to,
+                                        date: t.commit.date().to_string(),
+                                        author: &t.commit.author,
+                                        commit: &t.commit.id,
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     }
                 })
                 .collect(),

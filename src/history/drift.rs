@@ -4,7 +4,8 @@
 //! - a document changed (in git) after its `last_reviewed` date;
 //! - a document in the middle of a `serves` chain (a strategy) whose served document (its
 //!   vision) changed after it was itself last updated or reviewed;
-//! - a document that serves one that is `retired` or `superseded`.
+//! - a document that serves one whose status means it no longer stands (retired or
+//!   superseded, as the kinds table says).
 //!
 //! Pure. It reads documents through [`DriftDoc`], plain values [`inputs`] takes from a linked
 //! site, so the shape of `Site` and `Doc` can change without the rules noticing.
@@ -14,11 +15,9 @@ use serde::Serialize;
 
 use super::{History, top_level_value};
 use crate::config::SiteConfig;
+use crate::kinds::Meaning;
 use crate::link::{Site, has_packet};
 use crate::relation::Relation;
-
-/// Statuses that mean a document no longer stands.
-const ENDED: [&str; 2] = ["retired", "superseded"];
 
 /// What the rules need to know of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +28,8 @@ pub struct DriftDoc {
     /// The kind's label in lower case: "vision".
     pub kind_label: String,
     pub status: Option<String>,
+    /// Its status means it no longer stands (retired or superseded).
+    pub ended: bool,
     /// `updated` from front matter.
     pub updated: Option<Date>,
     pub last_reviewed: Option<Date>,
@@ -72,11 +73,15 @@ pub fn inputs(site: &Site, config: &SiteConfig) -> Vec<DriftDoc> {
             let last_reviewed = front
                 .and_then(|y| top_level_value(y, "last_reviewed"))
                 .and_then(|s| s.parse::<Date>().ok());
+            let kind = config.kinds.get(d.kind);
             DriftDoc {
                 path: d.source.as_str().to_string(),
                 title: d.title.clone(),
-                kind_label: config.kinds.get(d.kind).label.to_lowercase(),
+                kind_label: kind.label.to_lowercase(),
                 status: d.status.clone(),
+                ended: d.status.as_deref().is_some_and(|s| {
+                    matches!(kind.meaning(s), Meaning::Retired | Meaning::Superseded)
+                }),
                 updated: d.updated,
                 last_reviewed,
                 serves: site.relations[i]
@@ -91,7 +96,7 @@ pub fn inputs(site: &Site, config: &SiteConfig) -> Vec<DriftDoc> {
 }
 
 fn ended(d: &DriftDoc) -> Option<&str> {
-    d.status.as_deref().filter(|s| ENDED.contains(s))
+    d.status.as_deref().filter(|_| d.ended)
 }
 
 /// Every drift, sorted by document, then rule. Without history only the third rule applies.
@@ -145,9 +150,12 @@ pub fn drift(docs: &[DriftDoc], history: Option<&History>) -> Vec<Drift> {
         if !d.mid_chain || ended(d).is_some() {
             continue;
         }
-        // When this document was last looked at: its own last change or review.
+        // When this document was last looked at: its own last change (in front matter or in
+        // git: a commit that changed it after its vision did was made knowing the vision) or
+        // review. A site imported in one commit has nothing drifted.
         let seen = [
-            d.updated.or(git.as_ref().map(|g| g.updated.date())),
+            d.updated,
+            git.as_ref().map(|g| g.updated.date()),
             d.last_reviewed,
         ]
         .into_iter()

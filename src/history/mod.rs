@@ -11,6 +11,7 @@
 //! the work tree (only committed objects, so the same commit gives the same bytes) and never
 //! writes outside the cache folder.
 
+mod apply;
 mod drift;
 mod store;
 #[cfg(test)]
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::frontmatter;
 use crate::yaml::{self, Value};
 
+pub use apply::{date_from_git, drift_diagnostics, read_noted};
 pub use drift::{Drift, DriftDoc, Rule, drift, inputs};
 
 /// One commit that changed a document.

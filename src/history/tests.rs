@@ -148,6 +148,7 @@ fn drift_doc(path: &str, kind: &str, status: &str) -> DriftDoc {
         title: path.trim_end_matches(".md").into(),
         kind_label: kind.into(),
         status: Some(status.into()),
+        ended: matches!(status, "retired" | "superseded" | "deprecated"),
         updated: None,
         last_reviewed: None,
         serves: Vec::new(),
@@ -214,6 +215,13 @@ fn a_strategy_drifts_when_its_vision_changes_after_it() {
     strategy.last_reviewed = None;
     strategy.updated = Some(date(2026, 2, 1));
     assert!(drift(&[vision.clone(), strategy.clone()], Some(&h)).is_empty());
+    // Committed with (or after) the vision's change: seen, whatever its front matter says.
+    strategy.updated = Some(date(2026, 1, 1));
+    let together = merged(vec![
+        history("v.md", &[("v1", "2026-02-01", "Ann", Some("active"))]),
+        history("s.md", &[("s1", "2026-02-01", "Ann", Some("active"))]),
+    ]);
+    assert!(drift(&[vision.clone(), strategy.clone()], Some(&together)).is_empty());
     // The rule is for documents mid-chain only: a decision serving a changed strategy is not.
     let mut decision = drift_doc("d.md", "decision", "accepted");
     decision.serves = vec![0];
@@ -251,6 +259,7 @@ fn serving_a_retired_or_superseded_document_drifts() {
     // A document that has ended itself is not reported for what it serves.
     let mut old = decision;
     old.status = Some("superseded".into());
+    old.ended = true;
     assert!(drift(&[retired, old], Some(&h)).is_empty());
 }
 

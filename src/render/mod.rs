@@ -8,6 +8,7 @@
 //! knows tera. It does no I/O.
 
 mod digest;
+mod history;
 mod lazy;
 mod pages;
 mod templates;
@@ -37,6 +38,8 @@ use views::LinkView;
 pub struct RenderEnv<'a> {
     pub today: Date,
     pub status: Option<&'a crate::check::Report>,
+    /// Documents' history from git, when the site is in a work tree.
+    pub history: Option<&'a crate::history::History>,
 }
 
 pub struct Renderer<'a> {

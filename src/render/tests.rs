@@ -10,6 +10,7 @@ fn renderer_for<'a>(
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: None,
+        history: None,
     };
     Renderer::new(site, config, templates, hl, env).unwrap()
 }
@@ -37,6 +38,7 @@ fn every_address_the_site_writes_whatever_the_documents_say_is_reserved() {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: Some(&report),
+        history: None,
     };
     let r = Renderer::new(&site, &config, &templates, &hl, env).unwrap();
     let reserved = reserved();

@@ -286,6 +286,7 @@ fn script_links_are_refused_and_never_rendered_as_links() {
         cairn::render::RenderEnv {
             today: today(),
             status: None,
+            history: None,
         },
     )
     .unwrap();

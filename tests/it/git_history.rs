@@ -453,3 +453,305 @@ fn drift_rules_read_the_linked_site_and_its_history() {
         ]
     );
 }
+
+/// A site at the root of a repository, its build outputs ignored.
+fn site_repo() -> Repo {
+    let r = Repo::new();
+    r.write("site.yaml", "title: T\n");
+    r.write(".gitignore", "public/\n.test-cache/\n");
+    r
+}
+
+fn options(r: &Repo) -> BuildOptions {
+    let mut o = BuildOptions::new(r.root(), date(2026, 5, 1));
+    o.checks = false;
+    o
+}
+
+fn page(r: &Repo, rel: &str) -> String {
+    std::fs::read_to_string(r.root().join("public").join(rel)).unwrap()
+}
+
+#[test]
+fn a_build_takes_dates_and_contributors_from_git_where_front_matter_is_silent() {
+    let r = site_repo();
+    let silent = "content/patterns/silent.md";
+    let spoken = "content/patterns/spoken.md";
+    r.write(silent, &doc("pattern", "Silent", "active", "", BODY));
+    r.write(
+        spoken,
+        &doc(
+            "pattern",
+            "Spoken",
+            "active",
+            "created: 2020-01-01\nupdated: 2020-02-02\nowners: [Ruth]\n",
+            BODY,
+        ),
+    );
+    r.commit(HANNAH, "2025-03-01", "Add");
+    r.write(silent, &doc("pattern", "Silent", "active", "", "Edited."));
+    r.write(
+        spoken,
+        &doc(
+            "pattern",
+            "Spoken",
+            "active",
+            "created: 2020-01-01\nupdated: 2020-02-02\nowners: [Ruth]\n",
+            "Edited.",
+        ),
+    );
+    r.commit(TOMAS, "2025-04-02", "Edit");
+    let report = cairn::build(&options(&r)).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "patterns/silent/index.html");
+    assert!(html.contains("<time datetime=\"2025-03-01\">"), "{html}");
+    assert!(html.contains("<time datetime=\"2025-04-02\">"));
+    assert!(html.contains("<dt>Contributors</dt><dd>Hannah Lindqvist, Tomás Ferreira</dd>"));
+    let html = page(&r, "patterns/spoken/index.html");
+    let meta = &html[html.find("<dl class=\"meta\">").unwrap()..];
+    let meta = &meta[..meta.find("</dl>").unwrap()];
+    assert!(
+        meta.contains("<time datetime=\"2020-01-01\">"),
+        "front matter wins"
+    );
+    assert!(meta.contains("<time datetime=\"2020-02-02\">"));
+    assert!(!meta.contains("2025-04-02") && !meta.contains("Contributors"));
+    // Lists date documents the same way.
+    assert!(page(&r, "patterns/index.html").contains("2025-04-02"));
+}
+
+#[test]
+fn an_edit_while_serving_does_not_read_the_history_again() {
+    let r = site_repo();
+    let p = "content/patterns/p.md";
+    r.write(p, &doc("pattern", "P", "active", "", BODY));
+    r.commit(HANNAH, "2025-03-01", "Add");
+    let mut session = cairn::session::Session::new(options(&r));
+    session.build().unwrap();
+    // A commit the session does not know of, then an edit of the body it does see.
+    r.write(p, &doc("pattern", "P", "active", "", "Edited."));
+    r.commit(TOMAS, "2025-06-06", "Edit");
+    let report = session.rebuild(&[r.root().join(p)]).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "patterns/p/index.html");
+    assert!(html.contains("Edited."), "the body edit is shown");
+    assert!(
+        html.contains("<time datetime=\"2025-03-01\">") && !html.contains("2025-06-06"),
+        "the history is the one read when the session started"
+    );
+    assert!(html.contains("<dd>Hannah Lindqvist</dd>"), "{html}");
+}
+
+#[test]
+fn a_document_page_the_timeline_and_graph_json_show_its_history() {
+    let r = site_repo();
+    r.write(
+        "site.yaml",
+        "title: T\nrepository:\n  url: https://git.example.org/eng/site/\n",
+    );
+    let d = "content/decisions/d.md";
+    r.write(d, &doc("decision", "D", "proposed", "", BODY));
+    let first = r.commit(HANNAH, "2026-01-05", "Propose <the> decision");
+    r.write(d, &doc("decision", "D", "accepted", "", BODY));
+    let accept = r.commit(TOMAS, "2026-03-02", "Accept it");
+    let report = cairn::build(&options(&r)).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "decisions/d/index.html");
+    let section = &html[html.find("doc-history").expect("a History section")..];
+    let link = |id: &str| format!("href=\"https://git.example.org/eng/site/commit/{id}\"");
+    assert!(section.contains(&link(&accept)) && section.contains(&link(&first)));
+    assert!(
+        section.contains("Propose &lt;the&gt; decision"),
+        "subjects are escaped"
+    );
+    assert!(section.contains("Tomás Ferreira: "));
+    assert!(
+        section
+            .contains("proposed</span> → <span class=\"status status-accepted\">accepted</span>, "),
+        "{section}"
+    );
+    assert!(
+        section.contains("<time datetime=\"2026-03-02\">2026-03-02</time></a>, Tomás Ferreira")
+    );
+    let timeline = page(&r, "timeline/index.html");
+    assert!(timeline.contains("Proposed → accepted"), "{timeline}");
+    assert!(timeline.contains("<span class=\"event-author\">Tomás Ferreira</span>"));
+    let graph: serde_json::Value = serde_json::from_str(&page(&r, "graph.json")).unwrap();
+    assert_eq!(
+        graph["nodes"][0]["transitions"],
+        serde_json::json!([{
+            "from": "proposed", "to": "accepted", "date": "2026-03-02",
+            "author": "Tomás Ferreira", "commit": accept
+        }])
+    );
+}
+
+#[test]
+fn without_a_repository_url_commits_are_not_linked() {
+    let r = site_repo();
+    r.write(
+        "content/decisions/d.md",
+        &doc("decision", "D", "proposed", "", BODY),
+    );
+    r.commit(HANNAH, "2026-01-05", "Propose");
+    cairn::build(&options(&r)).unwrap();
+    let html = page(&r, "decisions/d/index.html");
+    let section = &html[html.find("doc-history").unwrap()..];
+    assert!(section.contains("Hannah Lindqvist: Propose"));
+    assert!(!section.contains("/commit/"));
+}
+
+#[test]
+fn drift_is_reported_by_the_build_and_as_docs_rows_linking_to_the_documents() {
+    let r = site_repo();
+    r.write(
+        "site.yaml",
+        "title: T\nchecks:\n  - name: Documents\n    kind: docs\n",
+    );
+    let v = "content/visions/v.md";
+    let s = "content/strategies/s.md";
+    let p = "content/patterns/p.md";
+    let h = "horizon: 3 years\n";
+    r.write(v, &doc("vision", "North", "active", h, BODY));
+    let sections = "## Problem\n\nA.\n\n## Guiding policy\n\nB.\n\n## Actions\n\nC.";
+    r.write(
+        s,
+        &doc("strategy", "Route", "active", "serves: [v]\n", sections),
+    );
+    r.write(
+        p,
+        &doc(
+            "pattern",
+            "Reviewed",
+            "active",
+            "last_reviewed: 2025-01-10\n",
+            BODY,
+        ),
+    );
+    r.commit(HANNAH, "2025-01-05", "Start");
+    r.write(v, &doc("vision", "North", "active", h, "Moved."));
+    r.write(
+        p,
+        &doc(
+            "pattern",
+            "Reviewed",
+            "active",
+            "last_reviewed: 2025-01-10\n",
+            "New.",
+        ),
+    );
+    r.commit(TOMAS, "2025-02-01", "Move the vision, edit the pattern");
+    let mut opts = options(&r);
+    opts.checks = true;
+    let report = cairn::build(&opts).unwrap();
+    assert!(report.status.is_some(), "{:?}", report.diagnostics);
+    let shown: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("changed"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "content/patterns/p.md:1:1: warning: changed since it was reviewed on 2025-01-10: last changed on 2025-02-01 by Tomás Ferreira (\"Move the vision, edit the pattern\")",
+            "content/strategies/s.md:1:1: warning: the vision it serves changed on 2025-02-01 (`North`), after this was last updated or reviewed on 2025-01-05",
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_str(&page(&r, "status/status.json")).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let row = |title: &str| {
+        rows.iter()
+            .find(|x| x["item"] == title)
+            .unwrap_or_else(|| panic!("{title}: {rows:?}"))
+    };
+    assert!(
+        row("Reviewed")["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since it was reviewed on 2025-01-10")
+    );
+    assert_eq!(row("Reviewed")["link"], "/patterns/p/");
+    assert!(
+        row("Route")["message"]
+            .as_str()
+            .unwrap()
+            .contains("the vision it serves changed on 2025-02-01")
+    );
+    assert_eq!(row("Route")["link"], "/strategies/s/");
+}
+
+#[test]
+fn a_shallow_clone_builds_strict_with_one_note_and_front_matter_dates() {
+    let r = site_repo();
+    let p = "content/about.md";
+    let text =
+        |body: &str| format!("---\ntitle: P\nkind: page\ncreated: 2024-06-01\n---\n\n{body}\n");
+    r.write(p, &text(BODY));
+    r.commit(HANNAH, "2025-01-01", "Add");
+    r.write(p, &text("Edited."));
+    r.commit(TOMAS, "2025-02-01", "Edit");
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.root().display());
+    let out = r
+        .command(clones.path())
+        .args(["clone", "-q", "--depth", "1", &url, "shallow"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let root = clones.path().join("shallow");
+    let out = crate::support::Cairn::new(&root)
+        .args(["build", "--strict", "--no-checks"])
+        .run();
+    let notes: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("shallow"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", out.stderr);
+    assert!(notes[0].starts_with("content:1:1: note: "), "{}", notes[0]);
+    assert!(notes[0].contains("`fetch-depth: 0`"));
+    assert!(!out.stderr.contains("error"), "{}", out.stderr);
+    let html = std::fs::read_to_string(root.join("public/about/index.html")).unwrap();
+    assert!(html.contains("<time datetime=\"2024-06-01\">"));
+    assert!(!html.contains("2025-02-01") && !html.contains("doc-history"));
+}
+
+#[test]
+fn page_digests_cover_what_git_gives_a_page() {
+    let r = site_repo();
+    let p = "content/patterns/p.md";
+    r.write(p, &doc("pattern", "P", "active", "", BODY));
+    r.commit(HANNAH, "2025-03-01", "First wording");
+    let cache = tempfile::tempdir().unwrap();
+    let mut opts = options(&r);
+    opts.cache = Some(cache.path().to_path_buf());
+    cairn::build(&opts).unwrap();
+    assert!(page(&r, "patterns/p/index.html").contains("First wording"));
+    // The same content at a new commit, reworded by someone else: the cached page is stale.
+    let when = "2025-03-04T12:00:00+00:00";
+    let out = r
+        .command(r.root())
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
+        .args(["commit", "-q", "--amend", "-m", "Second wording"])
+        .args([
+            "--author",
+            "Tomás Ferreira <tomas@example.org>",
+            "--date",
+            when,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = cairn::build(&opts).unwrap();
+    let html = page(&r, "patterns/p/index.html");
+    assert!(html.contains("Second wording") && !html.contains("First wording"));
+    assert!(html.contains("<time datetime=\"2025-03-04\">"));
+    assert!(html.contains("<dd>Tomás Ferreira</dd>"));
+    assert!(report.rendered > 0);
+}

@@ -45,6 +45,8 @@ struct DocView<'r> {
     /// Open proposals to supersede it (not accepted yet: it is still in force).
     proposals: Vec<&'r LinkView>,
     owners: &'r [String],
+    /// Which dates and people came from git where front matter is silent.
+    from_git: &'r crate::doc::FromGit,
     tags: Vec<TagView<'r>>,
     created: Option<String>,
     updated: Option<String>,
@@ -62,6 +64,8 @@ struct DocView<'r> {
     neighbourhood: Option<Lazy<'r, Around>>,
     /// Its print packet, for kinds that have one.
     packet_href: Option<String>,
+    /// Its commits and status transitions, when git knows it.
+    history: Option<crate::render::history::HistoryView<'r>>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +162,7 @@ impl PageType for Document {
             draft: d.draft,
             proposals: site.proposals[i].iter().map(|&j| &r.views[j]).collect(),
             owners: &d.owners,
+            from_git: &d.from_git,
             tags: d
                 .tags
                 .iter()
@@ -200,6 +205,7 @@ impl PageType for Document {
             neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
+            history: crate::render::history::of_doc(r, i),
         };
         let page = DocPage {
             doc: view,

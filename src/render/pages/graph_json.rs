@@ -25,7 +25,7 @@ impl PageType for GraphJson {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let view = r.graph().json_view(r.site, r.config);
+        let view = r.graph().json_view(r.site, r.config, r.env.history);
         r.direct(self.url(r, key), view, |v: &JsonGraph| {
             v.write().into_bytes()
         })

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{PageType, Route, status_json::StatusJson};
 use crate::check::format::{self, absolute, when};
-use crate::check::{Level, Report, Row};
+use crate::check::{Level, Report, Row, Share, Trend};
 use crate::names::BaseUrl;
 use crate::render::{Key, Prepared, Renderer};
 
@@ -53,6 +53,69 @@ struct RowView<'r> {
     since: Option<String>,
     since_iso: Option<String>,
     snoozed_until: Option<String>,
+    /// Its recent runs, when a history is kept.
+    trend: Option<TrendView>,
+}
+
+/// One run in a row's strip: its level (`ok`, `warning`, `error`, or `none` where the row was
+/// not part of the run) and, as a tooltip, when it was.
+#[derive(Debug, Serialize)]
+struct CellView {
+    class: &'static str,
+    title: String,
+}
+
+/// A row's recent runs as the page draws them: a strip of cells, oldest first, and in words.
+#[derive(Debug, Serialize)]
+struct TrendView {
+    cells: Vec<CellView>,
+    /// `OK in 19 of 20 runs (95%)`, or `None` without runs in the period.
+    ok_7d: Option<String>,
+    ok_30d: Option<String>,
+    failing_since: Option<String>,
+    failing_since_iso: Option<String>,
+    last_ok: Option<String>,
+    last_ok_iso: Option<String>,
+    flapping: bool,
+}
+
+fn share(s: Share) -> Option<String> {
+    let ratio = s.ratio()?;
+    Some(format!(
+        "OK in {} of {} run{} ({}%)",
+        s.ok,
+        s.runs,
+        if s.runs == 1 { "" } else { "s" },
+        (ratio * 100.0).floor()
+    ))
+}
+
+fn trend_view(t: &Trend) -> TrendView {
+    let cells = t
+        .runs
+        .iter()
+        .zip(&t.levels)
+        .map(|(at, level)| {
+            let (class, word) = match level {
+                Some(l) => (class(*l), l.as_str()),
+                None => ("none", "not run"),
+            };
+            CellView {
+                class,
+                title: format!("{}: {word}", when(*at)),
+            }
+        })
+        .collect();
+    TrendView {
+        cells,
+        ok_7d: share(t.ok_7d),
+        ok_30d: share(t.ok_30d),
+        failing_since: t.failing_since.map(when),
+        failing_since_iso: t.failing_since.map(|s| s.to_string()),
+        last_ok: t.last_ok.map(when),
+        last_ok_iso: t.last_ok.map(|s| s.to_string()),
+        flapping: t.flapping,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -107,6 +170,7 @@ fn row_view<'r>(r: &'r Row, base: &BaseUrl) -> RowView<'r> {
         since: r.since.map(when),
         since_iso: r.since.map(|s| s.to_string()),
         snoozed_until: r.snoozed_until.filter(|_| snoozed).map(|d| d.to_string()),
+        trend: r.trend.as_ref().map(trend_view),
     }
 }
 

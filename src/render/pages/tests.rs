@@ -185,6 +185,7 @@ fn every_page_types_digest_is_taken_from_every_field_of_its_view() {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: Some(&report),
+        history: None,
     };
     let r = Renderer::new(&site, &config, &templates, &hl, env).unwrap();
     let mut seen = BTreeSet::new();
@@ -277,6 +278,7 @@ fn a_document_enters_other_pages_by_what_they_show_not_by_its_position() {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: None,
+        history: None,
     };
     let digests = |files: &[(&str, &str)]| {
         let site = linked(&config, files);
@@ -383,6 +385,7 @@ fn a_bodys_digest_follows_where_its_links_go() {
     let env = RenderEnv {
         today: "2026-05-01".parse().unwrap(),
         status: None,
+        history: None,
     };
     let digests = |files: &[(&str, &str)]| {
         let site = linked(&config, files);

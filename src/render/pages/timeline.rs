@@ -5,7 +5,8 @@
 //! what its status means (the kinds table): `created` (labelled with the status for records
 //! settled when written, as accepted or rejected ADRs are), `updated`, a superseded status on
 //! the date the superseding document was created, and a retired status on the last
-//! `updated`. A date nobody wrote is never invented.
+//! `updated`. A date nobody wrote is never invented. When the site is in git, each status
+//! transition git shows ("proposed → accepted", with its author) is an event of its own.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -28,6 +29,8 @@ struct EventView<'r> {
     link: &'r LinkView,
     /// The document that caused the event (what superseded this one).
     by: Option<&'r LinkView>,
+    /// Who made a status transition, from git.
+    author: Option<&'r str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +48,7 @@ struct TimelineView<'r> {
 /// supersession, retirement.
 const CREATED: u8 = 0;
 const UPDATED: u8 = 1;
+const TRANSITION: u8 = 1;
 const SUPERSEDED: u8 = 2;
 const RETIRED: u8 = 3;
 
@@ -86,9 +90,11 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
                     label: humanize_key(event),
                     link: &r.views[i],
                     by: by.map(|j| &r.views[j]),
+                    author: None,
                 },
             ));
         };
+        let mut moved: Vec<(Date, u8, usize, EventView)> = Vec::new();
         for (i, d) in site.docs.iter().enumerate() {
             if d.is_index || d.kind == page {
                 continue;
@@ -120,6 +126,26 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
                     dated.push(w);
                 }
             }
+            for t in crate::render::history::transitions(r, i) {
+                let Ok(date) = t.date.parse::<Date>() else {
+                    continue;
+                };
+                let to = t.to.unwrap_or("none");
+                moved.push((
+                    date,
+                    TRANSITION,
+                    i,
+                    EventView {
+                        event: to.to_string(),
+                        label: format!("{} → {to}", humanize_key(t.from.unwrap_or("none"))),
+                        date: t.date,
+                        link: &r.views[i],
+                        by: None,
+                        author: Some(t.author),
+                    },
+                ));
+                dated.push(date);
+            }
             if let Some(u) = d.updated.filter(|u| !dated.contains(u)) {
                 if meaning == Some(Meaning::Retired) {
                     push(u, status, RETIRED, i, None);
@@ -128,6 +154,7 @@ fn years<'r>(r: &'r Renderer<'r>) -> Vec<YearView<'r>> {
                 }
             }
         }
+        events.extend(moved);
         events.sort_by(|a, b| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))

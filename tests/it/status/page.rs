@@ -134,3 +134,61 @@ fn check_results_never_fail_a_build_and_can_be_skipped() {
     assert!(!s.path("public/status").exists());
     assert!(!s.read("public/index.html").contains("status-summary"));
 }
+
+/// A history file of `runs` hourly runs ending an hour before `NOW`, with `levels` (a letter
+/// per run) for the triggers row `Audit`.
+fn history_file(levels: &str) -> String {
+    let end: jiff::Timestamp = NOW.parse().unwrap();
+    let n = levels.len() as i64;
+    let runs: Vec<String> = (0..n)
+        .map(|i| (end - jiff::SignedDuration::from_hours(n - i)).to_string())
+        .collect();
+    serde_json::json!({
+        "version": 2,
+        "runs": runs,
+        "rows": [{ "check": "Slow clock", "item": "Audit", "levels": levels }],
+    })
+    .to_string()
+}
+
+#[test]
+fn each_row_shows_a_strip_of_its_last_runs_its_ok_shares_and_whether_it_flaps() {
+    let s = site(
+        "  - name: Slow clock\n    kind: triggers\n    file: t.yaml\n    link: https://ops.example/\n",
+    );
+    s.write("t.yaml", "- item: Audit\n  due: 2026-11-22\n");
+    // 100 earlier runs: OK, then alternating for the last nine; this run is an ERROR.
+    let earlier = format!("{}{}", "O".repeat(91), "OEOEOEOEO");
+    s.write(".cairn/history.json", &history_file(&earlier));
+    let report = s.status_at(NOW);
+    assert_eq!(report.rows[0].level, Level::Error);
+    let page = s.read("public/status/index.html");
+    let row = &page[page.find("<td class=\"status-item\">Audit</td>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(
+        row.matches("<li class=\"run run-").count(),
+        90,
+        "the last 90 runs"
+    );
+    assert_eq!(row.matches("class=\"run run-error\"").count(), 5);
+    assert!(
+        row.contains(
+            "<li class=\"run run-error\" title=\"2026-11-23 08:30 UTC: ERROR\"></li></ol>"
+        ),
+        "the newest last, dated: {row}"
+    );
+    assert!(row.contains("<span class=\"flapping\">flapping</span>"));
+    assert!(row.contains("failing since <time datetime=\"2026-11-23T08:30:00Z\">"));
+    assert!(
+        row.contains("last OK <time datetime=\"2026-11-23T07:30:00Z\">2026-11-23 07:30 UTC</time>")
+    );
+    assert!(row.contains("7 days: OK in 96 of 101 runs (95%)"));
+    assert!(row.contains("30 days: OK in 96 of 101 runs (95%)"));
+    // A row that has always been OK is not flapping and has no "failing since".
+    s.write(".cairn/history.json", &history_file(&"O".repeat(40)));
+    s.write("t.yaml", "- item: Audit\n  due: 2027-11-22\n");
+    s.status_at(NOW);
+    let page = s.read("public/status/index.html");
+    assert!(!page.contains("class=\"flapping\"") && !page.contains("failing since"));
+    assert!(page.contains("7 days: OK in 41 of 41 runs (100%)"));
+}
