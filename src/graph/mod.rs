@@ -43,8 +43,10 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     /// Kinds in the order their columns are drawn, left to right.
     pub columns: Vec<KindId>,
-    /// Document index → node, so each document page finds itself without a scan.
-    node_of: Vec<Option<usize>>,
+    /// `(document index, node)` for every node, sorted by document: each document page finds
+    /// itself without a scan, and a neighbourhood's table is as small as the neighbourhood
+    /// (one indexed by document would cost every page the size of the whole site).
+    node_of: Vec<(usize, usize)>,
     /// Node → indices of the edges that touch it, in edge order.
     touching: Vec<Vec<usize>>,
 }
@@ -81,12 +83,10 @@ impl Graph {
                 .cmp(&column(db.kind))
                 .then_with(|| da.id.as_str().cmp(db.id.as_str()))
         });
-        let mut node_of = vec![None; site.docs.len()];
+        let node_of = doc_table(docs.iter().copied());
         let nodes: Vec<Node> = docs
             .iter()
-            .enumerate()
-            .map(|(n, &i)| {
-                node_of[i] = Some(n);
+            .map(|&i| {
                 let d = &site.docs[i];
                 Node {
                     doc: i,
@@ -104,7 +104,7 @@ impl Graph {
             .flat_map(|(n, node)| {
                 site.relations[node.doc]
                     .iter()
-                    .filter_map(|&(relation, j)| node_of[j].map(|to| (relation, to)))
+                    .filter_map(|&(relation, j)| find(&node_of, j).map(|to| (relation, to)))
                     .map(move |(relation, to)| Edge {
                         from: n,
                         to,
@@ -121,11 +121,7 @@ impl Graph {
 
     /// A graph from its parts (tests build them by hand), with its lookup tables.
     pub fn from_parts(nodes: Vec<Node>, edges: Vec<Edge>, columns: Vec<KindId>) -> Graph {
-        let docs = nodes.iter().map(|n| n.doc + 1).max().unwrap_or(0);
-        let mut node_of = vec![None; docs];
-        for (n, node) in nodes.iter().enumerate() {
-            node_of[node.doc] = Some(n);
-        }
+        let node_of = doc_table(nodes.iter().map(|n| n.doc));
         let mut touching = vec![Vec::new(); nodes.len()];
         for (e, edge) in edges.iter().enumerate() {
             touching[edge.from].push(e);
@@ -144,13 +140,28 @@ impl Graph {
 
     /// The node of document `doc`, if it is in the graph.
     pub fn node_of_doc(&self, doc: usize) -> Option<usize> {
-        self.node_of.get(doc).copied().flatten()
+        find(&self.node_of, doc)
     }
 
     /// The edges that touch node `n`.
     pub fn edges_of(&self, n: usize) -> impl Iterator<Item = &Edge> {
         self.touching[n].iter().map(|&e| &self.edges[e])
     }
+}
+
+/// `(document, node)` for nodes numbered in the order their documents come, sorted by document.
+fn doc_table(docs: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut table: Vec<(usize, usize)> = docs.enumerate().map(|(n, doc)| (doc, n)).collect();
+    table.sort_unstable();
+    table
+}
+
+/// The node of `doc` in a [`doc_table`].
+fn find(table: &[(usize, usize)], doc: usize) -> Option<usize> {
+    table
+        .binary_search_by_key(&doc, |&(d, _)| d)
+        .ok()
+        .map(|at| table[at].1)
 }
 
 /// Kinds left to right: first the `serves` hierarchy from its roots (vision, strategy,
