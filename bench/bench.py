@@ -10,7 +10,9 @@ an output tree of the same size), the size of the largest generated files, warm 
 Cairn's build cache (unchanged and 1% changed), and the time from editing one document to the
 fresh page being served by `cairn serve`. A peer is skipped at a size whose build would not fit
 in the memory this machine has free (its peak is estimated from the sizes before). Status
-checks are off. Not part of `cargo test`: figures depend on the machine.
+checks are off. With `--git`, only the git-history case: the largest corpus in a git
+repository (bench/git_history.py), the history pass alone (cold and stored) and a cold build
+with and without it. Not part of `cargo test`: figures depend on the machine.
 """
 
 import argparse
@@ -29,6 +31,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
 CAIRN = os.path.join(ROOT, "target", "release", "cairn")
+HISTORY_PASS = os.path.join(ROOT, "target", "release", "examples", "history_pass")
+GIT_HISTORY = os.path.join(ROOT, "bench", "git_history.py")
 SEED = 42
 
 
@@ -278,6 +282,9 @@ def main():
                     help="cold builds only: no cache filling or warm rebuilds")
     ap.add_argument("--no-serve", action="store_true", help="skip the serve edit latency")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--git", action="store_true",
+                    help="only the git-history case: the largest corpus in a repository with --commits commits")
+    ap.add_argument("--commits", type=int, default=20000, help="commits of the git-history corpus (default 20000)")
     a = ap.parse_args()
     runs = a.runs or (3 if a.quick else 5)
     sizes = [int(s) for s in a.sizes.split(",")]
@@ -286,6 +293,11 @@ def main():
     print(f"machine: {results['machine']}")
     names = " and ".join(["Cairn"] + [p.name for p in found])
     print(f"runs per configuration: {runs}; {names} interleaved; status checks off\n")
+    if a.git:
+        results["git"] = git_case(sizes[-1], a.commits, runs)
+        if a.json:
+            json.dump(results, open(a.json, "w"), indent=1, default=str)
+        return
 
     storages = [("tmpfs", "/dev/shm/cairn-bench")] + ([] if a.quick else [("disk", os.path.join(ROOT, "target", "bench-disk"))])
     cases = [(n, False) for n in sizes] + ([] if a.quick else [(n, True) for n in sizes])
@@ -380,6 +392,65 @@ def main():
         results["serve_ms"] = lat
     if a.json:
         json.dump(results, open(a.json, "w"), indent=1, default=str)
+
+
+def history_pass(site, cache=None):
+    """One history pass (bench/history_pass.rs): (wall s, cpu s, peak MiB, user s, sys s), and
+    what it found."""
+    cmd = [HISTORY_PASS, site] + ([cache] if cache else [])
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"history pass failed: {p.stderr[-2000:]}")
+    found = json.loads(p.stdout)
+    def field(name):
+        m = re.search(rf"{re.escape(name)}: ([0-9.:]+)", p.stderr)
+        return float(m.group(1)) if m else 0.0
+    user, system = field("User time (seconds)"), field("System time (seconds)")
+    peak = field("Maximum resident set size (kbytes)") / 1024
+    return (found["seconds"], user + system, peak, user, system), found
+
+
+def git_case(n, commits, runs):
+    """The corpus in a git repository with a realistic history (bench/git_history.py): the
+    history pass alone, cold (walked) and warm (the history stored by HEAD commit), and a cold
+    build alone and with the pass running beside it, as a build driver runs it on its own
+    thread. On tmpfs."""
+    base = "/dev/shm/cairn-bench"
+    os.makedirs(base, exist_ok=True)
+    site = os.path.join(base, f"git-{n}-{commits}")
+    if not os.path.isdir(os.path.join(site, ".git")):
+        clean(site)
+        shutil.copytree(generate("native", n, base), site)
+        start = time.perf_counter()
+        print(sh([sys.executable, GIT_HISTORY, site, "--commits", str(commits), "--seed", str(SEED)]).stdout.strip())
+        print(f"   history generated in {time.perf_counter() - start:.1f}s")
+    cache = site.rstrip("/") + ".history-cache"
+    cold, warm = [], []
+    for _ in range(runs):
+        clean(cache)
+        t, found = history_pass(site)
+        cold.append(t)
+        history_pass(site, cache)
+        warm.append(history_pass(site, cache)[0])
+    print(f"== git history, {found['documents']} documents, {found['commits']} commits that touched them")
+    report("history pass, cold", cold)
+    report("history pass, stored by HEAD", warm)
+    out = os.path.join(base, "out-git")
+    alone, beside = [], []
+    for _ in range(runs):
+        clean(out)
+        alone.append(cairn_build(site, out))
+        clean(out)
+        start = time.perf_counter()
+        pass_proc = subprocess.Popen([HISTORY_PASS, site], stdout=subprocess.DEVNULL)
+        build = cairn_build(site, out)
+        pass_proc.wait()
+        beside.append((time.perf_counter() - start,) + tuple(build[1:]))
+    report("cold build", alone)
+    report("cold build + history pass", beside)
+    a, b = statistics.median(x[0] for x in alone), statistics.median(x[0] for x in beside)
+    print(f"   the pass adds {100 * (b - a) / a:.0f}% to the cold build's wall time")
+    return {"cold_pass": cold, "warm_pass": warm, "build": alone, "build_with_pass": beside}
 
 
 def report(name, rows):

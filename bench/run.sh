@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-build benchmark of Cairn against its peers (Hugo, and Zola when there is one) on the
 # shared synthetic corpus.
-# Usage: bench/run.sh [--runs N] [--sizes 1000,10000,100000] [--quick] [--no-warm]
+# Usage: bench/run.sh [--runs N] [--sizes 1000,10000,100000] [--quick] [--no-warm] [--git]
 #                     (see bench/bench.py --help)
 #
 # Peers: HUGO=/path/to/hugo picks a Hugo binary; otherwise the current Hugo release is
@@ -43,5 +43,5 @@ if [ -n "${ZOLA:-}" ]; then
 else
   echo "no zola (set ZOLA=/path/to/zola or put one on PATH); Cairn runs against Hugo only" >&2
 fi
-cargo build --release --quiet
+cargo build --release --quiet --bin cairn --example history_pass
 exec python3 bench/bench.py "$@"

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cairn::check::Level;
 use cairn::diag::{Diagnostic, Severity};
@@ -34,104 +34,122 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into the output folder (atomically: a failed build keeps the old site).
-    Build {
-        /// Where to write the site [default: <root>/public].
-        #[arg(long, short, value_name = "DIR")]
-        output: Option<PathBuf>,
-        /// Include documents marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
-        /// Override site.yaml's base_url, e.g. https://example.org/docs/.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Do not run the status checks (no status page is written).
-        #[arg(long)]
-        no_checks: bool,
-        /// Render every page again instead of reusing unchanged pages from the build cache.
-        #[arg(long, conflicts_with = "cache_dir")]
-        no_cache: bool,
-        /// The build cache folder [default: $CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn, else
-        /// ~/.cache/cairn]. Keep it outside the site folder: anyone who can add files to it
-        /// decides what the next build publishes.
-        #[arg(long, value_name = "DIR")]
-        cache_dir: Option<PathBuf>,
-        /// Fail the build when a status check row is at this level or worse (snoozed rows
-        /// do not count). By default check results never fail a build.
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        fail_on: Option<FailOn>,
-    },
+    Build(BuildArgs),
     /// Run the status checks only and print their rows, worst first. Exit 1 when a row is
     /// ERROR (snoozed rows do not count), 2 when site.yaml is wrong.
-    Check {
-        /// How to print the rows; `html` is a self-contained report to send by email.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-    },
+    Check(CheckArgs),
     /// Build the site, serve it locally, rebuild on every change and reload open browsers.
-    Serve {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, short, default_value_t = 1111)]
-        port: u16,
-        /// Address to bind; only this machine can connect unless you change it.
-        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
-        bind: std::net::IpAddr,
-        /// Include documents marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Do not run the status checks. Otherwise they run with the first build, when
-        /// site.yaml changes and when /__cairn/check is opened, never on every edit.
-        #[arg(long)]
-        no_checks: bool,
-        /// Where to build the served site [default: <root>/.cairn/serve].
-        #[arg(long, short, value_name = "DIR")]
-        output: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Check documents and links without writing a site.
-    Lint {
-        /// Include documents marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Lint(LintArgs),
     /// Start a new site: site.yaml, example documents of every kind, and a note on the theme.
-    Init {
-        /// The folder to create the site in [default: --root].
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
-        /// Add the example site to a folder that is not empty (existing files are kept).
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
     /// Write a new document with the kind's front matter and required sections.
-    New {
-        /// The kind: vision, strategy, pattern, decision, page or one from site.yaml.
-        kind: String,
-        /// The title; the file name is made from it.
-        title: String,
-        /// What it serves (a vision for a strategy, a strategy for a decision).
-        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
-        serves: Vec<String>,
-        /// Patterns it uses.
-        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
-        uses: Vec<String>,
-        /// An older document of the same kind that this one replaces; it is marked superseded.
-        #[arg(long, value_name = "ID")]
-        supersedes: Option<String>,
-        /// Any other related documents.
-        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
-        related: Vec<String>,
-    },
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// Where to write the site [default: <root>/public].
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Include documents marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Override site.yaml's base_url, e.g. https://example.org/docs/.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Do not run the status checks (no status page is written).
+    #[arg(long)]
+    no_checks: bool,
+    /// Render every page again instead of reusing unchanged pages from the build cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+    /// The build cache folder [default: $CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn, else
+    /// ~/.cache/cairn]. Keep it outside the site folder: anyone who can add files to it
+    /// decides what the next build publishes.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Fail the build when a status check row is at this level or worse (snoozed rows
+    /// do not count). By default check results never fail a build.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// How to print the rows; `html` is a self-contained report to send by email.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to bind; only this machine can connect unless you change it.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Include documents marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Do not run the status checks. Otherwise they run with the first build, when
+    /// site.yaml changes and when /__cairn/check is opened, never on every edit.
+    #[arg(long)]
+    no_checks: bool,
+    /// Where to build the served site [default: <root>/.cairn/serve].
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// Include documents marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the site in [default: --root].
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Add the example site to a folder that is not empty (existing files are kept).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The kind: vision, strategy, pattern, decision, page or one from site.yaml.
+    kind: String,
+    /// The title; the file name is made from it.
+    title: String,
+    /// What it serves (a vision for a strategy, a strategy for a decision).
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+    serves: Vec<String>,
+    /// Patterns it uses.
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+    uses: Vec<String>,
+    /// An older document of the same kind that this one replaces; it is marked superseded.
+    #[arg(long, value_name = "ID")]
+    supersedes: Option<String>,
+    /// Any other related documents.
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+    related: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,6 +176,14 @@ enum FailOn {
 const CONTENT_ERRORS: u8 = 1;
 const USAGE_ERROR: u8 = 2;
 
+/// What every command is given besides its own arguments.
+struct Env {
+    root: PathBuf,
+    today: jiff::civil::Date,
+    /// Print only diagnostics and errors.
+    quiet: bool,
+}
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let quiet = cli.quiet || std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
@@ -168,203 +194,176 @@ pub fn run() -> ExitCode {
             return ExitCode::from(USAGE_ERROR);
         }
     };
+    let env = Env {
+        root: cli.root,
+        today,
+        quiet,
+    };
     let result = match cli.command {
-        Command::Build {
-            output,
-            drafts,
-            strict,
-            base_url,
-            no_checks,
-            no_cache,
-            cache_dir,
-            fail_on,
-        } => {
-            let opts = BuildOptions {
-                root: cli.root.clone(),
-                output,
-                drafts,
-                strict,
-                base_url,
-                today,
-                now: now(),
-                checks: !no_checks,
-                cache: if no_cache {
-                    None
-                } else {
-                    cache_dir.or_else(cairn::cache::default_dir)
-                },
-            };
-            let started = Instant::now();
-            cairn::build(&opts).map(|report| {
-                print_diagnostics(&report.diagnostics);
-                if report.has_errors() {
-                    eprintln!(
-                        "error: build failed: {}; the previous site was left as it was",
-                        counts(&report.diagnostics)
-                    );
-                    ExitCode::from(CONTENT_ERRORS)
-                } else {
-                    if !quiet {
-                        eprintln!(
-                            "built {} documents ({} files) into {} in {:.2}s{}",
-                            report.documents,
-                            report.files,
-                            opts.output_dir().display(),
-                            started.elapsed().as_secs_f64(),
-                            warnings_suffix(&report.diagnostics)
-                        );
-                        if let Some(s) = &report.status {
-                            eprintln!(
-                                "status: {} from {} checks in {:.2}s",
-                                cairn::check::format::summary(s.counts()),
-                                s.checks,
-                                s.duration.as_secs_f64()
-                            );
-                        }
-                    }
-                    let level = fail_on.map(|f| match f {
-                        FailOn::Error => Level::Error,
-                        FailOn::Warning => Level::Warning,
-                    });
-                    match (level, &report.status) {
-                        (Some(l), Some(s)) if s.fails(l) => {
-                            eprintln!(
-                                "error: --fail-on {}: a status check row is {} (the site was written)",
-                                l.as_str().to_lowercase(),
-                                if l == Level::Error { "ERROR" } else { "WARNING or ERROR" }
-                            );
-                            ExitCode::from(CONTENT_ERRORS)
-                        }
-                        _ => ExitCode::SUCCESS,
-                    }
-                }
-            })
-        }
-        Command::Serve {
-            port,
-            bind,
-            drafts,
-            open,
-            output,
-            no_checks,
-        } => {
-            let build = BuildOptions {
-                output,
-                drafts,
-                checks: !no_checks,
-                now: now(),
-                ..BuildOptions::new(cli.root.clone(), today)
-            };
-            serve(
-                cairn::serve::ServeOptions { build, bind, port },
-                open,
-                quiet,
-            )
-        }
-        Command::Lint {
-            drafts,
-            strict,
-            format,
-        } => {
-            let opts = BuildOptions {
-                drafts,
-                strict,
-                ..BuildOptions::new(cli.root.clone(), today)
-            };
-            cairn::lint(&opts).map(|report| {
-                match format {
-                    Format::Text => {
-                        print_diagnostics(&report.diagnostics);
-                        if !quiet {
-                            eprintln!(
-                                "checked {} documents: {}",
-                                report.documents,
-                                counts(&report.diagnostics)
-                            );
-                        }
-                    }
-                    Format::Json => print_json(&report.diagnostics),
-                }
-                if report.has_errors() {
-                    ExitCode::from(CONTENT_ERRORS)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            })
-        }
-        Command::Init { dir, force } => init(dir.unwrap_or(cli.root), force, quiet),
-        Command::New {
-            kind,
-            title,
-            serves,
-            uses,
-            supersedes,
-            related,
-        } => {
-            let relations = [
-                (Relation::Serves, serves),
-                (Relation::Uses, uses),
-                (Relation::Supersedes, supersedes.into_iter().collect()),
-                (Relation::Related, related),
-            ]
-            .into_iter()
-            .flat_map(|(r, ids)| ids.into_iter().map(move |id| (r, id)))
-            .collect();
-            let req = NewRequest {
-                kind,
-                title,
-                relations,
-                today,
-            };
-            new_document(&cli.root, &req, quiet)
-        }
-        Command::Check { format } => {
-            let opts = BuildOptions {
-                now: now(),
-                ..BuildOptions::new(cli.root.clone(), today)
-            };
-            cairn::build::check(&opts).map(|run| {
-                print_diagnostics(&run.diagnostics);
-                if run.report.checks == 0 {
-                    eprintln!("error: site.yaml lists no `checks:`; there is nothing to run");
-                    return ExitCode::from(USAGE_ERROR);
-                }
-                let (report, base) = (&run.report, &run.base_url);
-                let out = match format {
-                    CheckFormat::Text => cairn::check::format::text(report, base),
-                    CheckFormat::Json => cairn::check::format::json(report, base),
-                    CheckFormat::Csv => cairn::check::format::csv(report, base),
-                    CheckFormat::Html => cairn::check::email::html(report, &run.title, base),
-                };
-                let mut stdout = std::io::stdout().lock();
-                if stdout
-                    .write_all(out.as_bytes())
-                    .and_then(|_| stdout.flush())
-                    .is_err()
-                {
-                    return ExitCode::from(CONTENT_ERRORS);
-                }
-                if !quiet && format != CheckFormat::Text {
-                    eprintln!(
-                        "{} from {} checks in {:.2}s",
-                        cairn::check::format::summary(report.counts()),
-                        report.checks,
-                        report.duration.as_secs_f64()
-                    );
-                }
-                if report.fails(Level::Error) {
-                    ExitCode::from(CONTENT_ERRORS)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            })
-        }
+        Command::Build(args) => build(&env, args),
+        Command::Check(args) => check(&env, args),
+        Command::Serve(args) => serve(&env, args),
+        Command::Lint(args) => lint(&env, args),
+        Command::Init(args) => init(&env, args),
+        Command::New(args) => new_document(&env, args),
     };
     result.unwrap_or_else(|e| report_error(&e))
 }
 
-fn serve(opts: cairn::serve::ServeOptions, open: bool, quiet: bool) -> Result<ExitCode, Error> {
+/// `cairn build`: prints the diagnostics and what was built; exit 1 on content errors or when
+/// `--fail-on` finds a status row at its level.
+fn build(env: &Env, args: BuildArgs) -> Result<ExitCode, Error> {
+    let opts = BuildOptions {
+        root: env.root.clone(),
+        output: args.output,
+        drafts: args.drafts,
+        strict: args.strict,
+        base_url: args.base_url,
+        today: env.today,
+        now: now(),
+        checks: !args.no_checks,
+        cache: if args.no_cache {
+            None
+        } else {
+            args.cache_dir.or_else(cairn::cache::default_dir)
+        },
+    };
+    let started = Instant::now();
+    let report = cairn::build(&opts)?;
+    print_diagnostics(&report.diagnostics);
+    if report.has_errors() {
+        eprintln!(
+            "error: build failed: {}; the previous site was left as it was",
+            counts(&report.diagnostics)
+        );
+        return Ok(ExitCode::from(CONTENT_ERRORS));
+    }
+    if !env.quiet {
+        eprintln!(
+            "built {} documents ({} files) into {} in {:.2}s{}",
+            report.documents,
+            report.files,
+            opts.output_dir().display(),
+            started.elapsed().as_secs_f64(),
+            warnings_suffix(&report.diagnostics)
+        );
+        if let Some(s) = &report.status {
+            eprintln!(
+                "status: {} from {} checks in {:.2}s",
+                cairn::check::format::summary(s.counts()),
+                s.checks,
+                s.duration.as_secs_f64()
+            );
+        }
+    }
+    let level = args.fail_on.map(|f| match f {
+        FailOn::Error => Level::Error,
+        FailOn::Warning => Level::Warning,
+    });
+    Ok(match (level, &report.status) {
+        (Some(l), Some(s)) if s.fails(l) => {
+            eprintln!(
+                "error: --fail-on {}: a status check row is {} (the site was written)",
+                l.as_str().to_lowercase(),
+                if l == Level::Error {
+                    "ERROR"
+                } else {
+                    "WARNING or ERROR"
+                }
+            );
+            ExitCode::from(CONTENT_ERRORS)
+        }
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// `cairn lint`: the diagnostics as text or JSON; exit 1 on errors.
+fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        strict: args.strict,
+        ..BuildOptions::new(env.root.clone(), env.today)
+    };
+    let report = cairn::lint(&opts)?;
+    match args.format {
+        Format::Text => {
+            print_diagnostics(&report.diagnostics);
+            if !env.quiet {
+                eprintln!(
+                    "checked {} documents: {}",
+                    report.documents,
+                    counts(&report.diagnostics)
+                );
+            }
+        }
+        Format::Json => print_json(&report.diagnostics),
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(CONTENT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `cairn check`: the report on stdout in the format asked for; exit 1 when a row is ERROR,
+/// 2 when there are no checks to run.
+fn check(env: &Env, args: CheckArgs) -> Result<ExitCode, Error> {
+    let opts = BuildOptions {
+        now: now(),
+        ..BuildOptions::new(env.root.clone(), env.today)
+    };
+    let run = cairn::build::check(&opts)?;
+    print_diagnostics(&run.diagnostics);
+    if run.report.checks == 0 {
+        eprintln!("error: site.yaml lists no `checks:`; there is nothing to run");
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let (report, base) = (&run.report, &run.base_url);
+    let out = match args.format {
+        CheckFormat::Text => cairn::check::format::text(report, base),
+        CheckFormat::Json => cairn::check::format::json(report, base),
+        CheckFormat::Csv => cairn::check::format::csv(report, base),
+        CheckFormat::Html => cairn::check::email::html(report, &run.title, base),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return Ok(ExitCode::from(CONTENT_ERRORS));
+    }
+    if !env.quiet && args.format != CheckFormat::Text {
+        eprintln!(
+            "{} from {} checks in {:.2}s",
+            cairn::check::format::summary(report.counts()),
+            report.checks,
+            report.duration.as_secs_f64()
+        );
+    }
+    Ok(if report.fails(Level::Error) {
+        ExitCode::from(CONTENT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `cairn serve`: builds, then serves until stopped, printing each rebuild.
+fn serve(env: &Env, args: ServeArgs) -> Result<ExitCode, Error> {
     use cairn::serve::ServeEvent;
+    let build = BuildOptions {
+        output: args.output,
+        drafts: args.drafts,
+        checks: !args.no_checks,
+        now: now(),
+        ..BuildOptions::new(env.root.clone(), env.today)
+    };
+    let opts = cairn::serve::ServeOptions {
+        build,
+        bind: args.bind,
+        port: args.port,
+    };
+    let (open, quiet) = (args.open, env.quiet);
     let report = move |event: ServeEvent| match event {
         ServeEvent::Listening(addr) => {
             let url = format!("http://{addr}/");
@@ -401,9 +400,10 @@ fn serve(opts: cairn::serve::ServeOptions, open: bool, quiet: bool) -> Result<Ex
 }
 
 /// `cairn init`: lists what it wrote on stderr, and says how to go on.
-fn init(dir: PathBuf, force: bool, quiet: bool) -> Result<ExitCode, Error> {
-    let report = cairn::scaffold::init(&dir, force)?;
-    if !quiet {
+fn init(env: &Env, args: InitArgs) -> Result<ExitCode, Error> {
+    let dir = args.dir.unwrap_or_else(|| env.root.clone());
+    let report = cairn::scaffold::init(&dir, args.force)?;
+    if !env.quiet {
         for kept in &report.kept {
             eprintln!("kept existing {}", dir.join(kept).display());
         }
@@ -422,8 +422,24 @@ fn init(dir: PathBuf, force: bool, quiet: bool) -> Result<ExitCode, Error> {
 }
 
 /// `cairn new`: prints the path written on stdout, so that `$EDITOR "$(cairn new …)"` works.
-fn new_document(root: &Path, req: &NewRequest, quiet: bool) -> Result<ExitCode, Error> {
-    let report = cairn::scaffold::new_document(root, req)?;
+fn new_document(env: &Env, args: NewArgs) -> Result<ExitCode, Error> {
+    let relations = [
+        (Relation::Serves, args.serves),
+        (Relation::Uses, args.uses),
+        (Relation::Supersedes, args.supersedes.into_iter().collect()),
+        (Relation::Related, args.related),
+    ]
+    .into_iter()
+    .flat_map(|(r, ids)| ids.into_iter().map(move |id| (r, id)))
+    .collect();
+    let req = NewRequest {
+        kind: args.kind,
+        title: args.title,
+        relations,
+        today: env.today,
+    };
+    let root = env.root.as_path();
+    let report = cairn::scaffold::new_document(root, &req)?;
     let shown = |p: &Path| {
         if root == Path::new(".") {
             p.to_path_buf()
@@ -433,7 +449,7 @@ fn new_document(root: &Path, req: &NewRequest, quiet: bool) -> Result<ExitCode, 
     };
     print_diagnostics(&report.warnings);
     println!("{}", shown(&report.path).display());
-    if let (Some((old, changed)), false) = (&report.superseded, quiet) {
+    if let (Some((old, changed)), false) = (&report.superseded, env.quiet) {
         if *changed {
             eprintln!("marked {} as superseded", shown(old).display());
         } else {
@@ -467,12 +483,12 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
     for d in diags {
+        let c = if d.severity == Severity::Error {
+            "\x1b[31m"
+        } else {
+            "\x1b[33m"
+        };
         let _ = if color {
-            let c = if d.severity == Severity::Error {
-                "\x1b[31m"
-            } else {
-                "\x1b[33m"
-            };
             writeln!(
                 out,
                 "{}:{}:{}: {c}{}\x1b[0m: {}",
@@ -481,15 +497,50 @@ fn print_diagnostics(diags: &[Diagnostic]) {
         } else {
             writeln!(out, "{d}")
         };
+        // The line itself and a `^^^` under the offending text, as rustc and just show it.
+        // Invisible characters are shown escaped, as in messages, and the underline counts
+        // them as they are shown.
+        let Some(line) = d.source_line.as_deref().filter(|_| d.len > 0) else {
+            continue;
+        };
+        let number = d.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let mut shown = String::new();
+        let mut under = String::new();
+        let (start, end) = (d.col as usize, d.col as usize + d.len as usize);
+        for (i, ch) in line.trim_end_matches('\r').chars().enumerate() {
+            let col = i + 1;
+            let text = if ch == '\t' {
+                "    ".to_string()
+            } else {
+                cairn::diag::reveal(&ch.to_string())
+            };
+            let width = text.chars().count();
+            let mark = if (start..end).contains(&col) {
+                '^'
+            } else {
+                ' '
+            };
+            if col < end {
+                under.extend(std::iter::repeat_n(mark, width));
+            }
+            shown.push_str(&text);
+        }
+        if !under.contains('^') {
+            under.push('^');
+        }
+        let under = under.trim_end();
+        let _ = if color {
+            writeln!(out, "{number} | {shown}\n{gutter} | {c}{under}\x1b[0m")
+        } else {
+            writeln!(out, "{number} | {shown}\n{gutter} | {under}")
+        };
     }
     let _ = out.flush();
 }
 
 fn print_json(diags: &[Diagnostic]) {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = cairn::diag::error_count(diags);
     let value = serde_json::json!({
         "diagnostics": diags,
         "errors": errors,

@@ -39,6 +39,9 @@ pub struct SiteConfig {
     pub digest: u64,
     /// `new: { owners: [...] }`: who `cairn new` names as owners. `None` means "ask git".
     pub new_owners: Option<Vec<String>>,
+    /// `attachments: { active: allow }`: publish attachments that can run scripts (HTML pages,
+    /// SVG with scripts). Refused by default (see `link::attachments`).
+    pub active_attachments: bool,
 }
 
 impl Default for SiteConfig {
@@ -59,11 +62,12 @@ impl Default for SiteConfig {
             checks: None,
             digest: 0,
             new_owners: None,
+            active_attachments: false,
         }
     }
 }
 
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "title",
     "description",
     "base_url",
@@ -77,6 +81,7 @@ const KEYS: [&str; 13] = [
     "status",
     "checks",
     "new",
+    "attachments",
 ];
 
 /// Parses `site.yaml`. Errors leave the corresponding defaults in place.
@@ -182,6 +187,17 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                     }
                 }
             }
+            "attachments" => {
+                for a in r.map("`attachments`", n) {
+                    match a.key.as_str() {
+                        "active" => {
+                            config.active_attachments =
+                                r.choice("active", &a.node, &["allow", "refuse"]) == Some("allow")
+                        }
+                        _ => r.unknown_key(a, "`attachments`", &["active"]),
+                    }
+                }
+            }
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }
@@ -191,6 +207,7 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
             "site.yaml has no `title`; using \"Engineering\"",
         );
     }
+    diags.show_source(CONFIG_FILE, text);
     (config, diags)
 }
 
@@ -212,6 +229,10 @@ mod tests {
         assert!(c.kinds.find("rfc").is_some());
         assert!(c.checks.is_some());
         assert_eq!(c.new_owners, None);
+        assert!(!c.active_attachments);
+        let (c, d) = parse("title: A\nattachments: { active: allow }\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.active_attachments);
     }
 
     #[test]

@@ -48,6 +48,12 @@ pub struct Diagnostic {
     pub col: u32,
     pub severity: Severity,
     pub message: String,
+    /// How many characters of the line, from `col`, the problem covers; 0 when not known.
+    pub len: u32,
+    /// The text of `line`, kept (see [`show_source`]) when `len` is known and the line is
+    /// short enough to show, so the command line can underline the offending text.
+    #[serde(skip)]
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -63,8 +69,39 @@ impl Diagnostic {
             col: pos.col,
             severity,
             message: reveal(&message.into()),
+            len: 0,
+            source_line: None,
         }
     }
+
+    /// The same problem, covering `len` characters from its column.
+    pub fn spanning(mut self, len: u32) -> Self {
+        self.len = len;
+        self
+    }
+}
+
+/// The longest line kept for underlining: a diagnostic holds its own copy, and a long line
+/// full of broken links would otherwise hold one copy per link.
+pub const MAX_SHOWN_LINE: usize = 240;
+
+/// Keeps the source line of each diagnostic about `text` (a whole file) that has a span.
+pub fn show_source<'a>(diags: impl IntoIterator<Item = &'a mut Diagnostic>, text: &str) {
+    let mut index: Option<LineIndex> = None;
+    for d in diags {
+        if d.len == 0 || d.source_line.is_some() {
+            continue;
+        }
+        let index = index.get_or_insert_with(|| LineIndex::new(text));
+        keep_line(d, index, text);
+    }
+}
+
+fn keep_line(d: &mut Diagnostic, index: &LineIndex, text: &str) {
+    d.source_line = index
+        .line_text(text, d.line)
+        .filter(|l| l.len() <= MAX_SHOWN_LINE)
+        .map(str::to_string);
 }
 
 /// Writes invisible characters as `\u{…}`. Messages quote document text and paths quote file
@@ -118,12 +155,22 @@ impl Diagnostics {
         self.push(Diagnostic::new(Severity::Warning, path, pos, message));
     }
 
+    /// An error covering `len` characters from `pos`.
+    pub fn error_spanning(&mut self, path: &str, pos: Pos, len: u32, message: impl Into<String>) {
+        self.push(Diagnostic::new(Severity::Error, path, pos, message).spanning(len));
+    }
+
+    /// A warning covering `len` characters from `pos`.
+    pub fn warning_spanning(&mut self, path: &str, pos: Pos, len: u32, message: impl Into<String>) {
+        self.push(Diagnostic::new(Severity::Warning, path, pos, message).spanning(len));
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        has_errors(&self.items)
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -164,6 +211,37 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+
+    /// Keeps the source lines of the diagnostics about `path`, whose text is `text`.
+    pub fn show_source(&mut self, path: &str, text: &str) {
+        show_source(self.items.iter_mut().filter(|d| d.path == path), text);
+    }
+
+    /// Keeps the source lines of every diagnostic with a span, taking each file's text from
+    /// `text_of` (each file indexed once).
+    pub fn show_sources<'t>(&mut self, text_of: impl Fn(&str) -> Option<&'t str>) {
+        let items = &mut self.items;
+        let mut want: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].len > 0 && items[i].source_line.is_none())
+            .collect();
+        want.sort_by(|&a, &b| items[a].path.cmp(&items[b].path));
+        let mut start = 0;
+        while start < want.len() {
+            let path = items[want[start]].path.clone();
+            let end = start
+                + want[start..]
+                    .iter()
+                    .take_while(|&&i| items[i].path == path)
+                    .count();
+            if let Some(text) = text_of(&path) {
+                let index = LineIndex::new(text);
+                for &i in &want[start..end] {
+                    keep_line(&mut items[i], &index, text);
+                }
+            }
+            start = end;
+        }
+    }
 }
 
 impl FromIterator<Diagnostic> for Diagnostics {
@@ -195,6 +273,14 @@ impl LineIndex {
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
         Pos::new(line as u32 + 1, col as u32 + 1)
+    }
+
+    /// The text of line `line` (from 1), without its line break.
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).map_or(text.len(), |&e| e - 1);
+        text.get(start..end.max(start))
     }
 
     /// The positions of many offsets. Counting each column from its line start would be
@@ -233,6 +319,32 @@ pub fn did_you_mean<'a>(
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < word.len().max(1))
         .min()
         .map(|(_, c)| c)
+}
+
+/// The " (did you mean `x`?)" that ends a message about `word`, or nothing when no candidate
+/// is close: the one wording of the hint.
+pub fn did_you_mean_hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    hint_of(did_you_mean(word, candidates))
+}
+
+/// The " (did you mean `x`?)" for a suggestion found some other way, or nothing.
+pub fn hint_of(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// Whether any of `diags` is an error (what fails a build).
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// How many of `diags` are errors.
+pub fn error_count(diags: &[Diagnostic]) -> usize {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -278,6 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn spanned_diagnostics_keep_their_short_source_lines() {
+        let long = "x".repeat(MAX_SHOWN_LINE + 1);
+        let text = format!("first\nsecond line\n{long}\n");
+        let at = |line, len| {
+            Diagnostic::new(Severity::Error, "a.md", Pos::new(line, 1), "m").spanning(len)
+        };
+        let mut diags = [at(2, 6), at(1, 0), at(3, 1), at(4, 1)];
+        show_source(&mut diags, &text);
+        let lines: Vec<Option<&str>> = diags.iter().map(|d| d.source_line.as_deref()).collect();
+        assert_eq!(lines, [Some("second line"), None, None, Some("")]);
+        let idx = LineIndex::new("a\r\nb");
+        assert_eq!(idx.line_text("a\r\nb", 1), Some("a\r"));
+        assert_eq!(idx.line_text("a\r\nb", 2), Some("b"));
+        assert_eq!(idx.line_text("a\r\nb", 3), None);
+        let json = serde_json::to_value(at(2, 6)).unwrap();
+        assert_eq!(json["len"], 6);
+        assert!(json.get("source_line").is_none());
+    }
+
+    #[test]
     fn display_is_path_line_col_severity_message() {
         let d = Diagnostic::new(Severity::Warning, "content/a.md", Pos::new(3, 7), "oops");
         assert_eq!(d.to_string(), "content/a.md:3:7: warning: oops");
@@ -303,5 +435,7 @@ mod tests {
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("owner", keys), Some("owners"));
         assert_eq!(did_you_mean("banana", keys), None);
+        assert_eq!(did_you_mean_hint("titel", keys), " (did you mean `title`?)");
+        assert_eq!(did_you_mean_hint("banana", keys), "");
     }
 }

@@ -14,7 +14,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{} has {} error(s)", path.display(), diagnostics.iter().filter(|d| d.severity == crate::diag::Severity::Error).count())]
+    #[error("{} has {} error(s)", path.display(), crate::diag::error_count(diagnostics))]
     Config {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,

@@ -39,6 +39,74 @@ pub struct FieldRule {
     pub required: bool,
 }
 
+/// What a status means to the rest of the site: whether a document with it still applies (the
+/// home page asks those that apply to serve something) and how the timeline dates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Meaning {
+    /// Not decided yet (`draft`, `proposed`).
+    Proposed,
+    /// Applies (`active`).
+    InForce,
+    /// Applies, decided when it was written (an accepted decision record): the timeline shows
+    /// its creation as the decision.
+    Accepted,
+    /// Decided against when it was written; it never applied.
+    Rejected,
+    /// No longer applies (`retired`, `deprecated`); dated by its last update.
+    Retired,
+    /// Replaced by the document that supersedes it.
+    Superseded,
+}
+
+impl Meaning {
+    /// The words `means:` takes in `site.yaml`.
+    pub const WORDS: [&'static str; 6] = [
+        "proposed",
+        "in_force",
+        "accepted",
+        "rejected",
+        "retired",
+        "superseded",
+    ];
+
+    const ALL: [Meaning; 6] = [
+        Meaning::Proposed,
+        Meaning::InForce,
+        Meaning::Accepted,
+        Meaning::Rejected,
+        Meaning::Retired,
+        Meaning::Superseded,
+    ];
+
+    pub fn from_word(word: &str) -> Option<Meaning> {
+        let i = Self::WORDS.iter().position(|w| *w == word)?;
+        Some(Self::ALL[i])
+    }
+
+    /// What a status of the built-in vocabularies means; any other word is taken to mean the
+    /// document applies, unless `site.yaml` says otherwise.
+    pub fn of_builtin(status: &str) -> Meaning {
+        match status {
+            "draft" | "proposed" => Meaning::Proposed,
+            "accepted" => Meaning::Accepted,
+            "rejected" => Meaning::Rejected,
+            "retired" | "deprecated" => Meaning::Retired,
+            "superseded" => Meaning::Superseded,
+            _ => Meaning::InForce,
+        }
+    }
+
+    /// Whether a document with this status applies now or may yet (so it should serve
+    /// something).
+    pub fn applies(self) -> bool {
+        !matches!(
+            self,
+            Meaning::Rejected | Meaning::Retired | Meaning::Superseded
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Kind {
     pub name: String,
@@ -48,6 +116,8 @@ pub struct Kind {
     pub plural: String,
     /// The status vocabulary, in the order index pages group by. Empty: no status.
     pub statuses: Vec<String>,
+    /// What each of `statuses` means, in the same order (see [`Kind::meaning`]).
+    pub meanings: Vec<Meaning>,
     pub fields: Vec<FieldRule>,
     pub sections: Vec<SectionRule>,
     /// Kinds this kind's `serves:` may point at.
@@ -59,6 +129,28 @@ pub struct Kind {
 impl Kind {
     pub fn is_page(&self) -> bool {
         self.name == PAGE
+    }
+
+    /// What `status` means for documents of this kind.
+    pub fn meaning(&self, status: &str) -> Meaning {
+        self.statuses
+            .iter()
+            .position(|s| s == status)
+            .and_then(|i| self.meanings.get(i).copied())
+            .unwrap_or_else(|| Meaning::of_builtin(status))
+    }
+
+    /// The first status of this kind that means `meaning`, if it has one.
+    pub fn status_meaning(&self, meaning: Meaning) -> Option<&str> {
+        self.statuses
+            .iter()
+            .find(|s| self.meaning(s) == meaning)
+            .map(String::as_str)
+    }
+
+    /// Sets the vocabulary and what each status means.
+    fn set_statuses(&mut self, statuses: Vec<(String, Meaning)>) {
+        (self.statuses, self.meanings) = statuses.into_iter().unzip();
     }
 
     /// Whether documents of this kind may name targets under `rel` at all.
@@ -104,6 +196,14 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// A built-in vocabulary with the meanings of its words.
+fn builtin(statuses: &[&str]) -> Vec<(String, Meaning)> {
+    statuses
+        .iter()
+        .map(|s| (s.to_string(), Meaning::of_builtin(s)))
+        .collect()
+}
+
 /// All kinds of one site, in display order; the page kind is always present.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KindTable {
@@ -112,16 +212,21 @@ pub struct KindTable {
 
 impl Default for KindTable {
     fn default() -> Self {
-        let kind = |name: &str, folder: &str, label: &str, plural: &str| Kind {
-            name: name.into(),
-            folder: folder.into(),
-            label: label.into(),
-            plural: plural.into(),
-            statuses: strings(&LIFECYCLE),
-            fields: Vec::new(),
-            sections: Vec::new(),
-            serves: Vec::new(),
-            uses: Vec::new(),
+        let kind = |name: &str, folder: &str, label: &str, plural: &str| {
+            let mut k = Kind {
+                name: name.into(),
+                folder: folder.into(),
+                label: label.into(),
+                plural: plural.into(),
+                statuses: Vec::new(),
+                meanings: Vec::new(),
+                fields: Vec::new(),
+                sections: Vec::new(),
+                serves: Vec::new(),
+                uses: Vec::new(),
+            };
+            k.set_statuses(builtin(&LIFECYCLE));
+            k
         };
         let mut vision = kind("vision", "visions", "Vision", "Visions");
         vision.fields = vec![FieldRule {
@@ -176,7 +281,7 @@ impl Default for KindTable {
             ),
         ];
         let mut decision = kind("decision", "decisions", "Decision", "Decisions");
-        decision.statuses = strings(&DECISION_STATUSES);
+        decision.set_statuses(builtin(&DECISION_STATUSES));
         decision.sections = vec![
             prompted(
                 "Context",
@@ -197,7 +302,7 @@ impl Default for KindTable {
         decision.serves = strings(&["strategy"]);
         decision.uses = strings(&["pattern"]);
         let mut page = kind(PAGE, "", "Page", "Pages");
-        page.statuses = Vec::new();
+        page.set_statuses(Vec::new());
         KindTable {
             kinds: vec![vision, strategy, pattern, decision, page],
         }
@@ -261,20 +366,20 @@ impl KindTable {
                     if let Some(first) = label.get_mut(0..1) {
                         first.make_ascii_uppercase();
                     }
-                    self.kinds.insert(
-                        self.kinds.len() - 1,
-                        Kind {
-                            name: name.clone(),
-                            folder: plural.clone(),
-                            plural: format!("{label}s"),
-                            label,
-                            statuses: strings(&LIFECYCLE),
-                            fields: Vec::new(),
-                            sections: Vec::new(),
-                            serves: Vec::new(),
-                            uses: Vec::new(),
-                        },
-                    );
+                    let mut kind = Kind {
+                        name: name.clone(),
+                        folder: plural.clone(),
+                        plural: format!("{label}s"),
+                        label,
+                        statuses: Vec::new(),
+                        meanings: Vec::new(),
+                        fields: Vec::new(),
+                        sections: Vec::new(),
+                        serves: Vec::new(),
+                        uses: Vec::new(),
+                    };
+                    kind.set_statuses(builtin(&LIFECYCLE));
+                    self.kinds.insert(self.kinds.len() - 1, kind);
                     KindId(self.kinds.len() - 2)
                 }
             };
@@ -307,13 +412,7 @@ impl KindTable {
                 "plural" => {
                     kind.plural = r.string("plural", n).unwrap_or_else(|| kind.plural.clone())
                 }
-                "statuses" => {
-                    kind.statuses = r
-                        .string_list("statuses", n)
-                        .into_iter()
-                        .map(|(s, _)| s)
-                        .collect()
-                }
+                "statuses" => kind.set_statuses(read_statuses(n, r)),
                 "fields" => {
                     for (f, _) in r.string_list("fields", n) {
                         if !kind.fields.iter().any(|x| x.name == f) {
@@ -367,9 +466,7 @@ impl KindTable {
             let kind = self.get(id);
             for target in kind.serves.iter().chain(&kind.uses) {
                 if self.find(target).is_none() {
-                    let hint = crate::diag::did_you_mean(target, self.names())
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
+                    let hint = crate::diag::did_you_mean_hint(target, self.names());
                     r.error(
                         e.key_pos,
                         format!(
@@ -381,6 +478,56 @@ impl KindTable {
             }
         }
     }
+}
+
+/// `statuses:` is a list of names or of `{name, means}` mappings; a plain name means what it
+/// means in the built-in vocabularies.
+fn read_statuses(n: &Node, r: &mut Reader) -> Vec<(String, Meaning)> {
+    let Value::Seq(items) = &n.value else {
+        return r
+            .string_list("statuses", n)
+            .into_iter()
+            .map(|(s, _)| {
+                let m = Meaning::of_builtin(&s);
+                (s, m)
+            })
+            .collect();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match &item.value {
+            Value::Str(s) => out.push((s.clone(), Meaning::of_builtin(s))),
+            Value::Map(_) => {
+                let (mut name, mut means) = (None, None);
+                for e in r.map("a status", item) {
+                    match e.key.as_str() {
+                        "name" => name = r.string("name", &e.node),
+                        "means" => {
+                            means = r
+                                .choice("means", &e.node, &Meaning::WORDS)
+                                .and_then(Meaning::from_word)
+                        }
+                        _ => r.unknown_key(e, "a status", &["name", "means"]),
+                    }
+                }
+                match name {
+                    Some(name) => {
+                        let means = means.unwrap_or_else(|| Meaning::of_builtin(&name));
+                        out.push((name, means));
+                    }
+                    None => r.error(item.pos, "a status needs a `name`"),
+                }
+            }
+            other => r.error(
+                item.pos,
+                format!(
+                    "a status must be a name or a mapping, found {}",
+                    other.type_name()
+                ),
+            ),
+        }
+    }
+    out
 }
 
 /// `sections:` is a list of names or of `{name, synonyms}` mappings.
@@ -474,6 +621,43 @@ mod tests {
         assert_eq!(t.get(t.find("pattern").unwrap()).sections.len(), 1);
         // The page kind stays last.
         assert_eq!(t.iter().last().unwrap().1.name, "page");
+    }
+
+    #[test]
+    fn statuses_carry_their_meaning() {
+        let t = KindTable::default();
+        let decision = t.get(t.find("decision").unwrap());
+        assert_eq!(decision.meaning("accepted"), Meaning::Accepted);
+        assert_eq!(decision.meaning("deprecated"), Meaning::Retired);
+        assert_eq!(
+            decision.status_meaning(Meaning::Superseded),
+            Some("superseded")
+        );
+        let node = yaml::parse(
+            "rfc:\n  statuses: [open, accepted, {name: closed, means: retired}, {name: replaced, means: superseded}, {name: x, means: gone}, {means: retired}]\n",
+        )
+        .unwrap();
+        let mut t = KindTable::default();
+        let mut diags = Diagnostics::new();
+        t.apply_config(&node, &mut Reader::new("site.yaml", 1, &mut diags));
+        let rfc = t.get(t.find("rfc").unwrap());
+        assert_eq!(
+            rfc.statuses,
+            ["open", "accepted", "closed", "replaced", "x"]
+        );
+        assert_eq!(rfc.meaning("open"), Meaning::InForce);
+        assert_eq!(rfc.meaning("accepted"), Meaning::Accepted);
+        assert_eq!(rfc.meaning("closed"), Meaning::Retired);
+        assert!(!rfc.meaning("closed").applies());
+        assert_eq!(rfc.status_meaning(Meaning::Superseded), Some("replaced"));
+        let out: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            out,
+            [
+                "site.yaml:2:3: error: `means` must be one of proposed, in_force, accepted, rejected, retired, superseded, found `gone`",
+                "site.yaml:2:3: error: a status needs a `name`",
+            ]
+        );
     }
 
     #[test]

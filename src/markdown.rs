@@ -41,6 +41,8 @@ pub struct BodyLink {
     /// A wikilink written with its own label (`[[id|label]]`).
     pub labelled: bool,
     pub offset: usize,
+    /// How many characters the link takes in the body (`[text](dest)` whole).
+    pub len: u32,
 }
 
 /// What the parse stage learns from a body without rendering it.
@@ -113,6 +115,7 @@ pub fn analyse(body: &str) -> Outline {
                     image: false,
                     labelled,
                     offset: range.start,
+                    len: chars(body, &range),
                 });
             }
             Event::Start(Tag::Image {
@@ -127,6 +130,7 @@ pub fn analyse(body: &str) -> Outline {
                     image: true,
                     labelled: true,
                     offset: range.start,
+                    len: chars(body, &range),
                 });
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
@@ -155,6 +159,12 @@ pub fn analyse(body: &str) -> Outline {
         }
     }
     out
+}
+
+/// The characters of `body` in `range` (on the range's first line: an underline stops there).
+fn chars(body: &str, range: &std::ops::Range<usize>) -> u32 {
+    let text = body.get(range.clone()).unwrap_or("");
+    text.split('\n').next().unwrap_or("").chars().count() as u32
 }
 
 fn push_words(out: &mut String, t: &str) {
@@ -228,6 +238,31 @@ enum Close {
     Span,
 }
 
+/// Pairs each link the renderer meets with the analysed link that starts at the same byte of
+/// the body. Counting links instead would shift every later link by one whenever the renderer
+/// leaves some out (the links of the heading shown as the page title).
+struct Targets<'a> {
+    found: &'a [BodyLink],
+    targets: &'a [LinkTarget],
+    /// Links before this one are paired already: offsets only grow in document order.
+    next: usize,
+}
+
+impl Targets<'_> {
+    fn at(&mut self, offset: usize) -> LinkTarget {
+        let from = self.next + self.found[self.next..].partition_point(|l| l.offset < offset);
+        match self.found.get(from) {
+            Some(l) if l.offset == offset => {
+                self.next = from + 1;
+                self.targets.get(from).cloned().unwrap_or(LinkTarget::Keep)
+            }
+            // Not a link the analysis saw (it parses the same text the same way, so this is
+            // a caller passing another body): leave it as written.
+            _ => LinkTarget::Keep,
+        }
+    }
+}
+
 /// Writes the body as HTML. `links` and `outline` come from the same body, in document order.
 /// `skip_heading` is the index of a heading already shown as the page title.
 pub fn render(
@@ -242,7 +277,11 @@ pub fn render(
     let shift = |level: pulldown_cmark::HeadingLevel| (level as u8 + opts.heading_offset).min(6);
     let mut events: Vec<Event> = Vec::new();
     let mut heading_no = 0;
-    let mut link_no = 0;
+    let mut targets = Targets {
+        found: &outline.links,
+        targets: links,
+        next: 0,
+    };
     let mut skipping = false;
     // How each open link is closed, innermost last.
     let mut closers: Vec<Close> = Vec::new();
@@ -250,7 +289,7 @@ pub fn render(
     let mut replaced = false;
     let mut code: Option<(Option<String>, String)> = None;
 
-    for event in Parser::new_ext(body, options()) {
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some((lang, buf)) = code.as_mut() {
             match event {
                 Event::Text(t) => buf.push_str(&t),
@@ -331,8 +370,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Keep);
-                link_no += 1;
+                let target = targets.at(range.start);
                 match target {
                     LinkTarget::Keep => {
                         closers.push(Close::Tag);
@@ -393,8 +431,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Keep);
-                link_no += 1;
+                let target = targets.at(range.start);
                 let dest_url = match target {
                     LinkTarget::Url { href, .. } => CowStr::from(href),
                     LinkTarget::Keep => dest_url,
@@ -526,6 +563,35 @@ mod tests {
         assert_eq!(
             html,
             "<p><a href=\"/docs/a/\" class=\"wikilink\">Title &lt;A&gt;</a> <a href=\"/docs/b/\" class=\"wikilink\">my label</a> <a href=\"/docs/c/\">c</a> <a href=\"https://x.example\">https://x.example</a> <span class=\"broken-link\">gone</span></p>\n"
+        );
+    }
+
+    #[test]
+    fn links_after_a_skipped_title_heading_keep_their_own_targets() {
+        let body = "# Notes on [[bee]] ![badge](b.svg)\n\nSee [[cat]] and [dog](dog.md) and [ext](https://example.org/).\n";
+        let o = analyse(body);
+        let url = |href: &str| LinkTarget::Url {
+            href: href.into(),
+            title: None,
+        };
+        let links = vec![
+            url("/bee/"),
+            url("/b.svg"),
+            url("/cat/"),
+            url("/dog/"),
+            LinkTarget::Keep,
+        ];
+        let html = render(
+            body,
+            &o,
+            &links,
+            o.h1().map(|(i, _)| i),
+            &hl(),
+            RenderOptions::default(),
+        );
+        assert_eq!(
+            html,
+            "<p>See <a href=\"/cat/\" class=\"wikilink\">cat</a> and <a href=\"/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>.</p>\n"
         );
     }
 

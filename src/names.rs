@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use serde::Serialize;
 
 /// A document id: a slug, unique per kind. Defaults to the slug of the file stem.
@@ -249,17 +251,31 @@ impl BaseUrl {
     }
 }
 
+/// What [`encode_path`] leaves raw: RFC 3986's unreserved characters, `/`, and the
+/// sub-delimiters a path may hold.
+const PATH_RAW: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 /// Percent-encodes what may not appear raw in a URL path, keeping `/`.
 pub fn encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, PATH_RAW).to_string()
 }
 
 /// Lower-case letters and digits kept, runs of spaces, `-` and `_` become one `-`, everything
@@ -385,6 +401,16 @@ mod tests {
             !UrlPath::file("/etc/passwd").out_path().is_contained()
                 || UrlPath::file("/etc/passwd").out_path().as_str() == "etc/passwd"
         );
+    }
+
+    #[test]
+    fn paths_are_percent_encoded_except_what_a_path_may_hold() {
+        let every_ascii: String = (0x20u8..0x7f).map(char::from).collect();
+        assert_eq!(
+            encode_path(&format!("{every_ascii}é😀")),
+            "%20!%22%23$%25&'()*+,-./0123456789:;%3C=%3E%3F@ABCDEFGHIJKLMNOPQRSTUVWXYZ%5B%5C%5D%5E_%60abcdefghijklmnopqrstuvwxyz%7B%7C%7D~%C3%A9%F0%9F%98%80"
+        );
+        assert_eq!(encode_path("\n\u{0}"), "%0A%00");
     }
 
     #[test]

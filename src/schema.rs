@@ -6,7 +6,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostics, Pos, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, did_you_mean_hint};
 use crate::yaml::{Entry, Node, Value};
 
 /// Reads nodes of one YAML block that starts on `first_line` of the file at `path`.
@@ -40,6 +40,22 @@ impl<'d> Reader<'d> {
         self.diags.warning(&self.path, at, msg);
     }
 
+    /// An error about node `n`, covering its text.
+    pub fn error_on(&mut self, n: &Node, msg: impl Into<String>) {
+        self.push_on(Severity::Error, n.pos, n.len, msg);
+    }
+
+    /// A warning about node `n`, covering its text.
+    pub fn warning_on(&mut self, n: &Node, msg: impl Into<String>) {
+        self.push_on(Severity::Warning, n.pos, n.len, msg);
+    }
+
+    fn push_on(&mut self, severity: Severity, p: Pos, len: u32, msg: impl Into<String>) {
+        let at = self.at(p);
+        let d = Diagnostic::new(severity, &self.path, at, msg).spanning(len);
+        self.diags.push(d);
+    }
+
     /// A problem with the file as a whole, reported at its first line.
     pub fn file_error(&mut self, msg: impl Into<String>) {
         self.diags.error(&self.path, Pos::START, msg);
@@ -55,8 +71,8 @@ impl<'d> Reader<'d> {
             Value::Map(entries) => entries,
             Value::Null => &[],
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!(
                         "{what} must be a mapping of `key: value` lines, found {}",
                         other.type_name()
@@ -69,21 +85,17 @@ impl<'d> Reader<'d> {
 
     /// Warns about a key that is not in `known`, suggesting the closest one.
     pub fn unknown_key(&mut self, e: &Entry, what: &str, known: &[&str]) {
-        let hint = did_you_mean(&e.key, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        self.warning(
-            e.key_pos,
-            format!("unknown key `{}` in {what}{hint}", e.key),
-        );
+        let hint = did_you_mean_hint(&e.key, known.iter().copied());
+        let msg = format!("unknown key `{}` in {what}{hint}", e.key);
+        self.push_on(Severity::Warning, e.key_pos, e.key_len, msg);
     }
 
     pub fn string(&mut self, key: &str, n: &Node) -> Option<String> {
         match &n.value {
             Value::Str(s) => Some(s.clone()),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!(
                         "`{key}` must be a string, found {} (put it in quotes)",
                         n.value.type_name()
@@ -92,12 +104,12 @@ impl<'d> Reader<'d> {
                 None
             }
             Value::Null => {
-                self.error(n.pos, format!("`{key}` is empty"));
+                self.error_on(n, format!("`{key}` is empty"));
                 None
             }
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!("`{key}` must be a string, found {}", other.type_name()),
                 );
                 None
@@ -107,16 +119,24 @@ impl<'d> Reader<'d> {
 
     /// A list of strings; a single string is accepted as a list of one.
     pub fn string_list(&mut self, key: &str, n: &Node) -> Vec<(String, Pos)> {
+        self.string_items(key, n)
+            .into_iter()
+            .map(|(s, item)| (s, item.pos))
+            .collect()
+    }
+
+    /// Like [`Reader::string_list`], with the node of each string (for its span).
+    pub fn string_items<'n>(&mut self, key: &str, n: &'n Node) -> Vec<(String, &'n Node)> {
         match &n.value {
-            Value::Str(s) => vec![(s.clone(), n.pos)],
+            Value::Str(s) => vec![(s.clone(), n)],
             Value::Null => Vec::new(),
             Value::Seq(items) => items
                 .iter()
                 .filter_map(|item| match &item.value {
-                    Value::Str(s) => Some((s.clone(), item.pos)),
+                    Value::Str(s) => Some((s.clone(), item)),
                     other => {
-                        self.error(
-                            item.pos,
+                        self.error_on(
+                            item,
                             format!(
                                 "items of `{key}` must be strings, found {}",
                                 other.type_name()
@@ -127,8 +147,8 @@ impl<'d> Reader<'d> {
                 })
                 .collect(),
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!(
                         "`{key}` must be a list of strings, found {}",
                         other.type_name()
@@ -143,8 +163,8 @@ impl<'d> Reader<'d> {
         match &n.value {
             Value::Bool(b) => Some(*b),
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!("`{key}` must be true or false, found {}", other.type_name()),
                 );
                 None
@@ -156,8 +176,8 @@ impl<'d> Reader<'d> {
         match &n.value {
             Value::Int(i) if *i >= 0 => Some(*i as u64),
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!(
                         "`{key}` must be a whole number ≥ 0, found {}",
                         other.type_name()
@@ -173,8 +193,8 @@ impl<'d> Reader<'d> {
             Value::Int(i) => Some(*i as f64),
             Value::Float(f) => Some(*f),
             other => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!("`{key}` must be a number, found {}", other.type_name()),
                 );
                 None
@@ -185,8 +205,8 @@ impl<'d> Reader<'d> {
     /// A calendar date written `YYYY-MM-DD`.
     pub fn date(&mut self, key: &str, n: &Node) -> Option<Date> {
         let Value::Str(s) = &n.value else {
-            self.error(
-                n.pos,
+            self.error_on(
+                n,
                 format!(
                     "`{key}` must be a date (YYYY-MM-DD), found {}",
                     n.value.type_name()
@@ -197,8 +217,8 @@ impl<'d> Reader<'d> {
         match parse_date(s) {
             Some(d) => Some(d),
             None => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!("`{key}` must be a date (YYYY-MM-DD), found `{s}`"),
                 );
                 None
@@ -212,8 +232,8 @@ impl<'d> Reader<'d> {
         match choices.iter().find(|c| **c == s) {
             Some(c) => Some(c),
             None => {
-                self.error(
-                    n.pos,
+                self.error_on(
+                    n,
                     format!("`{key}` must be one of {}, found `{s}`", choices.join(", ")),
                 );
                 None

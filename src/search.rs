@@ -42,8 +42,9 @@ pub const MAX_WORDS_PER_DOC: usize = 1500;
 /// Longer "words" are hashes, URLs or identifiers nobody types into a search box.
 const MAX_WORD_CHARS: usize = 40;
 
+/// The index as data, before it is written.
 #[derive(Serialize)]
-struct Index<'a> {
+pub struct Index<'a> {
     v: u32,
     stop: &'a [&'a str],
     kinds: Vec<[&'a str; 2]>,
@@ -69,7 +70,25 @@ struct Entry<'a> {
     d: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     g: &'a [String],
-    w: &'a str,
+    w: Words<'a>,
+}
+
+/// A document's search words. They are made from its text alone, so the compact form a page
+/// digest takes (see `render::digest`) is the hash of that text: the index's digest does not
+/// hash a few megabytes of words to learn what the documents' hashes already say.
+struct Words<'a> {
+    words: &'a str,
+    text_hash: u64,
+}
+
+impl Serialize for Words<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(self.words)
+        } else {
+            s.serialize_u64(self.text_hash)
+        }
+    }
 }
 
 impl Serialize for Entries<'_> {
@@ -86,7 +105,10 @@ impl Serialize for Entries<'_> {
                 s: d.status.as_deref(),
                 d: d.summary.as_deref(),
                 g: &d.tags,
-                w: &d.search_words,
+                w: Words {
+                    words: &d.search_words,
+                    text_hash: d.hash,
+                },
             })?;
         }
         seq.end()
@@ -178,25 +200,11 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usiz
 /// The index for every document of the site (folder introductions are not documents), in
 /// the site's document order.
 pub fn index_json(site: &Site, config: &SiteConfig) -> Vec<u8> {
-    let kinds = &config.kinds;
-    let index = Index {
-        v: 1,
-        stop: &STOP_WORDS,
-        kinds: kinds
-            .iter()
-            .map(|(_, k)| [k.name.as_str(), k.label.as_str()])
-            .collect(),
-        docs: Entries {
-            site,
-            config,
-            kinds: kinds.iter().map(|(id, _)| id).collect(),
-        },
-    };
     // The file is a large site's largest: grown by doubling, it would be copied a dozen
     // times and, at its last step, held twice over. Reserved once, the little the hint
     // overshoots is never touched, so it costs no memory.
     let mut out = Vec::with_capacity(size_hint(site, config));
-    serde_json::to_writer(&mut out, &index).expect("the index is plain data");
+    serde_json::to_writer(&mut out, &index(site, config)).expect("the index is plain data");
     out
 }
 
@@ -230,6 +238,24 @@ fn size_hint(site: &Site, config: &SiteConfig) -> usize {
     let fixed = 64 + kinds + STOP_WORDS.iter().map(|w| w.len() + 3).sum::<usize>();
     let all = fixed + docs;
     all + all / 16
+}
+
+/// What [`index_json`] writes.
+pub fn index<'a>(site: &'a Site, config: &'a SiteConfig) -> Index<'a> {
+    let kinds = &config.kinds;
+    Index {
+        v: 1,
+        stop: &STOP_WORDS,
+        kinds: kinds
+            .iter()
+            .map(|(_, k)| [k.name.as_str(), k.label.as_str()])
+            .collect(),
+        docs: Entries {
+            site,
+            config,
+            kinds: kinds.iter().map(|(id, _)| id).collect(),
+        },
+    }
 }
 
 #[cfg(test)]

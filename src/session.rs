@@ -13,54 +13,34 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::{BuildOptions, BuildReport, load_config};
 use crate::cache::PageCache;
-use crate::check::{self, Plan, RunEnv};
-use crate::config::{CONFIG_FILE, SiteConfig};
-use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::doc::{self, Doc};
-use crate::error::{Error, Result};
+use crate::check::{self, RunEnv};
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::diag::has_errors;
+use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::link::{self, Site};
 use crate::names::{OutPath, SourcePath, UrlPath};
-use crate::render::{RenderEnv, Renderer, Templates};
-use crate::source::{self, CONTENT_DIR, SourceFile};
+use crate::pipeline::{self, Analysis, BuildOptions, BuildReport};
+use crate::render::{Page, RenderEnv, Renderer, Templates};
+use crate::source::CONTENT_DIR;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
 
 pub struct Session {
     opts: BuildOptions,
     state: Option<State>,
-    /// The build cache folder pages are kept in and taken from, if any.
-    cache: Option<PathBuf>,
 }
 
 struct State {
-    config: SiteConfig,
-    /// Warnings about `site.yaml` and the checks' configuration.
-    config_diags: Diagnostics,
-    plan: Plan,
+    /// The site as the pipeline left it, brought up to date by each rebuild.
+    analysis: Analysis,
     templates: Templates,
     hl: Highlighter,
-    site: Site,
-    assets: Vec<SourcePath>,
-    /// Each document's parse diagnostics, so one file can be parsed again alone.
-    parse_diags: HashMap<SourcePath, Diagnostics>,
-    /// Problems reading `content/` (walk errors, unreadable files).
-    read_diags: Diagnostics,
-    /// The link stage's diagnostics and those of the checks' `[[doc]]` links.
-    link_diags: Diagnostics,
     status: Option<check::Report>,
     /// What the output folder holds now: each file with its page's digest (`None`: a page
     /// that is rewritten every time).
     written: HashMap<OutPath, Option<u64>>,
-}
-
-/// The files a rebuild read again.
-#[derive(Default)]
-struct Reread {
-    docs: Vec<SourcePath>,
-    assets: Vec<SourcePath>,
 }
 
 /// How much a change to the sources touches.
@@ -72,18 +52,9 @@ enum Change {
 }
 
 impl Session {
+    /// A session building as `opts` say, with the build cache in `opts.cache`, if any.
     pub fn new(opts: BuildOptions) -> Self {
-        Session {
-            opts,
-            state: None,
-            cache: None,
-        }
-    }
-
-    /// Keeps pages in the build cache folder `cache` and reuses them on the next build.
-    pub fn with_cache(mut self, cache: Option<PathBuf>) -> Self {
-        self.cache = cache;
-        self
+        Session { opts, state: None }
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -98,7 +69,7 @@ impl Session {
         let previous_status = self.state.take().and_then(|s| s.status);
         let mut state = self.analyse()?;
         let diagnostics = self.diagnostics(&state);
-        let documents = count_documents(&state.site);
+        let documents = state.analysis.documents();
         if has_errors(&diagnostics) {
             state.status = previous_status;
             self.state = Some(state);
@@ -145,19 +116,25 @@ impl Session {
                 let diagnostics = self.diagnostics(&state);
                 self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
             }
-            Change::Content(paths) => reread = Some(self.reread(&mut state, &paths)?),
+            Change::Content(paths) => {
+                let (_, content) = self.watched_dirs();
+                reread = Some(state.analysis.reread(&content, &paths, self.opts.drafts));
+            }
         }
         let diagnostics = match &reread {
-            Some(r) => rebuild_diagnostics(&state, &r.docs, self.opts.strict),
+            Some(r) => state
+                .analysis
+                .rebuild_diagnostics(&r.docs, self.opts.strict),
             None => self.diagnostics(&state),
         };
-        let documents = count_documents(&state.site);
-        if has_errors(&diagnostics) || any_errors(&state, self.opts.strict) {
+        let documents = state.analysis.documents();
+        if has_errors(&diagnostics) || state.analysis.any_errors(self.opts.strict) {
             self.state = Some(state);
             return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
-        let result = self.write_live(&mut state, &output, assets);
+        let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
+        let result = self.write_live(&mut state, &output, assets, edited);
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -182,17 +159,12 @@ impl Session {
 
     /// Runs the status checks into `state.status`, unless they are off or there are none.
     fn run_checks(&self, state: &mut State, diagnostics: &[Diagnostic], now: jiff::Timestamp) {
-        if !self.opts.checks || state.plan.checks.is_empty() {
+        let a = &state.analysis;
+        if !self.opts.checks || a.checks.checks.is_empty() {
             return;
         }
-        let env = RunEnv::new(&self.opts.root, now, self.opts.today, &state.plan);
-        state.status = Some(check::run(
-            &state.plan,
-            &env,
-            &state.site,
-            &state.config,
-            diagnostics,
-        ));
+        let env = RunEnv::new(&self.opts.root, now, self.opts.today, &a.checks);
+        state.status = Some(check::run(&a.checks, &env, &a.site, &a.config, diagnostics));
     }
 
     /// The site root as the watcher reports paths (canonical), and its `content/` folder.
@@ -227,176 +199,29 @@ impl Session {
 
     /// Config, theme and every document, from scratch.
     fn analyse(&self) -> Result<State> {
-        let root = &self.opts.root;
-        let (config, mut config_diags) = load_config(root, self.opts.base_url.as_deref())?;
-        let (mut plan, check_diags) = check::config::read(&config);
-        config_diags.extend(check_diags);
-        if config_diags.has_errors() {
-            return Err(Error::Config {
-                path: root.join(CONFIG_FILE),
-                diagnostics: config_diags.into_sorted(),
-            });
-        }
-        let theme = Theme::load(root, &config.theme)?;
+        let configured = pipeline::configure(&self.opts)?;
+        // The theme before the documents: a theme that does not compile is the one problem
+        // worth reporting then.
+        let theme = Theme::load(&self.opts.root, &configured.config.theme)?;
         let hl = Highlighter::new();
         let templates = Templates::new(&theme, &hl)?;
-        let (sources, read_diags) = source::read_content(&root.join(CONTENT_DIR))?;
-        let parsed: Vec<(Doc, Diagnostics)> = sources
-            .docs
-            .into_par_iter()
-            .map(|f| doc::parse(f, &config))
-            .collect();
-        let mut parse_diags = HashMap::with_capacity(parsed.len());
-        let mut docs = Vec::with_capacity(parsed.len());
-        for (d, dd) in parsed {
-            parse_diags.insert(d.source.clone(), dd);
-            docs.push(d);
-        }
-        let (site, mut link_diags) = link::link(docs, &config, self.opts.drafts, &sources.assets);
-        link_diags.extend(plan.resolve_links(&site, &config));
         Ok(State {
-            config,
-            config_diags,
-            plan,
+            analysis: configured.analyse(&self.opts)?,
             templates,
             hl,
-            site,
-            assets: sources.assets,
-            parse_diags,
-            read_diags,
-            link_diags,
             status: None,
             written: HashMap::new(),
         })
     }
 
-    /// Re-reads the changed files under `content/` and links the site again: in place when
-    /// every change is to documents whose edit no other document can see (the common case of
-    /// editing a body), from scratch otherwise. Returns what changed.
-    fn reread(&self, state: &mut State, paths: &[PathBuf]) -> Result<Reread> {
-        let (_, content) = self.watched_dirs();
-        let mut changed = Reread::default();
-        // Edited and removed documents, and whether the set of files changed.
-        let mut edited: Vec<Doc> = Vec::new();
-        let mut removed: Vec<SourcePath> = Vec::new();
-        let mut files_changed = false;
-        for p in paths {
-            let Some(rel) = p.strip_prefix(&content).ok().and_then(|r| r.to_str()) else {
-                continue;
-            };
-            let sp = SourcePath::new(rel.replace(std::path::MAIN_SEPARATOR, "/"));
-            let shown = source::display_source(&sp);
-            let had_read_problem = state.read_diags.iter().any(|d| d.path == shown);
-            if had_read_problem {
-                state.read_diags = state
-                    .read_diags
-                    .iter()
-                    .filter(|d| d.path != shown)
-                    .cloned()
-                    .collect();
-            }
-            // The same rules as a fresh read (`source::read_content`): hidden files are left
-            // out (a hidden document with a warning), links out of the site are refused.
-            if let Some(why) = source::excluded(&content, p) {
-                let at = crate::diag::Pos::START;
-                match why {
-                    source::Excluded::Outside(refused) => {
-                        state.read_diags.error(&shown, at, refused)
-                    }
-                    source::Excluded::Hidden { document: true } if p.is_file() => state
-                        .read_diags
-                        .warning(&shown, at, source::HIDDEN_DOCUMENT),
-                    source::Excluded::Hidden { .. } => {}
-                }
-                files_changed = true;
-                state.assets.retain(|a| *a != sp);
-                state.parse_diags.remove(&sp);
-                if sp.is_document() {
-                    changed.docs.push(sp.clone());
-                } else {
-                    changed.assets.push(sp.clone());
-                }
-                removed.push(sp);
-                continue;
-            }
-            if !sp.is_document() {
-                files_changed = true;
-                state.assets.retain(|a| *a != sp);
-                if p.is_file() {
-                    state.assets.push(sp.clone());
-                }
-                changed.assets.push(sp);
-                continue;
-            }
-            state.parse_diags.remove(&sp);
-            changed.docs.push(sp.clone());
-            let known = state.site.docs.iter().any(|d| d.source == sp) && !had_read_problem;
-            if !p.is_file() {
-                files_changed = true;
-                removed.push(sp);
-                continue;
-            }
-            match source::read_document(p) {
-                Ok(text) => {
-                    let (d, dd) = doc::parse(
-                        SourceFile {
-                            path: sp.clone(),
-                            text,
-                        },
-                        &state.config,
-                    );
-                    state.parse_diags.insert(sp, dd);
-                    files_changed |= !known;
-                    edited.push(d);
-                }
-                Err((pos, msg)) => {
-                    state.read_diags.error(&shown, pos, msg);
-                    files_changed = true;
-                    removed.push(sp);
-                }
-            }
-        }
-        state.assets.sort();
-        if !files_changed {
-            let mut rest = Vec::new();
-            for d in edited.drain(..) {
-                match state.site.update_body(d, &state.config, &state.assets) {
-                    Ok(u) => {
-                        state.link_diags.remove(&u.removed);
-                        state.link_diags.extend(u.added.into_iter().collect());
-                    }
-                    Err(d) => rest.push(*d),
-                }
-            }
-            edited = rest;
-            if edited.is_empty() {
-                return Ok(changed);
-            }
-        }
-        let mut docs = std::mem::take(&mut state.site).into_docs();
-        docs.retain(|old| {
-            !removed.contains(&old.source) && !edited.iter().any(|e| e.source == old.source)
-        });
-        docs.extend(edited);
-        // Documents keep the order a fresh read gives them, so output does not depend on the
-        // order of edits.
-        docs.sort_by(|a, b| a.source.cmp(&b.source));
-        let (site, mut link_diags) =
-            link::link(docs, &state.config, self.opts.drafts, &state.assets);
-        link_diags.extend(state.plan.resolve_links(&site, &state.config));
-        state.site = site;
-        state.link_diags = link_diags;
-        Ok(changed)
-    }
-
     fn diagnostics(&self, state: &State) -> Vec<Diagnostic> {
-        diagnostics(state, self.opts.strict)
+        state.analysis.diagnostics(self.opts.strict)
     }
 
     fn renderer<'s>(&self, state: &'s State) -> Result<Renderer<'s>> {
         Renderer::new(
-            &state.site,
-            &state.config,
+            &state.analysis.site,
+            &state.analysis.config,
             &state.templates,
             &state.hl,
             RenderEnv {
@@ -411,16 +236,16 @@ impl Session {
     fn write_staged(&self, state: &mut State, output: &Path) -> Result<(usize, usize)> {
         let renderer = self.renderer(state)?;
         let pages = renderer.pages();
-        let cache = self
-            .cache
-            .as_ref()
-            .map(|dir| PageCache::open(dir, &cache_namespace(&state.config, &self.opts)));
+        let cache =
+            self.opts.cache.as_ref().map(|dir| {
+                PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
+            });
         let staging = Staging::begin(output)?;
         let written: Vec<(OutPath, Option<u64>, bool)> = pages
             .par_iter()
             .map(|p| {
-                let digest = renderer.digest(p);
-                let out = renderer.out_path(p);
+                let page = renderer.prepare(p);
+                let (digest, out) = (page.digest(), page.out_path());
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     if let Some(file) = c.get(d) {
                         if staging.copy(&out, &file).is_ok() {
@@ -428,7 +253,7 @@ impl Session {
                         }
                     }
                 }
-                let (out, bytes) = renderer.render(p)?;
+                let (out, bytes) = page.render()?;
                 staging.write(&out, &bytes)?;
                 if let (Some(c), Some(d)) = (&cache, digest) {
                     c.put(d, &bytes);
@@ -442,7 +267,7 @@ impl Session {
         if let Some(c) = &cache {
             c.prune(&written.iter().filter_map(|(_, d, _)| *d).collect());
         }
-        let files = written.len() + state.assets.len();
+        let files = written.len() + state.analysis.assets.len();
         let rendered = written.iter().filter(|(.., r)| *r).count();
         state.written = written.into_iter().map(|(o, d, _)| (o, d)).collect();
         Ok((files, rendered))
@@ -455,32 +280,42 @@ impl Session {
         state: &mut State,
         output: &Path,
         assets: Option<&[SourcePath]>,
+        edited: &[SourcePath],
     ) -> Result<usize> {
         let renderer = self.renderer(state)?;
-        // A reader waits for the page they edited: documents first, so the fresh page is
-        // servable before the lists, indexes and feeds that mention it are brought up to date.
+        // A reader waits for the page they edited: its own page first, then the other
+        // documents', so the fresh page is servable before the lists, indexes and feeds that
+        // mention it are brought up to date.
+        let site = &state.analysis.site;
+        let own: Vec<Page> = edited
+            .iter()
+            .filter_map(|p| site.docs.iter().position(|d| d.source == *p && !d.is_index))
+            .map(Page::document)
+            .collect();
         let mut keep: HashSet<OutPath> = HashSet::with_capacity(state.written.len());
-        let mut done = Vec::new();
+        let mut done: HashMap<OutPath, Option<u64>> = HashMap::new();
         for batch in [
+            own,
             renderer.doc_pages().collect::<Vec<_>>(),
             renderer.other_pages(),
         ] {
             let rendered: Vec<(OutPath, Option<u64>, bool)> = batch
                 .into_par_iter()
                 .map(|p| {
-                    let digest = renderer.digest(&p);
-                    let out = renderer.out_path(&p);
-                    if digest.is_some() && state.written.get(&out) == Some(&digest) {
+                    let page = renderer.prepare(&p);
+                    let (digest, out) = (page.digest(), page.out_path());
+                    let now = done.get(&out).or_else(|| state.written.get(&out));
+                    if digest.is_some() && now == Some(&digest) {
                         return Ok((out, digest, false));
                     }
-                    let (out, bytes) = renderer.render(&p)?;
+                    let (out, bytes) = page.render()?;
                     write::replace_file(output, &out, &bytes)?;
                     Ok((out, digest, true))
                 })
                 .collect::<Result<_>>()?;
             for (out, digest, fresh) in rendered {
                 if fresh {
-                    done.push((out.clone(), digest));
+                    done.insert(out.clone(), digest);
                 }
                 keep.insert(out);
             }
@@ -496,7 +331,7 @@ impl Session {
         let files = done.len();
         state.written.extend(done);
         let content = self.opts.root.join(CONTENT_DIR);
-        for a in assets.unwrap_or(&state.assets) {
+        for a in assets.unwrap_or(&state.analysis.assets) {
             let out = UrlPath::file(a.as_str()).out_path();
             write::replace_file_from(output, &out, &content.join(a.as_str()))?;
         }
@@ -509,74 +344,13 @@ impl Session {
         copy: impl Fn(&OutPath, &Path) -> Result<()> + Sync,
     ) -> Result<()> {
         let content = self.opts.root.join(CONTENT_DIR);
-        state.assets.par_iter().try_for_each(|a| {
+        state.analysis.assets.par_iter().try_for_each(|a| {
             copy(
                 &UrlPath::file(a.as_str()).out_path(),
                 &content.join(a.as_str()),
             )
         })
     }
-}
-
-/// Every diagnostic of the current state, sorted; warnings promoted under `--strict`.
-fn diagnostics(state: &State, strict: bool) -> Vec<Diagnostic> {
-    let mut all = state.config_diags.clone();
-    all.extend(state.read_diags.clone());
-    for d in state.parse_diags.values() {
-        all.extend(d.clone());
-    }
-    all.extend(state.link_diags.clone());
-    if strict {
-        all.promote_warnings();
-    }
-    all.into_sorted()
-}
-
-/// What a rebuild reports: everything but the warnings of documents it did not read again
-/// (reported when they were), and every error wherever it is.
-fn rebuild_diagnostics(state: &State, reread: &[SourcePath], strict: bool) -> Vec<Diagnostic> {
-    let mut all = state.config_diags.clone();
-    all.extend(state.read_diags.clone());
-    all.extend(state.link_diags.clone());
-    for (path, d) in &state.parse_diags {
-        if reread.contains(path) {
-            all.extend(d.clone());
-        } else if d.has_errors() {
-            all.extend(
-                d.iter()
-                    .filter(|x| x.severity == Severity::Error)
-                    .cloned()
-                    .collect(),
-            );
-        }
-    }
-    if strict {
-        all.promote_warnings();
-    }
-    all.into_sorted()
-}
-
-/// Whether anything in the current state stops a build (warnings too, under `--strict`).
-fn any_errors(state: &State, strict: bool) -> bool {
-    let bad = |d: &Diagnostics| {
-        if strict {
-            !d.is_empty()
-        } else {
-            d.has_errors()
-        }
-    };
-    bad(&state.config_diags)
-        || bad(&state.read_diags)
-        || bad(&state.link_diags)
-        || state.parse_diags.values().any(bad)
-}
-
-fn count_documents(site: &Site) -> usize {
-    site.docs.iter().filter(|d| !d.is_index).count()
-}
-
-fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Each site, and each base URL or drafts setting of a site (they make different pages), keeps

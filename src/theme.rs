@@ -15,35 +15,9 @@ use crate::diag::{Diagnostics, Pos};
 use crate::error::{Error, Result};
 use crate::fence::{Entry, Fence, ReadError, outside_message, size};
 
-macro_rules! embed {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/", $name)))),*]
-    };
-}
-
-/// The default theme's files, relative to `themes/default/`.
-const DEFAULT_THEME: &[(&str, &str)] = embed!(
-    "templates/base.html",
-    "templates/home.html",
-    "templates/doc.html",
-    "templates/kind.html",
-    "templates/section.html",
-    "templates/tags.html",
-    "templates/tag.html",
-    "templates/404.html",
-    "templates/redirect.html",
-    "templates/macros.html",
-    "templates/status.html",
-    "templates/graph.html",
-    "templates/timeline.html",
-    "templates/packet.html",
-    "templates/search.html",
-    "static/style.css",
-    "static/print.css",
-    "static/cairn.js",
-    "static/search.js",
-    "static/graph.js",
-);
+/// The default theme's files, relative to `themes/default/`: every template and static file
+/// there, listed by `build.rs`.
+const DEFAULT_THEME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// Template sources by name, and static files by path under `static/`.
 #[derive(Debug, Default, Clone)]

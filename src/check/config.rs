@@ -36,6 +36,8 @@ pub struct StatusConfig {
     pub stale_after: Duration,
     /// The history file, relative to the site root; `None` keeps no history.
     pub history: Option<String>,
+    /// How many days of runs the history file keeps.
+    pub history_days: u32,
     /// How many checks run at once.
     pub parallel: usize,
 }
@@ -45,6 +47,7 @@ impl Default for StatusConfig {
         StatusConfig {
             stale_after: Duration::from_secs(26 * 3600),
             history: Some(".cairn/status-history.json".into()),
+            history_days: 90,
             parallel: 16,
         }
     }
@@ -164,6 +167,9 @@ pub fn read(config: &SiteConfig) -> (Plan, Diagnostics) {
     (plan, diags)
 }
 
+/// The longest history kept: ten years of daily runs (the file also caps the number of runs).
+const MAX_HISTORY_DAYS: u64 = 3660;
+
 fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
     for e in r.map("`status`", n) {
         let v = &e.node;
@@ -186,12 +192,24 @@ fn read_status(n: &Node, r: &mut Reader, status: &mut StatusConfig) {
                     None => {}
                 },
             },
+            "history_days" => match r.uint("history_days", v) {
+                Some(d) if (1..=MAX_HISTORY_DAYS).contains(&d) => status.history_days = d as u32,
+                Some(d) => r.error(
+                    v.pos,
+                    format!("`history_days` must be from 1 to {MAX_HISTORY_DAYS}, found {d}"),
+                ),
+                None => {}
+            },
             "parallel" => match r.uint("parallel", v) {
                 Some(0) => r.error(v.pos, "`parallel` must be at least 1"),
                 Some(p) => status.parallel = p as usize,
                 None => {}
             },
-            _ => r.unknown_key(e, "`status`", &["stale_after", "history", "parallel"]),
+            _ => r.unknown_key(
+                e,
+                "`status`",
+                &["stale_after", "history", "history_days", "parallel"],
+            ),
         }
     }
 }
@@ -341,6 +359,20 @@ mod tests {
         assert_eq!(p.checks[0].timeout, DEFAULT_TIMEOUT);
         assert_eq!(p.checks[1].snooze_until, Date::new(2026, 12, 1).ok());
         assert_eq!(p.variables.into_iter().collect::<Vec<_>>(), ["TOKEN"]);
+    }
+
+    #[test]
+    fn history_days_are_read_and_bounded() {
+        let (p, d) = plan("title: T\nstatus:\n  history_days: 30\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.status.history_days, 30);
+        assert_eq!(plan("title: T\n").0.status.history_days, 90);
+        let (p, d) = plan("title: T\nstatus:\n  history_days: 0\n");
+        assert_eq!(p.status.history_days, 90);
+        assert_eq!(
+            d[0].to_string(),
+            "site.yaml:3:3: error: `history_days` must be from 1 to 3660, found 0"
+        );
     }
 
     #[test]

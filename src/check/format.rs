@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::csv;
-use super::row::{Counts, Level, Report, Row};
+use super::row::{Counts, Level, Report, Row, Share, Trend};
 use crate::names::BaseUrl;
 
 /// Bumped when `status.json` changes incompatibly.
@@ -96,6 +96,14 @@ pub fn text(report: &Report, base: &BaseUrl) -> String {
         if let Some(s) = r.since.filter(|_| r.level != Level::Ok) {
             notes.push(format!("since {}", when(s)));
         }
+        if let Some(t) = &r.trend {
+            if let Some(ok) = t.last_ok {
+                notes.push(format!("last OK {}", when(ok)));
+            }
+            if t.flapping {
+                notes.push("flapping".into());
+            }
+        }
         if !notes.is_empty() {
             msg.push_str(&format!(" [{}]", notes.join("; ")));
         }
@@ -170,6 +178,9 @@ struct JsonReport<'a> {
     duration_ms: u128,
     stale_after_seconds: u64,
     versions: Versions,
+    /// When the runs of the rows' `recent` strips were, oldest first (with a history file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    runs: Option<Vec<String>>,
     rows: Vec<JsonRow<'a>>,
 }
 
@@ -189,6 +200,49 @@ struct JsonRow<'a> {
     link_title: Option<&'a str>,
     since: Option<String>,
     snoozed_until: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    trend: Option<JsonTrend>,
+}
+
+/// A row's recent runs: `recent` has a letter per run of the report's `runs` (`O`, `W`, `E`,
+/// `-` where the row was not part of that run).
+#[derive(Serialize)]
+struct JsonTrend {
+    recent: String,
+    ok_share_7d: Option<f64>,
+    runs_7d: u32,
+    ok_share_30d: Option<f64>,
+    runs_30d: u32,
+    failing_since: Option<String>,
+    last_ok: Option<String>,
+    flapping: bool,
+}
+
+impl JsonTrend {
+    fn new(t: &Trend) -> JsonTrend {
+        let recent = t
+            .levels
+            .iter()
+            .map(|l| match l {
+                Some(Level::Ok) => 'O',
+                Some(Level::Warning) => 'W',
+                Some(Level::Error) => 'E',
+                None => '-',
+            })
+            .collect();
+        // Three decimals: enough to read, and the same text on every platform.
+        let share = |s: Share| s.ratio().map(|r| (r * 1000.0).round() / 1000.0);
+        JsonTrend {
+            recent,
+            ok_share_7d: share(t.ok_7d),
+            runs_7d: t.ok_7d.runs,
+            ok_share_30d: share(t.ok_30d),
+            runs_30d: t.ok_30d.runs,
+            failing_since: t.failing_since.map(|s| s.to_string()),
+            last_ok: t.last_ok.map(|s| s.to_string()),
+            flapping: t.flapping,
+        }
+    }
 }
 
 /// `status.json`: every row, the overall level, counts, when and with which version.
@@ -204,6 +258,11 @@ pub fn json(report: &Report, base: &BaseUrl) -> String {
             cairn: env!("CARGO_PKG_VERSION"),
             status_json: JSON_VERSION,
         },
+        runs: report
+            .rows
+            .iter()
+            .find_map(|r| r.trend.as_ref())
+            .map(|t| t.runs.iter().map(|at| at.to_string()).collect()),
         rows: report
             .rows
             .iter()
@@ -216,6 +275,7 @@ pub fn json(report: &Report, base: &BaseUrl) -> String {
                 link_title: r.link_title.as_deref(),
                 since: r.since.map(|s| s.to_string()),
                 snoozed_until: r.snoozed_until.map(|d| d.to_string()),
+                trend: r.trend.as_ref().map(JsonTrend::new),
             })
             .collect(),
     };
@@ -243,6 +303,67 @@ mod tests {
         ] {
             assert_eq!(cell(text), shown, "{text:?}");
         }
+    }
+
+    #[test]
+    fn json_rows_carry_their_trend() {
+        let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        let trend = Trend {
+            runs: vec![
+                t("2026-11-20T08:00:00Z"),
+                t("2026-11-21T08:00:00Z"),
+                t("2026-11-22T08:00:00Z"),
+                t("2026-11-23T08:00:00Z"),
+            ],
+            levels: vec![
+                Some(Level::Ok),
+                None,
+                Some(Level::Warning),
+                Some(Level::Error),
+            ],
+            ok_7d: Share { ok: 1, runs: 3 },
+            ok_30d: Share { ok: 0, runs: 0 },
+            failing_since: Some(t("2026-11-22T08:00:00Z")),
+            last_ok: Some(t("2026-11-20T08:00:00Z")),
+            flapping: true,
+        };
+        let row = Row {
+            level: Level::Error,
+            check: "Web".into(),
+            item: "x".into(),
+            message: "down".into(),
+            link: None,
+            link_title: None,
+            since: None,
+            snoozed_until: None,
+            trend: Some(trend),
+        };
+        let report = Report {
+            rows: vec![row],
+            generated_at: t("2026-11-23T08:00:00Z"),
+            duration: Duration::ZERO,
+            stale_after: Duration::ZERO,
+            checks: 1,
+        };
+        let v: serde_json::Value = serde_json::from_str(&json(
+            &report,
+            &BaseUrl::parse("https://x.example/").unwrap(),
+        ))
+        .unwrap();
+        assert_eq!(v["runs"][3], "2026-11-23T08:00:00Z");
+        let r = &v["rows"][0];
+        assert_eq!(r["recent"], "O-WE");
+        assert_eq!(r["ok_share_7d"], 0.333);
+        assert_eq!(r["runs_7d"], 3);
+        assert!(r["ok_share_30d"].is_null());
+        assert_eq!(r["failing_since"], "2026-11-22T08:00:00Z");
+        assert_eq!(r["last_ok"], "2026-11-20T08:00:00Z");
+        assert_eq!(r["flapping"], true);
+        let shown = text(&report, &BaseUrl::parse("https://x.example/").unwrap());
+        assert!(
+            shown.contains("[last OK 2026-11-20 08:00 UTC; flapping]"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -199,7 +199,14 @@ pub fn run(
         }
     }
     if let Some(path) = &plan.status.history {
-        history::apply(&env.root, path, env.now, &mut rows, &secrets);
+        history::apply(
+            &env.root,
+            path,
+            plan.status.history_days,
+            env.now,
+            &mut rows,
+            &secrets,
+        );
     }
     row::sort(&mut rows);
     Report {

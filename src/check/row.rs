@@ -105,6 +105,40 @@ pub struct Row {
     pub since: Option<Timestamp>,
     /// Set while a snooze holds: the row keeps its level but does not count as failing.
     pub snoozed_until: Option<Date>,
+    /// Its recent runs, from the history file (`None` when no history is kept).
+    pub trend: Option<Trend>,
+}
+
+/// A row's recent runs, as the history file has them (this run included).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trend {
+    /// The last runs of the history (up to [`super::history::STRIP`]), oldest first.
+    pub runs: Vec<Timestamp>,
+    /// The row's level in each of those runs; `None` where it was not part of the run.
+    pub levels: Vec<Option<Level>>,
+    /// Its runs over the last 7 and 30 days, and how many of them were OK.
+    pub ok_7d: Share,
+    pub ok_30d: Share,
+    /// While failing: the first run of the current failing streak (any level but OK).
+    pub failing_since: Option<Timestamp>,
+    /// While failing: the last run it was OK in, if the history has one.
+    pub last_ok: Option<Timestamp>,
+    /// Its level changed at least 4 times in its last 10 runs.
+    pub flapping: bool,
+}
+
+/// How many runs of a period a row was part of, and how many of them were OK.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub ok: u32,
+    pub runs: u32,
+}
+
+impl Share {
+    /// The OK share, `None` without runs.
+    pub fn ratio(self) -> Option<f64> {
+        (self.runs > 0).then(|| f64::from(self.ok) / f64::from(self.runs))
+    }
 }
 
 impl Row {
@@ -209,6 +243,7 @@ pub fn to_row(
         link_title,
         since: None,
         snoozed_until: snooze,
+        trend: None,
     }
 }
 
@@ -241,6 +276,7 @@ mod tests {
             link_title: None,
             since: None,
             snoozed_until: snoozed.then(|| Date::new(2026, 12, 1).unwrap()),
+            trend: None,
         }
     }
 

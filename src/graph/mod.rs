@@ -43,9 +43,9 @@ pub struct Graph {
     pub edges: Vec<Edge>,
     /// Kinds in the order their columns are drawn, left to right.
     pub columns: Vec<KindId>,
-    /// `(document index, node)` for every node, sorted by document: each document page finds
-    /// itself without a scan, and a neighbourhood's table is as small as the neighbourhood
-    /// (one indexed by document would cost every page the size of the whole site).
+    /// (document index, node), sorted, so each document page finds itself without a scan.
+    /// Not one slot per document of the site: every document page builds a graph of its
+    /// neighbourhood, and that would make each of them as large as the site.
     node_of: Vec<(usize, usize)>,
     /// Node → indices of the edges that touch it, in edge order.
     touching: Vec<Vec<usize>>,
@@ -83,7 +83,8 @@ impl Graph {
                 .cmp(&column(db.kind))
                 .then_with(|| da.id.as_str().cmp(db.id.as_str()))
         });
-        let node_of = doc_table(docs.iter().copied());
+        let node_of = index_of(docs.iter().copied());
+        let node_at = |doc: usize| lookup(&node_of, doc);
         let nodes: Vec<Node> = docs
             .iter()
             .map(|&i| {
@@ -104,7 +105,7 @@ impl Graph {
             .flat_map(|(n, node)| {
                 site.relations[node.doc]
                     .iter()
-                    .filter_map(|&(relation, j)| find(&node_of, j).map(|to| (relation, to)))
+                    .filter_map(|&(relation, j)| node_at(j).map(|to| (relation, to)))
                     .map(move |(relation, to)| Edge {
                         from: n,
                         to,
@@ -121,7 +122,7 @@ impl Graph {
 
     /// A graph from its parts (tests build them by hand), with its lookup tables.
     pub fn from_parts(nodes: Vec<Node>, edges: Vec<Edge>, columns: Vec<KindId>) -> Graph {
-        let node_of = doc_table(nodes.iter().map(|n| n.doc));
+        let node_of = index_of(nodes.iter().map(|n| n.doc));
         let mut touching = vec![Vec::new(); nodes.len()];
         for (e, edge) in edges.iter().enumerate() {
             touching[edge.from].push(e);
@@ -140,7 +141,7 @@ impl Graph {
 
     /// The node of document `doc`, if it is in the graph.
     pub fn node_of_doc(&self, doc: usize) -> Option<usize> {
-        find(&self.node_of, doc)
+        lookup(&self.node_of, doc)
     }
 
     /// The edges that touch node `n`.
@@ -149,19 +150,18 @@ impl Graph {
     }
 }
 
-/// `(document, node)` for nodes numbered in the order their documents come, sorted by document.
-fn doc_table(docs: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
-    let mut table: Vec<(usize, usize)> = docs.enumerate().map(|(n, doc)| (doc, n)).collect();
-    table.sort_unstable();
-    table
+/// Documents (in node order) → sorted (document, node) pairs.
+fn index_of(docs: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut index: Vec<(usize, usize)> = docs.enumerate().map(|(n, doc)| (doc, n)).collect();
+    index.sort_unstable();
+    index
 }
 
-/// The node of `doc` in a [`doc_table`].
-fn find(table: &[(usize, usize)], doc: usize) -> Option<usize> {
-    table
+fn lookup(index: &[(usize, usize)], doc: usize) -> Option<usize> {
+    index
         .binary_search_by_key(&doc, |&(d, _)| d)
         .ok()
-        .map(|at| table[at].1)
+        .map(|at| index[at].1)
 }
 
 /// Kinds left to right: first the `serves` hierarchy from its roots (vision, strategy,
@@ -198,8 +198,9 @@ pub fn column_order(kinds: &KindTable) -> Vec<KindId> {
     order.into_iter().map(|(.., id)| id).collect()
 }
 
+/// `graph.json` as data, before it is written.
 #[derive(Serialize)]
-struct JsonGraph<'a> {
+pub struct JsonGraph<'a> {
     version: u32,
     site: String,
     kinds: Vec<JsonKind<'a>>,
@@ -243,9 +244,14 @@ impl Graph {
     /// `graph.json`, documented in `docs/graph-json.md`. Pretty-printed: it is read by people
     /// writing dashboards as often as by programs.
     pub fn to_json(&self, site: &Site, config: &SiteConfig) -> String {
+        JsonGraph::write(&self.json_view(site, config))
+    }
+
+    /// What `graph.json` holds.
+    pub fn json_view<'a>(&'a self, site: &'a Site, config: &'a SiteConfig) -> JsonGraph<'a> {
         let kinds = &config.kinds;
         let base = &config.base_url;
-        let graph = JsonGraph {
+        JsonGraph {
             version: 1,
             site: base.absolute(&UrlPath::page([])),
             kinds: self
@@ -291,8 +297,13 @@ impl Graph {
                     relation: e.relation,
                 })
                 .collect(),
-        };
-        let mut out = serde_json::to_string_pretty(&graph).expect("the graph is plain data");
+        }
+    }
+}
+
+impl JsonGraph<'_> {
+    pub fn write(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).expect("the graph is plain data");
         out.push('\n');
         out
     }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::SiteConfig;
 use crate::source::SourceFile;
+use body::percent_decode;
 
 fn site_with(config: &SiteConfig, files: &[(&str, &str)], assets: &[&str]) -> (Site, Vec<String>) {
     let mut all = Diagnostics::new();
@@ -186,6 +187,32 @@ fn supersedes_cycles_and_statuses_are_checked() {
 }
 
 #[test]
+fn a_superseded_document_is_asked_for_the_status_its_kind_gives_that_meaning() {
+    let (config, d) = crate::config::parse(
+        "title: T\nkinds:\n  rfc:\n    statuses: [open, {name: replaced, means: superseded}]\n  note:\n    statuses: [open, closed]\n",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let doc = |title: &str, extra: &str| format!("---\ntitle: {title}\nstatus: open\n{extra}---\n");
+    let (_, diags) = site_with(
+        &config,
+        &[
+            ("rfcs/a.md", &doc("A", "")),
+            ("rfcs/b.md", &doc("B", "supersedes: [a]\n")),
+            ("notes/c.md", &doc("C", "")),
+            ("notes/d.md", &doc("D", "supersedes: [c]\n")),
+        ],
+        &[],
+    );
+    // A note cannot be marked superseded, so it is not asked to be.
+    assert_eq!(
+        diags,
+        [
+            "content/rfcs/b.md:4:14: warning: `a` is superseded by this document but its status is `open`; set it to `replaced`"
+        ]
+    );
+}
+
+#[test]
 fn pages_are_found_by_path_and_assets_by_file() {
     let (site, diags) = site_with(
         &SiteConfig::default(),
@@ -285,6 +312,26 @@ fn aliases_become_redirects_and_may_not_escape() {
             "content/notes/n.md:3:23: error: alias `../../etc/` must be a path inside the site starting with `/`, without `..`",
             "content/notes/n.md:3:35: error: alias `/%2e%2e/x/` must be a path inside the site starting with `/`, without `..`",
             "content/notes/n.md:3:49: error: alias `/tags/` is already the address of a page",
+        ]
+    );
+}
+
+#[test]
+fn aliases_no_request_can_reach_are_refused() {
+    let (site, diags) = site(&[(
+        "notes/n.md",
+        "---\ntitle: N\naliases:\n  - /x?y\n  - /a#b/\n  - /__cairn/events\n  - /%5F_cairn/x/\n  - /__cairn\n  - /x%3Fy/\n  - /__cairnish/\n---\n",
+    )]);
+    let urls: Vec<&str> = site.aliases.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["/__cairnish/", "/x?y/"]);
+    assert_eq!(
+        diags,
+        [
+            "content/notes/n.md:4:5: error: alias `/x?y` cannot be reached: in a URL `?` starts the query, so no request names this path",
+            "content/notes/n.md:5:5: error: alias `/a#b/` cannot be reached: in a URL `#` starts the fragment, which browsers do not send",
+            "content/notes/n.md:6:5: error: alias `/__cairn/events` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
+            "content/notes/n.md:7:5: error: alias `/%5F_cairn/x/` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
+            "content/notes/n.md:8:5: error: alias `/__cairn` cannot be reached: `/__cairn/` is where `cairn serve` answers itself",
         ]
     );
 }

@@ -1,71 +1,35 @@
 //! The render stage: turns the linked [`Site`] into output files, one [`Page`] at a time.
 //!
-//! `pages()` lists what the site contains; `render()` produces one file's bytes. Pages are
-//! independent, so the caller renders them in parallel and writes each as it is done. Only
-//! this module knows tera. It does no I/O.
+//! Every page type is one unit in `pages/` (its addresses, the view it renders from, its
+//! template, its place in the sitemap) registered by one line there. `pages()` lists what the
+//! site contains; `prepare()` builds one page's view and its digest, which is that view
+//! hashed (see [`digest`]), and [`Prepared::render`] makes its bytes from the same view. Pages
+//! are independent, so the caller prepares and renders them in parallel. Only this module
+//! knows tera. It does no I/O.
 
 mod digest;
-mod doc;
-mod feeds;
-mod graph;
-mod packet;
-mod status;
+mod lazy;
+mod pages;
 mod templates;
-mod timeline;
 mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::SiteConfig;
+use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
-use crate::kinds::KindId;
 use crate::link::Site;
-use crate::markdown::{self, RenderOptions};
-use crate::names::{OutPath, UrlPath, slugify};
-use crate::relation::Relation;
+use crate::names::{OutPath, UrlPath};
 
+use lazy::Html;
+pub use pages::{Key, Page, reserved};
 pub use templates::Templates;
-use views::*;
-pub use views::{LinkView, tag_url};
-
-/// One output file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Page {
-    Home,
-    Doc(usize),
-    Kind(KindId),
-    /// A folder of pages, e.g. `runbooks`.
-    Folder(String),
-    Tags,
-    Tag(String),
-    NotFound,
-    /// An alias: index into `site.aliases`.
-    Redirect(usize),
-    Sitemap,
-    Feed,
-    /// A theme or site static file, by path under `static/`.
-    Static(String),
-    /// The status page and its JSON, when the checks ran.
-    Status,
-    StatusJson,
-    /// `/graph/`: the relation graph drawn at build time.
-    Graph,
-    /// `graph.json`: the same graph as data.
-    GraphJson,
-    /// `/timeline/`: documents by date across kinds.
-    Timeline,
-    /// `/search/`: the full results page the search box falls back to.
-    Search,
-    /// `search.json`: the index the search box loads.
-    SearchIndex,
-    /// The print packet of a document (index into `site.docs`), see [`packet`].
-    Packet(usize),
-}
+use views::LinkView;
 
 /// What a build needs that is not in the documents: the clock, for "due for review", and the
 /// status checks' report, when they ran.
@@ -79,6 +43,9 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     /// `site` and `status`, which every template sees.
     globals: Context,
+    /// The digest of `globals`, the templates, the highlighter and the configuration: what
+    /// every page depends on besides its own view.
+    global: u64,
     site: &'a Site,
     config: &'a SiteConfig,
     hl: &'a Highlighter,
@@ -87,19 +54,19 @@ pub struct Renderer<'a> {
     statics: &'a BTreeMap<String, Vec<u8>>,
     /// Tag → its documents; built on first use.
     tags: std::sync::OnceLock<BTreeMap<String, Vec<usize>>>,
+    /// Tag → the address of its page.
+    tag_hrefs: std::sync::OnceLock<BTreeMap<String, String>>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
-    /// What the list pages and feeds show of each document besides its link (see [`digest`]).
-    meta_digests: std::sync::OnceLock<Vec<u64>>,
-    /// What every page depends on (see [`digest`]).
-    global: u64,
-    /// [`digest::view_digest`] of every document's link view.
-    view_digests: Vec<u64>,
     /// Built when the first packet is rendered.
-    packet_bodies: std::sync::OnceLock<packet::PacketBodies>,
+    packet_bodies: std::sync::OnceLock<pages::PacketBodies>,
+    /// What each document shows in the packets that hold it, made once.
+    members: Vec<std::sync::OnceLock<pages::Member>>,
+    /// What each document's body is made from, once for its page and every packet.
+    sources: Vec<std::sync::OnceLock<lazy::Source>>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct NavItem {
     label: String,
     href: String,
@@ -112,19 +79,21 @@ struct SiteView<'a> {
     language: &'a str,
     base: &'a str,
     nav: Vec<NavItem>,
-    feed_href: String,
-    tags_href: String,
-    status_href: String,
-    graph_href: String,
-    timeline_href: String,
-    search_href: String,
-    search_index_href: String,
+    /// The addresses of the pages every page links to (`feed_href`, `search_href`…), named
+    /// by their page types.
+    #[serde(flatten)]
+    hrefs: BTreeMap<&'static str, String>,
     assets: BTreeMap<String, String>,
     version: &'static str,
 }
 
-const SEARCH_INDEX: &str = "search.json";
-const GRAPH_JSON: &str = "graph.json";
+/// The common `page` values every template sees.
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    href: String,
+    canonical: String,
+}
 
 impl<'a> Renderer<'a> {
     pub fn new(
@@ -134,28 +103,14 @@ impl<'a> Renderer<'a> {
         hl: &'a Highlighter,
         env: RenderEnv<'a>,
     ) -> Result<Self> {
-        let statics = &templates.statics;
         let base = &config.base_url;
-        let assets = statics
-            .iter()
-            .map(|(name, bytes)| {
-                (
-                    name.replace(['.', '/', '-'], "_"),
-                    format!(
-                        "{}?v={:08x}",
-                        base.href(&UrlPath::file(&format!("static/{name}"))),
-                        fnv(bytes)
-                    ),
-                )
-            })
-            .collect();
         let nav = config
             .kinds
             .iter()
             .filter(|(id, k)| !k.is_page() && site.of_kind(*id).next().is_some())
-            .map(|(_, k)| NavItem {
+            .map(|(id, k)| NavItem {
                 label: k.plural.clone(),
-                href: base.href(&UrlPath::page([k.folder.as_str()])),
+                href: base.href(&pages::kind_url(config, id)),
             })
             .collect();
         let site_view = SiteView {
@@ -164,55 +119,61 @@ impl<'a> Renderer<'a> {
             language: &config.language,
             base: base.prefix(),
             nav,
-            feed_href: base.href(&UrlPath::file("atom.xml")),
-            tags_href: base.href(&UrlPath::page(["tags"])),
-            status_href: base.href(&UrlPath::page(["status"])),
-            graph_href: base.href(&UrlPath::page(["graph"])),
-            timeline_href: base.href(&UrlPath::page(["timeline"])),
-            search_href: base.href(&UrlPath::page(["search"])),
-            search_index_href: base.href(&UrlPath::file(SEARCH_INDEX)),
-            assets,
+            hrefs: pages::hrefs(base),
+            assets: pages::asset_hrefs(base, &templates.statics),
             version: env!("CARGO_PKG_VERSION"),
         };
-        let mut global = crate::digest::Digest::new();
-        global.u64(templates.digest).u64(config.digest);
-        for item in &site_view.nav {
-            global.str(&item.label).str(&item.href);
-        }
         let mut globals = Context::new();
         globals.insert("site", &site_view);
-        if let Some(report) = env.status {
-            let summary = status::summary(report);
-            global.str(summary.level).str(&summary.text);
-            globals.insert("status", &summary);
+        let mut global = Digest::new();
+        global.u64(templates.digest).u64(config.digest);
+        let status = env.status.map(pages::header_status);
+        if let Some(s) = &status {
+            globals.insert("status", s);
         }
-        let views = views::link_views(site, config);
-        let view_digests = views.iter().map(digest::view_digest).collect();
+        digest::feed(&mut global, &(&site_view, &status))
+            .expect("the site's common values are plain data");
         Ok(Renderer {
             tera: &templates.tera,
             globals,
+            global: global.finish(),
             site,
             config,
             hl,
             env,
-            views,
-            global: global.finish(),
-            view_digests,
-            meta_digests: std::sync::OnceLock::new(),
-            statics,
+            views: views::link_views(site, config),
+            statics: &templates.statics,
             tags: std::sync::OnceLock::new(),
+            tag_hrefs: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
+            members: (0..site.docs.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            sources: (0..site.docs.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         })
     }
 
-    fn tags(&self) -> &BTreeMap<String, Vec<usize>> {
-        self.tags.get_or_init(|| tag_index(self.site))
+    fn source(&self, i: usize) -> &lazy::Source {
+        self.sources[i].get_or_init(|| lazy::Source::new(self, i))
     }
 
-    fn meta_digests(&self) -> &[u64] {
-        self.meta_digests
-            .get_or_init(|| self.site.docs.iter().map(digest::meta_digest).collect())
+    fn tags(&self) -> &BTreeMap<String, Vec<usize>> {
+        self.tags.get_or_init(|| views::tag_index(self.site))
+    }
+
+    /// The address of tag `t`'s page, for a tag some document carries.
+    fn tag_href(&self, t: &str) -> &str {
+        let hrefs = self.tag_hrefs.get_or_init(|| {
+            let base = &self.config.base_url;
+            self.tags()
+                .keys()
+                .map(|t| (t.clone(), base.href(&pages::tag_url(t))))
+                .collect()
+        });
+        &hrefs[t]
     }
 
     fn graph(&self) -> &crate::graph::Graph {
@@ -230,454 +191,254 @@ impl<'a> Renderer<'a> {
 
     /// One page per document.
     pub fn doc_pages(&self) -> impl Iterator<Item = Page> + '_ {
-        (0..self.site.docs.len())
-            .filter(|&i| !self.site.docs[i].is_index)
-            .map(Page::Doc)
+        pages::documents(self)
     }
 
     /// Everything but the documents' own pages: lists, indexes, feeds, packets, assets.
     pub fn other_pages(&self) -> Vec<Page> {
-        let mut pages = vec![
-            Page::Home,
-            Page::Tags,
-            Page::NotFound,
-            Page::Sitemap,
-            Page::Feed,
-            Page::Graph,
-            Page::GraphJson,
-            Page::Timeline,
-            Page::Search,
-            Page::SearchIndex,
-        ];
-        for (id, kind) in self.config.kinds.iter() {
-            if !kind.is_page() && self.site.of_kind(id).next().is_some() {
-                pages.push(Page::Kind(id));
-            }
-        }
-        pages.extend(self.folders().into_iter().map(Page::Folder));
-        pages.extend(self.tags().keys().cloned().map(Page::Tag));
-        pages.extend((0..self.site.aliases.len()).map(Page::Redirect));
-        pages.extend(self.statics.keys().cloned().map(Page::Static));
-        if self.env.status.is_some() {
-            pages.extend([Page::Status, Page::StatusJson]);
-        }
-        pages.extend(
-            (0..self.site.docs.len())
-                .filter(|&i| self.has_packet(i))
-                .map(Page::Packet),
-        );
-        pages
-    }
-
-    /// Folders holding pages (not kind folders), which get an index page listing them.
-    fn folders(&self) -> BTreeSet<String> {
-        let page = self.config.kinds.page();
-        let taken: BTreeSet<&UrlPath> = self
-            .site
-            .urls
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !self.site.docs[*i].is_index)
-            .map(|(_, u)| u)
-            .collect();
-        self.site
-            .docs
-            .iter()
-            .filter(|d| d.kind == page && !d.is_index)
-            .map(|d| d.source.dir())
-            .filter(|dir| {
-                !dir.is_empty()
-                    && self
-                        .config
-                        .kinds
-                        .by_folder(dir.split('/').next().unwrap_or(""))
-                        .is_none()
-            })
-            .filter(|dir| !taken.contains(&folder_url(dir)))
-            .map(String::from)
-            .collect()
+        pages::others(self)
     }
 
     /// The file a page is written to.
     pub fn out_path(&self, page: &Page) -> OutPath {
-        self.url_of(page).out_path()
+        pages::url(self, page).out_path()
+    }
+
+    /// A page's view and digest, ready to render.
+    pub fn prepare(&self, page: &Page) -> Prepared<'_> {
+        pages::prepare(self, page)
+    }
+
+    /// The page's digest (see [`digest`]); `None` for pages that differ on every run (the
+    /// status page and its JSON carry the time the checks ran).
+    pub fn digest(&self, page: &Page) -> Option<u64> {
+        self.prepare(page).digest()
     }
 
     pub fn render(&self, page: &Page) -> Result<(OutPath, Vec<u8>)> {
-        let base = &self.config.base_url;
-        let url = self.url_of(page);
-        let bytes = match page {
-            Page::Home => self.home()?,
-            Page::Doc(i) => self.doc(*i)?,
-            Page::Kind(k) => self.kind(*k)?,
-            Page::Folder(dir) => self.folder(dir)?,
-            Page::Tags => self.tags_page()?,
-            Page::Tag(t) => self.tag_page(t)?,
-            Page::NotFound => self.page("404.html", "Page not found", &url, Context::new())?,
-            Page::Redirect(a) => {
-                let target = self.site.aliases[*a].1;
-                let mut ctx = Context::new();
-                ctx.insert("target", &base.href(&self.site.urls[target]));
-                ctx.insert("target_title", &self.site.docs[target].title);
-                self.page("redirect.html", &self.site.docs[target].title, &url, ctx)?
-            }
-            Page::Sitemap => {
-                feeds::sitemap(self.site, self.config, &self.sitemap_urls()).into_bytes()
-            }
-            Page::Feed => feeds::atom(self.site, self.config, &self.views).into_bytes(),
-            Page::Static(name) => self.statics[name].clone(),
-            Page::Status => self.status_page()?,
-            Page::StatusJson => self.status_json(),
-            Page::Graph => self.graph_page()?,
-            Page::GraphJson => self.graph().to_json(self.site, self.config).into_bytes(),
-            Page::Timeline => self.timeline()?,
-            Page::Search => self.page("search.html", "Search", &url, Context::new())?,
-            Page::SearchIndex => crate::search::index_json(self.site, self.config),
-            Page::Packet(i) => self.packet(*i)?,
-        };
-        Ok((url.out_path(), bytes))
+        self.prepare(page).render()
     }
 
-    /// Pages listed in the sitemap, with the date their document last changed.
-    fn sitemap_urls(&self) -> Vec<(UrlPath, Option<Date>)> {
-        let mut urls: Vec<(UrlPath, Option<Date>)> = self
-            .pages()
-            .into_iter()
-            .filter_map(|p| match p {
-                Page::Home
-                | Page::Kind(_)
-                | Page::Folder(_)
-                | Page::Tags
-                | Page::Tag(_)
-                | Page::Graph
-                | Page::Timeline => Some((self.url_of(&p), None)),
-                Page::Doc(i) => Some((self.site.urls[i].clone(), self.site.docs[i].changed())),
-                _ => None,
-            })
-            .collect();
-        urls.sort();
-        urls
-    }
-
-    fn url_of(&self, p: &Page) -> UrlPath {
-        match p {
-            Page::Home => UrlPath::page([]),
-            Page::Doc(i) => self.site.urls[*i].clone(),
-            Page::Kind(k) => UrlPath::page([self.config.kinds.get(*k).folder.as_str()]),
-            Page::Folder(dir) => folder_url(dir),
-            Page::Tags => UrlPath::page(["tags"]),
-            Page::Tag(t) => tag_url(t),
-            Page::NotFound => UrlPath::file("404.html"),
-            Page::Redirect(a) => self.site.aliases[*a].0.clone(),
-            Page::Sitemap => UrlPath::file("sitemap.xml"),
-            Page::Feed => UrlPath::file("atom.xml"),
-            Page::Static(name) => UrlPath::file(&format!("static/{name}")),
-            Page::Status => UrlPath::page(["status"]),
-            Page::StatusJson => UrlPath::file(status::JSON_PATH),
-            Page::Graph => UrlPath::page(["graph"]),
-            Page::GraphJson => UrlPath::file(GRAPH_JSON),
-            Page::Timeline => UrlPath::page(["timeline"]),
-            Page::Search => UrlPath::page(["search"]),
-            Page::SearchIndex => UrlPath::file(SEARCH_INDEX),
-            Page::Packet(i) => crate::link::packet_url(&self.site.urls[*i]),
-        }
-    }
-
-    /// Renders `template` with the common `page` values and the given context.
-    fn page(
-        &self,
-        template: &str,
+    /// A page made from the theme's `template`, which sees `view`'s fields, the common `page`
+    /// values and the globals: the digest covers all of them.
+    fn templated<V: Serialize + 'a>(
+        &'a self,
+        template: &'static str,
         title: &str,
-        url: &UrlPath,
-        mut ctx: Context,
-    ) -> Result<Vec<u8>> {
-        let base = &self.config.base_url;
-        #[derive(Serialize)]
-        struct PageView<'t> {
-            title: &'t str,
-            href: String,
-            canonical: String,
-        }
-        ctx.insert(
-            "page",
-            &PageView {
-                title,
-                href: base.href(url),
-                canonical: base.absolute(url),
-            },
-        );
-        ctx.extend(self.globals.clone());
-        self.tera
-            .render(template, &ctx)
-            .map(String::into_bytes)
-            .map_err(|e| Error::Template {
-                name: template.to_string(),
-                message: format!("{e}\n  while rendering {url}"),
-            })
+        url: UrlPath,
+        view: V,
+    ) -> Prepared<'a> {
+        self.templated_then(template, title, url, view, |_, html| html)
     }
 
-    fn intro(&self, dir: &str) -> Option<(String, String)> {
+    /// [`Renderer::templated`], then `finish` on the bytes; it sees only the view.
+    fn templated_then<V: Serialize + 'a>(
+        &'a self,
+        template: &'static str,
+        title: &str,
+        url: UrlPath,
+        view: V,
+        finish: fn(&V, Vec<u8>) -> Vec<u8>,
+    ) -> Prepared<'a> {
+        let base = &self.config.base_url;
+        let shown = Shown {
+            page: PageView {
+                title: title.to_string(),
+                href: base.href(&url),
+                canonical: base.absolute(&url),
+            },
+            view,
+        };
+        let at = url.clone();
+        self.prepared(url, template, shown, move |shown| {
+            let failed = |e: tera::Error| Error::Template {
+                name: template.to_string(),
+                message: format!("{e}\n  while rendering {at}"),
+            };
+            let mut ctx = Context::from_serialize(&shown).map_err(failed)?;
+            ctx.extend(self.globals.clone());
+            let html = self.tera.render(template, &ctx).map_err(failed)?;
+            Ok(finish(&shown.view, html.into_bytes()))
+        })
+    }
+
+    /// A file that `write` makes from `view` alone (feeds, JSON, static files).
+    fn direct<V: Serialize + 'a>(
+        &'a self,
+        url: UrlPath,
+        view: V,
+        write: fn(&V) -> Vec<u8>,
+    ) -> Prepared<'a> {
+        self.prepared(url, "", view, move |view| Ok(write(&view)))
+    }
+
+    /// A page made by `make` from `shown` alone, with `shown` as its digest.
+    fn prepared<V: Serialize + 'a>(
+        &'a self,
+        url: UrlPath,
+        template: &'static str,
+        shown: V,
+        make: impl FnOnce(V) -> Result<Vec<u8>> + 'a,
+    ) -> Prepared<'a> {
+        let mut d = self.digest_start(&url, template);
+        let digest = digest::feed(&mut d, &shown).ok().map(|()| d.finish());
+        Prepared {
+            url,
+            template,
+            digest,
+            made: Box::new(Made { shown, make }),
+        }
+    }
+
+    /// What every page's digest starts with: the globals, its address and its template.
+    fn digest_start(&self, url: &UrlPath, template: &str) -> digest::PageDigest {
+        let mut d = digest::PageDigest::default();
+        d.u64(self.global).str(url.as_str()).str(template);
+        d
+    }
+
+    /// The title and body of the folder introduction (`_index.md`) of `dir`, if it has one.
+    fn intro(&'a self, dir: &str) -> (Option<String>, Html<'a>) {
         let i = self
             .site
             .docs
             .iter()
-            .position(|d| d.is_index && d.source.dir() == dir)?;
-        Some((self.site.docs[i].title.clone(), self.body_html(i)))
-    }
-
-    /// Document `i`'s body as HTML for its own page.
-    fn body_html(&self, i: usize) -> String {
-        self.body_html_with(i, RenderOptions::default())
-    }
-
-    /// Document `i`'s body as HTML, nested and prefixed for another page (see
-    /// [`RenderOptions`]); `raw_html` always comes from the site.
-    fn body_html_with(&self, i: usize, opts: RenderOptions) -> String {
-        let d = &self.site.docs[i];
-        markdown::render(
-            d.body(),
-            &d.outline,
-            &self.site.link_targets(i, &self.config.base_url),
-            d.title_heading,
-            self.hl,
-            RenderOptions {
-                raw_html: self.config.raw_html,
-                ..opts
-            },
+            .position(|d| d.is_index && d.source.dir() == dir);
+        (
+            i.map(|i| self.site.docs[i].title.clone()),
+            Html::maybe(self, i.map(|i| lazy::Body::page(self, i))),
         )
-    }
-
-    fn kind(&self, k: KindId) -> Result<Vec<u8>> {
-        let kind = self.config.kinds.get(k);
-        let mut groups = Vec::new();
-        let statuses: Vec<Option<&str>> = if kind.statuses.is_empty() {
-            vec![None]
-        } else {
-            kind.statuses.iter().map(|s| Some(s.as_str())).collect()
-        };
-        for status in statuses {
-            let mut items: Vec<usize> = self
-                .site
-                .of_kind(k)
-                .filter(|&i| self.site.docs[i].status.as_deref() == status)
-                .collect();
-            if items.is_empty() {
-                continue;
-            }
-            by_title(self.site, &mut items);
-            groups.push(Group {
-                label: status.unwrap_or(&kind.plural).to_string(),
-                items: items.into_iter().map(|i| self.views[i].clone()).collect(),
-            });
-        }
-        let (title, intro) = self
-            .intro(&kind.folder)
-            .unwrap_or_else(|| (kind.plural.clone(), String::new()));
-        let mut ctx = Context::new();
-        ctx.insert("kind", kind);
-        ctx.insert("intro", &intro);
-        ctx.insert("groups", &groups);
-        self.page(
-            "kind.html",
-            &title,
-            &UrlPath::page([kind.folder.as_str()]),
-            ctx,
-        )
-    }
-
-    fn folder(&self, dir: &str) -> Result<Vec<u8>> {
-        let page = self.config.kinds.page();
-        let mut items: Vec<usize> = (0..self.site.docs.len())
-            .filter(|&i| {
-                let d = &self.site.docs[i];
-                d.kind == page
-                    && !d.is_index
-                    && (d.source.dir() == dir || d.source.dir().starts_with(&format!("{dir}/")))
-            })
-            .collect();
-        by_title(self.site, &mut items);
-        let (title, intro) = self.intro(dir).unwrap_or_else(|| {
-            (
-                humanize_key(dir.rsplit('/').next().unwrap_or(dir)),
-                String::new(),
-            )
-        });
-        let mut ctx = Context::new();
-        ctx.insert("intro", &intro);
-        ctx.insert(
-            "items",
-            &items
-                .into_iter()
-                .map(|i| self.views[i].clone())
-                .collect::<Vec<_>>(),
-        );
-        self.page("section.html", &title, &folder_url(dir), ctx)
-    }
-
-    fn tags_page(&self) -> Result<Vec<u8>> {
-        let base = &self.config.base_url;
-        let tags: Vec<TagView> = self
-            .tags()
-            .iter()
-            .map(|(t, docs)| TagView {
-                name: t.clone(),
-                href: base.href(&tag_url(t)),
-                count: docs.len(),
-            })
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("tags", &tags);
-        self.page("tags.html", "Tags", &UrlPath::page(["tags"]), ctx)
-    }
-
-    fn tag_page(&self, tag: &str) -> Result<Vec<u8>> {
-        let items: Vec<LinkView> = self.tags()[tag]
-            .iter()
-            .map(|&i| self.views[i].clone())
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("tag", tag);
-        ctx.insert("items", &items);
-        self.page("tag.html", &format!("Tagged “{tag}”"), &tag_url(tag), ctx)
-    }
-
-    fn home(&self) -> Result<Vec<u8>> {
-        let site = self.site;
-        let (title, intro) = self
-            .intro("")
-            .unwrap_or_else(|| (self.config.title.clone(), String::new()));
-        let mut ctx = Context::new();
-        ctx.insert("intro", &intro);
-        ctx.insert("tree", &self.tree());
-        ctx.insert("loose", &self.loose());
-        let mut recent: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| !site.docs[i].is_index && site.docs[i].changed().is_some())
-            .collect();
-        recent.sort_by(|&a, &b| {
-            site.docs[b]
-                .changed()
-                .cmp(&site.docs[a].changed())
-                .then_with(|| site.docs[a].title.cmp(&site.docs[b].title))
-        });
-        recent.truncate(self.config.home_recent);
-        ctx.insert(
-            "recent",
-            &recent
-                .into_iter()
-                .map(|i| self.views[i].clone())
-                .collect::<Vec<_>>(),
-        );
-        let mut review: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| site.docs[i].review_by.is_some() && !site.docs[i].is_index)
-            .collect();
-        review.sort_by(|&a, &b| {
-            site.docs[a]
-                .review_by
-                .cmp(&site.docs[b].review_by)
-                .then_with(|| site.docs[a].title.cmp(&site.docs[b].title))
-        });
-        let horizon = self
-            .env
-            .today
-            .checked_add(jiff::Span::new().days(30))
-            .unwrap_or(self.env.today);
-        let review: Vec<ReviewItem> = review
-            .into_iter()
-            .filter(|&i| site.docs[i].review_by.is_some_and(|r| r <= horizon))
-            .map(|i| {
-                let r = site.docs[i].review_by.expect("filtered on review_by");
-                ReviewItem {
-                    link: self.views[i].clone(),
-                    review_by: r.to_string(),
-                    overdue: r < self.env.today,
-                }
-            })
-            .collect();
-        ctx.insert("review", &review);
-        let counts: Vec<NavItem> = self
-            .config
-            .kinds
-            .iter()
-            .filter(|(_, k)| !k.is_page())
-            .map(|(id, k)| NavItem {
-                label: format!("{} {}", site.of_kind(id).count(), k.plural.to_lowercase()),
-                href: self
-                    .config
-                    .base_url
-                    .href(&UrlPath::page([k.folder.as_str()])),
-            })
-            .filter(|n| !n.label.starts_with("0 "))
-            .collect();
-        ctx.insert("counts", &counts);
-        self.page("home.html", &title, &UrlPath::page([]), ctx)
-    }
-
-    /// Roots are documents of kinds that something serves but that serve nothing themselves
-    /// (visions, by default); children are the documents that serve them, recursively.
-    fn tree(&self) -> Vec<TreeNode> {
-        let kinds = &self.config.kinds;
-        let served: BTreeSet<&str> = kinds
-            .iter()
-            .flat_map(|(_, k)| k.serves.iter().map(String::as_str))
-            .collect();
-        let mut roots: Vec<usize> = kinds
-            .iter()
-            .filter(|(_, k)| k.serves.is_empty() && served.contains(k.name.as_str()))
-            .flat_map(|(id, _)| self.site.of_kind(id))
-            .collect();
-        by_title(self.site, &mut roots);
-        roots
-            .into_iter()
-            .map(|r| self.node(r, &mut vec![r]))
-            .collect()
-    }
-
-    fn node(&self, i: usize, path: &mut Vec<usize>) -> TreeNode {
-        let mut kids: Vec<usize> = self.site.inverse[i]
-            .iter()
-            .filter(|(r, j)| *r == Relation::Serves && !path.contains(j))
-            .map(|(_, j)| *j)
-            .collect();
-        by_title(self.site, &mut kids);
-        let children = kids
-            .into_iter()
-            .map(|k| {
-                path.push(k);
-                let n = self.node(k, path);
-                path.pop();
-                n
-            })
-            .collect();
-        TreeNode {
-            link: self.views[i].clone(),
-            children,
-        }
-    }
-
-    /// Documents that should serve something but do not.
-    fn loose(&self) -> Vec<LinkView> {
-        let mut items: Vec<usize> = (0..self.site.docs.len())
-            .filter(|&i| {
-                let d = &self.site.docs[i];
-                !d.is_index
-                    && !self.config.kinds.get(d.kind).serves.is_empty()
-                    && !self.site.relations[i]
-                        .iter()
-                        .any(|(r, _)| *r == Relation::Serves)
-                    && !matches!(
-                        d.status.as_deref(),
-                        Some("superseded" | "retired" | "rejected" | "deprecated")
-                    )
-            })
-            .collect();
-        by_title(self.site, &mut items);
-        items.into_iter().map(|i| self.views[i].clone()).collect()
     }
 }
 
-fn folder_url(dir: &str) -> UrlPath {
-    let segs: Vec<String> = dir.split('/').map(slugify).collect();
-    UrlPath::page(segs.iter().map(String::as_str))
+/// What a template sees besides the globals: the common `page` values and the view's fields.
+#[derive(Serialize)]
+struct Shown<V> {
+    page: PageView,
+    #[serde(flatten)]
+    view: V,
+}
+
+/// One page with its view built and its digest taken, not yet rendered.
+pub struct Prepared<'r> {
+    url: UrlPath,
+    /// The theme template it is made from, if any (the start of its digest; tests recompute
+    /// that).
+    #[cfg_attr(not(test), allow(dead_code))]
+    template: &'static str,
+    digest: Option<u64>,
+    made: Box<dyn Make + 'r>,
+}
+
+/// A view and what makes the page's bytes from it.
+trait Make {
+    fn make(self: Box<Self>) -> Result<Vec<u8>>;
+
+    /// The view in its compact form, as the digest saw it.
+    #[cfg(test)]
+    fn compact(&self, sink: &mut pages::tests::Tokens);
+
+    /// The view as templates (and JSON files) see it.
+    #[cfg(test)]
+    fn readable(&self) -> serde_json::Value;
+}
+
+struct Made<V, F> {
+    shown: V,
+    make: F,
+}
+
+impl<V: Serialize, F: FnOnce(V) -> Result<Vec<u8>>> Make for Made<V, F> {
+    fn make(self: Box<Self>) -> Result<Vec<u8>> {
+        (self.make)(self.shown)
+    }
+
+    #[cfg(test)]
+    fn compact(&self, sink: &mut pages::tests::Tokens) {
+        digest::feed(sink, &self.shown).unwrap();
+    }
+
+    #[cfg(test)]
+    fn readable(&self) -> serde_json::Value {
+        serde_json::to_value(&self.shown).unwrap()
+    }
+}
+
+impl<'r> Prepared<'r> {
+    pub fn out_path(&self) -> OutPath {
+        self.url.out_path()
+    }
+
+    /// What the page's bytes are made from; `None` for a page made anew on every run.
+    pub fn digest(&self) -> Option<u64> {
+        self.digest
+    }
+
+    pub fn render(self) -> Result<(OutPath, Vec<u8>)> {
+        let bytes = self.made.make()?;
+        Ok((self.url.out_path(), bytes))
+    }
+
+    /// A page that differs on every run and so is never taken from the cache.
+    fn uncached(self) -> Self {
+        Prepared {
+            digest: None,
+            ..self
+        }
+    }
+
+    /// A page whose bytes are not made from a view (and so have no digest).
+    fn unviewed(url: UrlPath, make: impl FnOnce() -> Result<Vec<u8>> + 'r) -> Self {
+        Prepared {
+            url,
+            template: "",
+            digest: None,
+            made: Box::new(Made {
+                shown: (),
+                make: move |()| make(),
+            }),
+        }
+    }
+
+    /// Names `file` in a template error: the document's content is the likeliest cause of a
+    /// template failing on one page only.
+    fn naming(self, file: &'r str) -> Self {
+        Prepared {
+            made: Box::new(Named {
+                made: self.made,
+                file,
+            }),
+            ..self
+        }
+    }
+}
+
+struct Named<'r> {
+    made: Box<dyn Make + 'r>,
+    file: &'r str,
+}
+
+impl Make for Named<'_> {
+    fn make(self: Box<Self>) -> Result<Vec<u8>> {
+        let file = self.file;
+        self.made.make().map_err(|e| match e {
+            Error::Template { name, message } => Error::Template {
+                name,
+                message: format!("{message} from {file}"),
+            },
+            e => e,
+        })
+    }
+
+    #[cfg(test)]
+    fn compact(&self, sink: &mut pages::tests::Tokens) {
+        self.made.compact(sink)
+    }
+
+    #[cfg(test)]
+    fn readable(&self) -> serde_json::Value {
+        self.made.readable()
+    }
 }
 
 /// `review_every` → `Review every`.
@@ -687,13 +448,6 @@ fn humanize_key(k: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-/// A small stable hash for cache-busting asset URLs.
-fn fnv(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The values templates see. Built from the linked site; nothing here knows tera.
+//! The values several page types show (a link to a document, a labelled list of them), built
+//! from the linked site; each page type's own view lives in its file. Nothing here knows tera.
 
 use std::collections::BTreeMap;
 
@@ -7,11 +8,10 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::link::Site;
-use crate::names::{UrlPath, slugify};
 
 /// A link to a document, as lists, trees and relation panels show it.
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkView {
+pub struct LinkFields {
     pub title: String,
     pub href: String,
     pub kind: String,
@@ -22,142 +22,83 @@ pub struct LinkView {
     pub date: Option<String>,
 }
 
+/// A document's [`LinkFields`] with their digest, taken once: a page that lists hundreds of
+/// documents (a kind's index, a pattern's backlinks) hashes one number for each.
+#[derive(Debug, Clone)]
+pub struct LinkView {
+    fields: LinkFields,
+    digest: u64,
+}
+
+/// The name of a [`LinkView`]'s compact form, a struct whose one field is the digest.
+pub(super) const LINK: &str = "cairn::link";
+
+impl LinkView {
+    pub fn new(fields: LinkFields) -> LinkView {
+        let mut d = crate::digest::Digest::new();
+        super::digest::feed(&mut d, &fields).expect("a link is plain data");
+        LinkView {
+            fields,
+            digest: d.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl LinkView {
+    pub(super) fn digest(&self) -> u64 {
+        self.digest
+    }
+}
+
+impl std::ops::Deref for LinkView {
+    type Target = LinkFields;
+
+    fn deref(&self) -> &LinkFields {
+        &self.fields
+    }
+}
+
+impl Serialize for LinkView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if s.is_human_readable() {
+            return self.fields.serialize(s);
+        }
+        // A struct rather than a number, so that it can be flattened into the view it is
+        // part of, as its fields are for templates.
+        let mut st = s.serialize_struct(LINK, 1)?;
+        st.serialize_field(LINK, &self.digest)?;
+        st.end()
+    }
+}
+
 /// A labelled list of links (relations by type, backlinks by kind, index by status).
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub struct Group<'r> {
     pub label: String,
-    pub items: Vec<LinkView>,
+    pub items: Vec<&'r LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TagView {
-    pub name: String,
-    pub href: String,
+pub struct TagView<'r> {
+    pub name: &'r str,
+    pub href: &'r str,
     pub count: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Field {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub text: String,
-    pub anchor: String,
-}
-
-/// Everything a document page shows.
-#[derive(Debug, Serialize)]
-pub struct DocView {
-    #[serde(flatten)]
-    pub link: LinkView,
-    pub id: String,
-    pub owners: Vec<String>,
-    pub tags: Vec<TagView>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub review_by: Option<String>,
-    pub review_overdue: bool,
-    pub fields: Vec<Field>,
-    pub toc: Vec<TocEntry>,
-    pub relations: Vec<Group>,
-    pub inverse: Vec<Group>,
-    pub backlinks: Vec<Group>,
-    pub content: String,
-    pub words: usize,
-    pub source: String,
-    /// The document and its one-hop neighbours as inline SVG, when it has relations.
-    pub neighbourhood: Option<String>,
-    /// Its print packet, for kinds that have one.
-    pub packet_href: Option<String>,
-}
-
-/// A node of the home page's tree (vision → strategy → decision, from `serves`).
-#[derive(Debug, Clone, Serialize)]
-pub struct TreeNode {
-    #[serde(flatten)]
-    pub link: LinkView,
-    pub children: Vec<TreeNode>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReviewItem {
-    #[serde(flatten)]
-    pub link: LinkView,
-    pub review_by: String,
-    pub overdue: bool,
-}
-
-/// A kind or status the graph page can filter on, with how many nodes have it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FacetView {
-    pub name: String,
-    pub label: String,
-    pub count: usize,
-}
-
-/// One node of the graph page's list view: the document and what it points at.
-#[derive(Debug, Clone, Serialize)]
-pub struct GraphListItem {
-    #[serde(flatten)]
-    pub link: LinkView,
-    pub relations: Vec<Group>,
-}
-
-/// One dated event of the timeline.
-#[derive(Debug, Clone, Serialize)]
-pub struct EventView {
-    pub date: String,
-    /// `created`, `updated`, or the status the document reached (`accepted`, `superseded`…).
-    pub event: String,
-    pub label: String,
-    pub link: LinkView,
-    /// The document that caused the event (what superseded this one).
-    pub by: Option<LinkView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct YearView {
-    pub year: i16,
-    pub events: Vec<EventView>,
-}
-
-/// A document inside a print packet, with its body rendered for that page.
-#[derive(Debug, Clone, Serialize)]
-pub struct PacketDoc {
-    #[serde(flatten)]
-    pub link: LinkView,
-    pub anchor: String,
-    pub owners: Vec<String>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub url: String,
-    pub content: String,
-}
-
-/// A part of a print packet: the strategy, the vision it serves, its decisions…
-#[derive(Debug, Clone, Serialize)]
-pub struct PacketSection {
-    pub heading: String,
-    pub anchor: String,
-    pub docs: Vec<PacketDoc>,
 }
 
 pub fn date(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-/// One [`LinkView`] per document, built once and cloned where listed.
+/// One [`LinkView`] per document, built once and borrowed where listed.
 pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
     site.docs
         .iter()
         .zip(&site.urls)
         .map(|(d, url)| {
             let kind = config.kinds.get(d.kind);
-            LinkView {
+            LinkView::new(LinkFields {
                 title: d.title.clone(),
                 href: config.base_url.href(url),
                 kind: kind.name.clone(),
@@ -165,7 +106,7 @@ pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
                 status: d.status.clone(),
                 summary: d.summary.clone(),
                 date: date(d.changed()),
-            }
+            })
         })
         .collect()
 }
@@ -182,10 +123,6 @@ pub fn tag_index(site: &Site) -> BTreeMap<String, Vec<usize>> {
         docs.sort_by(|&a, &b| site.docs[a].title.cmp(&site.docs[b].title).then(a.cmp(&b)));
     }
     tags
-}
-
-pub fn tag_url(tag: &str) -> UrlPath {
-    UrlPath::page(["tags", slugify(tag).as_str()])
 }
 
 /// Sorts document indices by title, then path, for stable lists.

@@ -2,7 +2,7 @@
 //!
 //! Everything is checked before anything is written: the kind, the title, that the file does
 //! not exist, and each relation target, resolved by the build's own rules (`Site::resolve`
-//! after `build::analyse`). Then the new text (and, with `supersedes`, the older document's
+//! after `pipeline::analyse`). Then the new text (and, with `supersedes`, the older document's
 //! edited text) goes through parse and link beside the rest of the site; if that adds an
 //! error anywhere, such as an id that makes other documents' links ambiguous, nothing is
 //! written.
@@ -13,15 +13,15 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::build::{Analysis, BuildOptions, analyse};
 use crate::config::CONFIG_FILE;
-use crate::diag::{Diagnostic, Severity, did_you_mean};
+use crate::diag::{Diagnostic, Severity, did_you_mean, hint_of};
 use crate::doc;
 use crate::error::{Error, Result};
 use crate::fence::{self, Fence};
 use crate::kinds::Kind;
 use crate::link;
 use crate::names::SourcePath;
+use crate::pipeline::{Analysis, BuildOptions, analyse};
 use crate::relation::Relation;
 use crate::source::{self, CONTENT_DIR, SourceFile};
 
@@ -221,12 +221,12 @@ fn supersede(root: &Path, a: &Analysis, j: usize) -> Result<OldDoc, String> {
 
 fn unknown_kind(name: &str, a: &Analysis) -> String {
     let kinds = &a.config.kinds;
-    let hint = kinds
-        .by_folder(name)
-        .map(|k| kinds.get(k).name.as_str())
-        .or_else(|| did_you_mean(name, kinds.names()))
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+    let hint = hint_of(
+        kinds
+            .by_folder(name)
+            .map(|k| kinds.get(k).name.as_str())
+            .or_else(|| did_you_mean(name, kinds.names())),
+    );
     let names: Vec<&str> = kinds.names().collect();
     format!(
         "unknown kind `{name}`{hint}; this site's kinds are {}",

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::fence::{Entry, Fence, ReadError, outside_message};
 use crate::names::SourcePath;
 
+mod changed;
+pub use changed::{Found, Reread, read_one};
+
 /// One document's normalised text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
@@ -84,11 +87,7 @@ pub fn read_content_named(dir: &Path, named: bool) -> Result<(Sources, Diagnosti
                 continue;
             }
             Entry::Special { path } => {
-                diags.warning(
-                    &display(dir, &path),
-                    Pos::START,
-                    "not a regular file or folder (a pipe, socket or device); skipped",
-                );
+                diags.warning(&display(dir, &path), Pos::START, NOT_REGULAR);
                 continue;
             }
             Entry::Broken { path, why } => {
@@ -206,6 +205,9 @@ pub fn excluded(content: &Path, path: &Path) -> Option<Excluded> {
     }
     None
 }
+
+/// The warning for a file that is neither a regular file nor a folder.
+const NOT_REGULAR: &str = "not a regular file or folder (a pipe, socket or device); skipped";
 
 /// The warning for a hidden document, from a fresh read or an incremental one.
 pub const HIDDEN_DOCUMENT: &str =

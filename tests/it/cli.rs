@@ -4,13 +4,27 @@ use crate::support::*;
 
 const INVALID_DIAGNOSTICS: &str = "\
 content/decisions/d.md:4:10: error: `serves`: `v` is a vision, but a decision may only serve a strategy
+4 | serves: [v]
+  |          ^
 content/strategies/s.md:1:1: warning: missing section `## Actions` (or Coherent actions), which a strategy should have
 content/strategies/s.md:4:13: error: `serves`: unknown document `missing`
+4 | serves: [v, missing]
+  |             ^^^^^^^
 content/strategies/s.md:5:1: warning: unknown key `owner` in front matter (did you mean `owners`?)
+5 | owner: someone
+  | ^^^^^
 content/strategies/s.md:9:10: error: unknown document `nowhere`
+9 | Links to [[nowhere]] and [[v#no-such-heading]].
+  |          ^^^^^^^^^^^
 content/strategies/s.md:9:26: error: no heading `#no-such-heading` in content/visions/v.md
+9 | Links to [[nowhere]] and [[v#no-such-heading]].
+  |                          ^^^^^^^^^^^^^^^^^^^^^
 content/strategies/s.md:11:1: warning: section `## Guiding policy` is empty
+11 | ## Guiding policy
+   | ^^^^^^^^^^^^^^^^^
 content/visions/v.md:3:1: error: unknown status `actve` for a vision (did you mean `active`?); expected one of draft, proposed, active, retired, superseded
+3 | status: actve
+  | ^^^^^^^^^^^^^
 ";
 
 #[test]
@@ -49,6 +63,9 @@ fn lint_json_lists_diagnostics() {
     assert_eq!(first["line"], 4);
     assert_eq!(first["col"], 10);
     assert_eq!(first["severity"], "error");
+    // `v` in `serves: [v]`: the length of the text the problem covers.
+    assert_eq!(first["len"], 1);
+    assert!(first.get("source_line").is_none());
 }
 
 #[test]
@@ -91,14 +108,15 @@ fn a_successful_build_exits_0_and_says_what_it_did_unless_quiet() {
         (0, ""),
         "CI=true keeps it quiet"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = site
+        .command()
         .args(["build", "--root"])
         .arg(site.root())
-        .env("CAIRN_TODAY", TODAY)
+        .cwd(elsewhere.path())
         .env_remove("CI")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("built 7 documents"));
+        .run();
+    assert!(out.stderr.starts_with("built 7 documents"), "{out:?}");
 }
 
 #[test]

@@ -274,7 +274,7 @@ fn script_links_are_refused_and_never_rendered_as_links() {
         ]
     );
     // Even rendered regardless of the errors, as `serve` shows a failing page, they are text.
-    let a = cairn::build::analyse(&site.options()).unwrap();
+    let a = cairn::pipeline::analyse(&site.options()).unwrap();
     let theme = cairn::theme::Theme::load(site.root(), "default").unwrap();
     let hl = cairn::highlight::Highlighter::new();
     let templates = cairn::render::Templates::new(&theme, &hl).unwrap();
@@ -295,7 +295,7 @@ fn script_links_are_refused_and_never_rendered_as_links() {
         .iter()
         .position(|d| d.source.as_str() == "notes/x.md")
         .unwrap();
-    let (_, bytes) = renderer.render(&cairn::render::Page::Doc(i)).unwrap();
+    let (_, bytes) = renderer.render(&cairn::render::Page::document(i)).unwrap();
     let html = String::from_utf8(bytes).unwrap();
     let found = active_content(&html);
     assert!(found.is_empty(), "{found:#?}");

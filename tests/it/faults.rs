@@ -27,14 +27,8 @@ fn leftovers(root: &Path) -> Vec<String> {
 }
 
 fn cairn(root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cairn"));
-    cmd.arg("build")
-        .current_dir(root)
-        .env("CAIRN_TODAY", TODAY)
-        .env("CAIRN_CACHE_DIR", root.join(".test-cache"))
-        .env("CI", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut cmd = Cairn::new(root).arg("build").into_command();
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     cmd
 }
 

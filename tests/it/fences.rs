@@ -291,7 +291,7 @@ fn a_planted_history_link_is_replaced_never_written_through() {
     let history = b.site().join(".cairn/status-history.json");
     assert!(!std::fs::symlink_metadata(&history).unwrap().is_symlink());
     let text = std::fs::read_to_string(&history).unwrap();
-    assert!(text.starts_with("{\"version\":1,\"runs\":[{"), "{text}");
+    assert!(text.starts_with("{\"version\":2,\"runs\":[\""), "{text}");
 }
 
 #[test]

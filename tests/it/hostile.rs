@@ -12,32 +12,86 @@ use crate::support::*;
 /// The corpus's diagnostics, exactly as the binary prints them. Generated cases follow.
 const CORPUS: &str = "\
 content/escape/absolute-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `/etc/passwd`
+3 | id: /etc/passwd
+  | ^^^^^^^^^^^^^^^
 content/escape/aliases.md:4:5: error: alias `../outside/` must be a path inside the site starting with `/`, without `..`
+4 |   - ../outside/
+  |     ^^^^^^^^^^^
 content/escape/aliases.md:5:5: error: alias `/%2e%2e/%2e%2e/x/` must be a path inside the site starting with `/`, without `..`
+5 |   - /%2e%2e/%2e%2e/x/
+  |     ^^^^^^^^^^^^^^^^^
 content/escape/aliases.md:6:5: error: alias `/a/..%2f..%2fb/` must be a path inside the site starting with `/`, without `..`
+6 |   - /a/..%2f..%2fb/
+  |     ^^^^^^^^^^^^^^^
 content/escape/aliases.md:7:5: error: alias `//evil.example/` must be a path inside the site starting with `/`, without `..`
+7 |   - //evil.example/
+  |     ^^^^^^^^^^^^^^^
 content/escape/aliases.md:8:5: error: alias `C:\\Windows\\` must be a path inside the site starting with `/`, without `..`
+8 |   - C:\\Windows\\
+  |     ^^^^^^^^^^^
 content/escape/aliases.md:9:5: error: alias `javascript:alert(1)` must be a path inside the site starting with `/`, without `..`
+9 |   - javascript:alert(1)
+  |     ^^^^^^^^^^^^^^^^^^^
+content/escape/aliases.md:10:5: error: alias `/x?y` cannot be reached: in a URL `?` starts the query, so no request names this path
+10 |   - /x?y
+   |     ^^^^
+content/escape/aliases.md:11:5: error: alias `/__cairn/check` cannot be reached: `/__cairn/` is where `cairn serve` answers itself
+11 |   - /__cairn/check
+   |     ^^^^^^^^^^^^^^
 content/escape/encoded-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `%2e%2e`
+3 | id: \"%2e%2e\"
+  | ^^^^^^^^^^^^
 content/escape/relative-id.md:3:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `../../etc/passwd`
+3 | id: ../../etc/passwd
+  | ^^^^^^^^^^^^^^^^^^^^
 content/front/bom-crlf.md:3:1: warning: unknown key `colour` in front matter
+3 | colour: blue
+  | ^^^^^^
 content/front/bom-crlf.md:5:13: error: unknown document `nowhere`
+5 | Body with a [[nowhere]] link.
+  |             ^^^^^^^^^^^
 content/front/date-mapping.md:3:1: error: `created` must be a date (YYYY-MM-DD), found a mapping
+3 | created:
+  | ^^^^^^^^
 content/front/date-mapping.md:6:1: error: `updated` must be a date (YYYY-MM-DD), found a number
+6 | updated: 20260501
+  | ^^^^^^^^^^^^^^^^^
 content/front/date-mapping.md:7:1: error: `review_by` must be a date (YYYY-MM-DD), found `2026-02-30`
+7 | review_by: 2026-02-30
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/front/duplicate-keys.md:4:1: error: invalid YAML: duplicate key `title`: a key may be given once
 content/front/empty.md:1:1: warning: the file is empty; it is published as an empty page
 content/front/key-spaces.md:3:1: warning: unknown key `review by` in front matter (did you mean `review_by`?)
+3 | review by: 2026-01-01
+  | ^^^^^^^^^
 content/front/key-spaces.md:4:1: warning: unknown key `last reviewed` in front matter (did you mean `last_reviewed`?)
+4 | \"last reviewed\": 2026-01-01
+  | ^^^^^^^^^^^^^^^
 content/front/mixed-line-ends.md:3:1: warning: unknown key `colour` in front matter
+3 | colour: red
+  | ^^^^^^
 content/front/mixed-line-ends.md:4:1: warning: unknown key `size` in front matter
+4 | size: 2
+  | ^^^^
 content/front/mixed-line-ends.md:6:1: error: unknown document `gone` (did you mean `long`?)
+6 | [[gone]]
+  | ^^^^^^^^
 content/front/not-a-mapping.md:2:1: error: front matter must be a mapping of `key: value` lines, found a list
 content/front/numbers.md:2:1: error: `title` must be a string, found a number (put it in quotes)
+2 | title: 2024
+  | ^^^^^^^^^^^
 content/front/numbers.md:3:1: error: `summary` must be a string, found a number (put it in quotes)
+3 | summary: 3.5
+  | ^^^^^^^^^^^^
 content/front/numbers.md:4:10: error: items of `owners` must be strings, found a number
+4 | owners: [1, true]
+  |          ^
 content/front/numbers.md:4:13: error: items of `owners` must be strings, found a boolean
+4 | owners: [1, true]
+  |             ^^^^
 content/front/numbers.md:5:1: error: `draft` must be true or false, found a string
+5 | draft: \"yes\"
+  | ^^^^^^^^^^^^
 content/front/tabs.md:3:1: error: invalid YAML: a tab is used for indentation; YAML allows only spaces
 content/front/template-code.md:3:10: error: invalid YAML: `{{ … }}` is template code, which front matter does not run; put the text in quotes
 content/front/template-tags.md:2:2: error: invalid YAML: found character that cannot start any token (template code is not run in front matter; put the text in quotes)
@@ -49,15 +103,33 @@ content/front/unclosed.md:1:1: error: front matter opened with `---` on line 1 i
 /// After the generated files (sorted between `front/` and `links/`).
 const CORPUS_TAIL: &str = "\
 content/links/script.md:3:11: error: `related`: unknown document `javascript:alert(1)`
+3 | related: [\"javascript:alert(1)\"]
+  |           ^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:1: error: links with `javascript:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  | ^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:26: error: links with `javascript:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  |                          ^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:5:51: error: links with `data:` are not allowed
+5 | [a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,<script>alert(1)</script>)
+  |                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:7:1: error: links with `javascript:` are not allowed
+7 | <javascript:alert(1)> ![i](data:image/svg+xml,<svg/onload=alert(1)>)
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/links/script.md:7:23: error: links with `data:` are not allowed
+7 | <javascript:alert(1)> ![i](data:image/svg+xml,<svg/onload=alert(1)>)
+  |                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/names/..md:1:1: warning: hidden file (its name starts with `.`) is not published; rename it to publish it
 content/text/invisible.md:2:1: warning: `title` contains invisible or control characters (U+200B, U+202E); they are left out
+2 | title: \"Pay\\u{202e}roll\\u{200b}\"
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/text/invisible.md:3:1: warning: `summary` contains invisible or control characters (U+0007, U+001B); they are left out
+3 | summary: \"Bell\\a and escape \\e[31m\"
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 content/text/invisible.md:4:1: error: `id` must be lower-case letters, digits, `-` or `_`, found `pay\\u{200b}roll`
+4 | id: \"pay\\u{200b}roll\"
+  | ^^^^^^^^^^^^^^^^^^^^^
 content/text/non-utf8.md:4:4: error: not valid UTF-8 (byte 26); save the file as UTF-8
 ";
 
@@ -94,6 +166,8 @@ content/gen/huge.md:1:1: error: larger than 10 MB; documents this big are refuse
 content/gen/latin1-caf\u{fffd}.md:1:1: error: file name is not valid UTF-8; rename it (skipped)
 content/gen/loop:1:1: error: symbolic link loop (it leads back to itself); skipped
 content/gen/new\\u{{a}}line.md:1:1: error: unknown document `missing-x`
+1 | [[missing-x]]
+  | ^^^^^^^^^^^^^
 content/gen/outside:1:1: error: symbolic link to `{out}`, outside the site folder; refused
 content/gen/pipe.md:1:1: warning: not a regular file or folder (a pipe, socket or device); skipped
 content/gen/real/up:1:1: error: symbolic link loop (it leads back to a folder above it); skipped
@@ -111,7 +185,7 @@ fn every_hostile_file_is_reported_exactly_and_nothing_is_written() {
     let generated = generate(site.root(), outside.path());
     let out = site.cairn(&["build"]);
     let expected = format!(
-        "{CORPUS}{generated}{CORPUS_TAIL}error: build failed: 44 errors, 10 warnings; the previous site was left as it was\n"
+        "{CORPUS}{generated}{CORPUS_TAIL}error: build failed: 46 errors, 10 warnings; the previous site was left as it was\n"
     );
     assert_eq!(out.stderr, expected, "stderr was:\n{}", out.stderr);
     assert_eq!(out.code, 1);
@@ -329,4 +403,219 @@ fn a_page_cannot_be_forged_through_the_build_cache() {
         page,
         "the forged entry was published"
     );
+}
+
+/// Issue: links after a title heading that holds a link (or a badge image) took the target of
+/// the link before them.
+#[test]
+fn links_after_a_title_heading_with_links_keep_their_own_targets() {
+    let site = Site::copy("basic");
+    site.write("content/bee.md", "# Bee\n");
+    site.write("content/cat.md", "# Cat\n");
+    site.write("content/dog.md", "# Dog\n");
+    site.write(
+        "content/notes.md",
+        "# Notes on [[bee]]\n\nSee [[cat]] and [dog](dog.md) and [ext](https://example.org/).\n",
+    );
+    site.write(
+        "content/badge.md",
+        "# Badge ![build](https://example.org/badge.svg)\n\nSee [dog](dog.md) and [ext](https://example.org/).\n",
+    );
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let notes = site.read("notes/index.html");
+    assert!(
+        notes.contains("See <a href=\"/docs/cat/\" class=\"wikilink\">Cat</a> and <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."),
+        "{notes}"
+    );
+    let badge = site.read("badge/index.html");
+    assert!(
+        badge.contains(
+            "See <a href=\"/docs/dog/\">dog</a> and <a href=\"https://example.org/\">ext</a>."
+        ),
+        "{badge}"
+    );
+}
+
+fn parse_diagnostics(name: &str, text: String) -> Vec<String> {
+    let config = cairn::config::SiteConfig::default();
+    let file = SourceFile {
+        path: cairn::names::SourcePath::new(name),
+        text,
+    };
+    let (_, diags) = cairn::doc::parse(file, &config);
+    diags.into_sorted().iter().map(|d| d.to_string()).collect()
+}
+
+/// Issue: nested YAML flow collections took the YAML library time quadratic in their depth
+/// (200 KB of `[` took two minutes). A megabyte of nesting, in front matter or in
+/// `site.yaml`, is refused at the line where it passes 64 levels, before the library reads it.
+#[test]
+fn deeply_nested_yaml_is_refused_where_it_crosses_the_limit() {
+    let megabyte = 1 << 20;
+    let deep = "[".repeat(megabyte);
+    let shown = parse_diagnostics(
+        "notes/deep.md",
+        format!("---\ntitle: Deep\nx: {deep}\n---\n"),
+    );
+    assert_eq!(
+        shown,
+        [
+            "content/notes/deep.md:3:67: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let items = "[a, ".repeat(megabyte / 4);
+    let shown = parse_diagnostics(
+        "notes/items.md",
+        format!("---\ntitle: Items\nx: {items}\n---\n"),
+    );
+    assert_eq!(
+        shown,
+        [
+            "content/notes/items.md:3:256: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let indented: String = (0..2000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let shown = parse_diagnostics("notes/indented.md", format!("---\n{indented}---\n"));
+    assert_eq!(
+        shown,
+        [
+            "content/notes/indented.md:66:65: error: invalid YAML: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+    let (_, diags) = cairn::config::parse(&format!(
+        "title: T\nkinds: {}\n",
+        "{a: ".repeat(megabyte / 4)
+    ));
+    let shown: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "site.yaml:2:260: error: nested more than 64 levels deep; YAML this deep is refused (flatten it)"
+        ]
+    );
+}
+
+/// The other shapes that could make reading YAML slower than its size: a megabyte of list
+/// items, keys, one long scalar, items and keys written with escapes (which the position
+/// finder cannot find as parsed, so each search for them used to run to the end of the text),
+/// and aliases that expand (refused past twice the text).
+#[test]
+fn megabyte_yaml_of_other_shapes_is_read_or_refused() {
+    use cairn::diag::Pos;
+    use cairn::yaml::{Node, Value};
+    let megabyte = 1 << 20;
+    let len = |n: &Node| match &n.value {
+        Value::Seq(items) => items.len(),
+        Value::Map(entries) => entries.len(),
+        _ => 0,
+    };
+    let first = |n: &Node| match &n.value {
+        Value::Map(entries) => entries[0].node.clone(),
+        _ => panic!("not a mapping"),
+    };
+    let last_item = |n: &Node| match &first(n).value {
+        Value::Seq(items) => items.last().unwrap().pos,
+        _ => panic!("not a list"),
+    };
+    let n = megabyte / 5;
+    let list = cairn::yaml::parse(&format!("owners: [{}x]\n", "ann, ".repeat(n))).unwrap();
+    assert_eq!(len(&first(&list)), n + 1);
+    assert_eq!(last_item(&list), Pos::new(1, 10 + 5 * n as u32));
+    let n = megabyte / 8;
+    let escaped =
+        cairn::yaml::parse(&format!("owners: [{}bob]\n", "\"\\x41\", ".repeat(n))).unwrap();
+    assert_eq!(len(&first(&escaped)), n + 1);
+    let n = megabyte / 10;
+    let keys: String = (0..n).map(|i| format!("k{i:07}: v\n")).collect();
+    let keys = cairn::yaml::parse(&keys).unwrap();
+    assert_eq!(len(&keys), n);
+    let n = megabyte / 12;
+    let escaped_keys: String = (0..n).map(|i| format!("\"\\x41{i:06}\": v\n")).collect();
+    assert_eq!(len(&cairn::yaml::parse(&escaped_keys).unwrap()), n);
+    let scalar = format!("summary: {}\n", "word ".repeat(megabyte / 5));
+    let scalar = cairn::yaml::parse(&scalar).unwrap();
+    assert!(matches!(&first(&scalar).value, Value::Str(s) if s.len() > megabyte - 10));
+    // A billion strings from a few hundred bytes.
+    let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        laughs.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    let shown = parse_diagnostics("notes/laughs.md", format!("---\ntitle: T\n{laughs}---\n"));
+    assert_eq!(
+        shown,
+        [
+            "content/notes/laughs.md:3:37: error: invalid YAML: anchors and aliases expand to more than twice the size of the text; write the values out"
+        ]
+    );
+}
+
+/// Issue: an HTML attachment is published on the site's own address, where its scripts run
+/// with the site's cookies. It is refused, naming the file, unless site.yaml allows it; an
+/// SVG diagram publishes as before.
+#[test]
+fn html_attachments_are_refused_unless_the_site_allows_them() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/reports/coverage.html",
+        "<html><script>fetch('/').then(r => r.text())</script></html>",
+    );
+    site.write(
+        "content/reports/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("content/reports/coverage.html:1:1: error: an HTML page could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: { active: allow }`)\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(!site.out().exists());
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}attachments: {{ active: allow }}\n"),
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(site.out().join("reports/coverage.html").exists());
+    assert!(site.out().join("reports/flow.svg").exists());
+}
+
+/// An SVG attachment that holds a script (or an event handler, embedded HTML...) runs it on the
+/// site's address when opened: it is refused by what it holds, naming the file, unless
+/// site.yaml allows active attachments; a plain diagram beside it publishes.
+#[test]
+fn svg_attachments_with_scripts_are_refused_by_what_they_hold() {
+    let site = Site::copy("basic");
+    site.write(
+        "content/diagrams/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    );
+    site.write(
+        "content/diagrams/trap.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onload=\"fetch('/')\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("content/diagrams/trap.svg:1:1: error: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("flow.svg"), "{}", out.stderr);
+    assert!(!site.out().exists());
+    site.write(
+        "content/diagrams/trap.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>",
+    );
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(site.out().join("diagrams/trap.svg").exists());
+    assert!(site.out().join("diagrams/flow.svg").exists());
 }

@@ -5,6 +5,7 @@ mod cli;
 mod escaping;
 mod faults;
 mod fences;
+mod git_history;
 mod hostile;
 mod hostile_checks;
 mod hostile_serve;

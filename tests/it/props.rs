@@ -10,6 +10,7 @@ use cairn::markdown::{self, RenderOptions};
 use cairn::names::SourcePath;
 use cairn::source::SourceFile;
 use proptest::prelude::*;
+use scraper::{Html, Selector};
 
 const PIECES: &[&str] = &[
     "---\n",
@@ -105,7 +106,8 @@ fn parse(path: &str, text: &str) -> (cairn::doc::Doc, Vec<Diagnostic>) {
     (doc, diags.into_sorted())
 }
 
-/// Every diagnostic points at a line of the file and a column on it (or just past its end).
+/// Every diagnostic points at a line of the file and a column on it (or just past its end),
+/// and the text it covers stays on that line.
 fn assert_inside(text: &str, diags: &[Diagnostic]) {
     let lines: Vec<&str> = text.split('\n').collect();
     for d in diags {
@@ -118,6 +120,15 @@ fn assert_inside(text: &str, diags: &[Diagnostic]) {
             "{d}: past the end of line {:?}",
             line
         );
+        assert!(
+            d.col + d.len.saturating_sub(1) <= width + 1,
+            "{d}: covers {} characters past the end of line {:?}",
+            d.len,
+            line
+        );
+        if d.len > 0 && line.len() <= cairn::diag::MAX_SHOWN_LINE {
+            assert_eq!(d.source_line.as_deref(), Some(*line), "{d}");
+        }
     }
 }
 
@@ -150,6 +161,114 @@ proptest! {
             );
             prop_assert!(!html.contains("<script"), "{}", html);
         }
+    }
+}
+
+/// Markdown that holds links, and the `<a>` elements (text, `href`) each must render as, in
+/// order. Images, broken links and code spans are links to the parser (or look like them) but
+/// render no `<a>`: they are here so a miscount would shift the ones after them.
+const LINK_PIECES: &[(&str, &[(&str, &str)])] = &[
+    ("[[cat]]", &[("Cat", "/cat/")]),
+    ("[[bee|the bee]]", &[("the bee", "/bee/")]),
+    ("[[dog#dog]]", &[("Dog", "/dog/#dog")]),
+    ("[dog](dog.md)", &[("dog", "/dog/")]),
+    (
+        "[ext](https://example.org/)",
+        &[("ext", "https://example.org/")],
+    ),
+    ("[site](/abs/path)", &[("site", "/abs/path")]),
+    (
+        "<https://example.com/auto>",
+        &[("https://example.com/auto", "https://example.com/auto")],
+    ),
+    ("![pic](img.png)", &[]),
+    ("[[nobody]]", &[]),
+    ("[gone](gone.md)", &[]),
+    ("`[[cat]]`", &[]),
+    ("`[x](dog.md)`", &[]),
+    ("*[em](cat.md)*", &[("em", "/cat/")]),
+    ("**[_both_ here](bee.md)**", &[("both here", "/bee/")]),
+    ("[![badge](img.png)](dog.md)", &[("", "/dog/")]),
+    ("[ref][r1]", &[("ref", "/bee/")]),
+    ("[r2]", &[("r2", "https://example.net/r")]),
+    ("word", &[]),
+    ("_under_", &[]),
+];
+
+/// Where a run of pieces is written.
+const BLOCKS: &[&str] = &["", "## ", "- ", "> ", "1. "];
+
+/// A document built from [`LINK_PIECES`] (maybe titled by a first `# heading` full of links,
+/// maybe with front matter giving the title instead), and the links it must render.
+fn linked_document() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
+    let pieces = || prop::collection::vec(0..LINK_PIECES.len(), 0..6);
+    let title = prop::option::of(pieces());
+    let blocks = prop::collection::vec((0..BLOCKS.len(), pieces()), 0..6);
+    (any::<bool>(), title, blocks).prop_map(|(front, title, blocks)| {
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        let mut write = |text: &mut String, pieces: &[usize], shown: bool| {
+            for &p in pieces {
+                let (md, links) = LINK_PIECES[p];
+                text.push_str(md);
+                text.push(' ');
+                if shown {
+                    expected.extend(links.iter().map(|(t, h)| (t.to_string(), h.to_string())));
+                }
+            }
+        };
+        if front {
+            text.push_str("---\ntitle: Notes\n---\n");
+        }
+        if let Some(pieces) = &title {
+            text.push_str("# Notes ");
+            // Without front matter the first heading becomes the title and is not repeated.
+            write(&mut text, pieces, front);
+            text.push_str("\n\n");
+        }
+        for (block, pieces) in &blocks {
+            text.push_str(BLOCKS[*block]);
+            text.push_str("x ");
+            write(&mut text, pieces, true);
+            text.push_str("\n\n");
+        }
+        text.push_str("[r1]: bee.md\n[r2]: https://example.net/r\n");
+        (text, expected)
+    })
+}
+
+proptest! {
+    #[test]
+    fn every_link_renders_with_its_own_text_and_target((text, expected) in linked_document()) {
+        let config = SiteConfig::default();
+        let docs = [
+            ("notes.md", text.as_str()),
+            ("bee.md", "# Bee\n"),
+            ("cat.md", "# Cat\n"),
+            ("dog.md", "# Dog\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| parse(p, t).0)
+        .collect();
+        let (site, _) = cairn::link::link(docs, &config, false, &[SourcePath::new("img.png")]);
+        let html = markdown::render(
+            site.docs[0].body(),
+            &site.docs[0].outline,
+            &site.link_targets(0, &config.base_url),
+            site.docs[0].title_heading,
+            highlighter(),
+            RenderOptions::default(),
+        );
+        let page = Html::parse_fragment(&html);
+        let anchors = Selector::parse("a:not(.anchor)").unwrap();
+        let found: Vec<(String, String)> = page
+            .select(&anchors)
+            .map(|a| {
+                let text = a.text().collect::<String>();
+                (text, a.attr("href").unwrap_or("").to_string())
+            })
+            .collect();
+        prop_assert_eq!(found, expected, "{}\n{}", text, html);
     }
 }
 

@@ -333,3 +333,41 @@ fn document_text_is_escaped_on_the_graph_timeline_and_packet() {
         assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{page}");
     }
 }
+
+/// Issue: what a status means was hard-coded, so a closed RFC (a kind from site.yaml) was
+/// listed among the documents that should serve something. The kinds table says what each
+/// status means; the home page and the timeline ask it.
+#[test]
+fn a_closed_rfc_is_not_loose_and_is_dated_as_retired() {
+    let site = Site::copy("basic");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "statuses: [open, accepted, closed]",
+            "statuses: [open, accepted, {name: closed, means: retired}]",
+        ),
+    );
+    let rfc = |title: &str, status: &str| {
+        format!(
+            "---\ntitle: {title}\nstatus: {status}\ncreated: 2026-01-10\nupdated: 2026-03-10\n---\n## Summary\n\nx\n"
+        )
+    };
+    site.write("content/rfcs/rfc-2.md", &rfc("Closed RFC", "closed"));
+    site.write("content/rfcs/rfc-3.md", &rfc("Open RFC", "open"));
+    let report = cairn::build(&site.options()).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let home = site.read("index.html");
+    let loose = between(&home, "<h3>Not yet anchored</h3>", "</ul>");
+    assert!(loose.contains(">Open RFC</a>"), "{loose}");
+    assert!(!loose.contains("Closed RFC"), "{loose}");
+    let timeline = site.read("timeline/index.html");
+    assert!(
+        timeline.contains("2026-03-10</time> <span class=\"event-label\">Closed</span> <span class=\"kind-badge kind-rfc\">RFC</span> <a href=\"/docs/rfcs/rfc-2/\">"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("2026-03-10</time> <span class=\"event-label\">Updated</span> <span class=\"kind-badge kind-rfc\">RFC</span> <a href=\"/docs/rfcs/rfc-3/\">"),
+        "{timeline}"
+    );
+}

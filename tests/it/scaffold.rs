@@ -2,8 +2,6 @@
 //! overwritten, new documents of every kind build cleanly, `--supersedes` edits only the
 //! older document's status, and bad requests write nothing.
 
-use std::process::Command;
-
 use crate::support::*;
 
 /// An empty temporary folder.
@@ -28,22 +26,12 @@ fn cairn_git(site: &Site, git_name: Option<&str>, args: &[&str]) -> Output {
     let config = site.root().join(".test-gitconfig");
     let text = git_name.map_or(String::new(), |n| format!("[user]\n\tname = {n}\n"));
     std::fs::write(&config, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+    site.command()
         .args(args)
-        .current_dir(site.root())
-        .env("CAIRN_TODAY", TODAY)
-        .env("CI", "true")
-        .env("NO_COLOR", "1")
         .env("GIT_CONFIG_GLOBAL", &config)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
-        .output()
-        .unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .run()
 }
 
 fn new(site: &Site, args: &[&str]) -> Output {
@@ -124,14 +112,13 @@ fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites() {
     site.write("site.yaml", "title: Mine\n");
     site.write("content/patterns/small-batches.md", "# My own\n");
     let before = tree(site.root());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+    let out = site
+        .command()
         .args(["init", "--force"])
-        .current_dir(site.root())
         .env_remove("CI")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        .run();
+    assert_eq!(out.code, 0);
+    let stderr = &out.stderr;
     assert!(
         stderr.starts_with("kept existing ./site.yaml\nkept existing ./content/patterns/small-batches.md\ncreated a site in . (15 files); build it with `cairn build`\n"),
         "{stderr}"

@@ -58,22 +58,84 @@ impl Site {
         std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
-    /// Runs the `cairn` binary in the site folder.
+    /// Runs the `cairn` binary in the site folder (see [`Cairn`]).
     pub fn cairn(&self, args: &[&str]) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
-            .args(args)
-            .current_dir(self.root())
+        self.command().args(args).run()
+    }
+
+    /// The `cairn` binary set up to run in the site folder with its own build cache.
+    pub fn command(&self) -> Cairn {
+        Cairn::new(self.root()).cache(self.cache.path())
+    }
+}
+
+/// The `cairn` binary as every test runs it: in a site folder, with a fixed `CAIRN_TODAY`, a
+/// build cache of the test's own, `CI=true` (quiet) and `NO_COLOR=1`. Each of these can be
+/// changed or removed for the test that is about it.
+pub struct Cairn {
+    cmd: Command,
+}
+
+impl Cairn {
+    /// Runs in `dir`, with a build cache in `dir/.test-cache` unless [`Cairn::cache`] says
+    /// otherwise.
+    pub fn new(dir: &Path) -> Cairn {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cairn"));
+        cmd.current_dir(dir)
             .env("CAIRN_TODAY", TODAY)
-            .env("CAIRN_CACHE_DIR", self.cache.path())
+            .env("CAIRN_CACHE_DIR", dir.join(".test-cache"))
             .env("CI", "true")
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+            .env("NO_COLOR", "1");
+        Cairn { cmd }
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Cairn
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Cairn {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Cairn {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Cairn {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    /// Runs in another folder than the site's.
+    pub fn cwd(mut self, dir: &Path) -> Cairn {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn cache(self, dir: &Path) -> Cairn {
+        self.env("CAIRN_CACHE_DIR", dir)
+    }
+
+    /// Runs it to the end and returns its exit code and output.
+    pub fn run(mut self) -> Output {
+        let out = self.cmd.output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// The command itself, for a test that spawns, limits or kills it.
+    pub fn into_command(self) -> Command {
+        self.cmd
     }
 }
 

@@ -2,31 +2,26 @@
 //! `--fail-on`, quiet CI runs, and secrets from `${NAME}` that never reach any output.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use cairn::check::csv;
 
 use super::{Site, servers, site};
+use crate::support::{Cairn, Output};
 
 fn cairn(s: &Site, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cairn"))
+    Cairn::new(s.root())
         .args(args)
         .arg("--root")
         .arg(s.root())
         .env("CAIRN_TODAY", "2026-11-23")
         .env("CAIRN_TEST_SECRET", "hunter2-s3cr3t")
-        .env("CAIRN_CACHE_DIR", s.root().join(".test-cache"))
         .env_remove("CI")
         .env_remove("CAIRN_TEST_UNSET")
-        .output()
-        .unwrap()
+        .run()
 }
 
 fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    (o.stdout.clone(), o.stderr.clone())
 }
 
 const MIXED: &str = "  - name: Alive
@@ -48,7 +43,7 @@ fn check_prints_every_format_and_exits_by_the_worst_row() {
     s.write("scripts/report.sh", REPORT);
     let out = cairn(&s, &["check"]);
     let (stdout, _) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(out.code, 1, "{stdout}");
     let first = stdout.lines().nth(1).unwrap();
     assert!(first.starts_with("ERROR    Report"), "{stdout}");
     assert!(
@@ -57,7 +52,7 @@ fn check_prints_every_format_and_exits_by_the_worst_row() {
     );
 
     let out = cairn(&s, &["check", "--format", "csv"]);
-    let records = csv::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let records = csv::parse(&out.stdout).unwrap();
     let fields: Vec<&Vec<String>> = records.iter().map(|(_, f)| f).collect();
     assert_eq!(fields[0][..4], ["level", "check", "item", "message"]);
     assert_eq!(fields.len(), 4);
@@ -68,12 +63,12 @@ fn check_prints_every_format_and_exits_by_the_worst_row() {
     assert_eq!(fields[3][4], "https://ops.example/runbooks/backups/");
 
     let out = cairn(&s, &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["rows"].as_array().unwrap().len(), 3);
     assert_eq!(json["level"], "ERROR");
 
     let out = cairn(&s, &["check", "--format", "html"]);
-    let html = String::from_utf8(out.stdout).unwrap();
+    let html = out.stdout;
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     for absent in ["<script", "<link", "<style", "src="] {
@@ -87,17 +82,17 @@ fn check_prints_every_format_and_exits_by_the_worst_row() {
 #[test]
 fn exit_codes_of_check_and_build() {
     let ok = site("  - name: Alive\n    kind: proof_of_life\n    link: https://x.example/\n");
-    assert_eq!(cairn(&ok, &["check"]).status.code(), Some(0));
+    assert_eq!(cairn(&ok, &["check"]).code, 0);
 
     let snoozed = site(
         "  - name: Known\n    kind: command\n    command: [\"false\"]\n    snooze_until: 2026-12-01\n    link: https://x.example/\n",
     );
-    assert_eq!(cairn(&snoozed, &["check"]).status.code(), Some(0));
+    assert_eq!(cairn(&snoozed, &["check"]).code, 0);
 
     let broken = site("  - name: Web\n    kind: http\n    urll: x\n    link: https://x.example/\n");
     let out = cairn(&broken, &["check"]);
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, 2);
     assert!(
         stderr.contains("site.yaml:8:5: error: a check of kind `http` needs `url`"),
         "{stderr}"
@@ -108,38 +103,37 @@ fn exit_codes_of_check_and_build() {
     );
 
     let none = site("");
-    assert_eq!(cairn(&none, &["check"]).status.code(), Some(2));
+    assert_eq!(cairn(&none, &["check"]).code, 2);
 
     let failing = site(
         "  - name: Broken\n    kind: command\n    command: [\"false\"]\n    link: https://x.example/\n",
     );
     let out = cairn(&failing, &["build"]);
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(out.code, 0, "{stderr}");
     assert!(
         stderr.contains("status: 1 error, 0 OK from 1 checks in "),
         "{stderr}"
     );
     let out = cairn(&failing, &["build", "--fail-on", "error"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, 1);
     assert!(failing.path("public/status/index.html").exists());
     let out = cairn(&failing, &["build", "--no-checks"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.code, 0);
     assert!(!failing.path("public/status").exists());
 }
 
 #[test]
 fn ci_runs_are_quiet() {
     let s = site("  - name: Alive\n    kind: proof_of_life\n    link: \"[[backups]]\"\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+    let out = Cairn::new(s.root())
         .args(["build", "--root"])
         .arg(s.root())
-        .env("CI", "true")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+        .run();
+    assert_eq!(
+        (out.code, out.stderr.as_str(), out.stdout.as_str()),
+        (0, "", "")
+    );
 }
 
 /// Every file under `dir`, as text.
@@ -184,7 +178,7 @@ fn secrets_never_reach_any_output() {
     );
     let mut seen = Vec::new();
     let build = cairn(&s, &["build"]);
-    assert_eq!(build.status.code(), Some(0), "{:?}", text(&build));
+    assert_eq!(build.code, 0, "{:?}", text(&build));
     let (o, e) = text(&build);
     seen.push(("build".to_string(), o + &e));
     for format in ["text", "json", "csv", "html"] {
@@ -220,7 +214,7 @@ fn csv_cells_that_start_a_formula_are_defused() {
         "echo 'ERROR,=2+3,+SUM(A1:A9),'\necho 'WARNING,@A1,-1+1,'\necho 'OK,plain -1,a=b,'\n",
     );
     let out = cairn(&s, &["check", "--format", "csv"]);
-    let records = csv::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let records = csv::parse(&out.stdout).unwrap();
     let cells: Vec<&[String]> = records.iter().map(|(_, f)| &f[1..4]).collect();
     let name = "'=cmd|' /C calc'!A0";
     assert_eq!(cells[1], [name, "'=2+3", "'+SUM(A1:A9)"]);
@@ -249,7 +243,7 @@ fn headers_holding_secrets_are_not_sent_to_another_host_on_a_redirect() {
         .concat(),
     );
     let out = cairn(&s, &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let row = |name: &str| {
         json["rows"]
             .as_array()

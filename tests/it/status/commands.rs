@@ -18,7 +18,8 @@ fn a_hanging_command_is_killed_with_its_children() {
     let started = Instant::now();
     let report = s.status_at(NOW);
     let took = started.elapsed();
-    assert!(took < Duration::from_millis(800 + 1500), "{took:?}");
+    // Stopped at its timeout, not when `sleep 30` ends; the margin is wide for a busy machine.
+    assert!(took < Duration::from_secs(15), "{took:?}");
     assert_eq!(
         only(&report, "Hangs").message,
         "timed out after 800ms; it was stopped with every process it started"

@@ -26,7 +26,9 @@ fn http_status_latency_and_body() {
     .concat());
     let started = std::time::Instant::now();
     let report = s.status_at(NOW);
-    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    // The hung check is stopped at its 700ms timeout, not left waiting; wide margin for a
+    // busy machine.
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 
     let ok = only(&report, "Healthy");
     assert_row(ok, Level::Ok, "answered 200 in ");

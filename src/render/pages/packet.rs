@@ -10,41 +10,153 @@
 
 use std::sync::Mutex;
 
-use tera::Context;
+use serde::Serialize;
 
-use super::Renderer;
-use super::views::{PacketDoc, PacketSection, date};
-use crate::error::Result;
+use super::{PageType, Route};
 use crate::graph::column_order;
 use crate::link::packet_url;
 use crate::markdown::RenderOptions;
-use crate::names::slugify;
+use crate::names::{UrlPath, slugify};
 use crate::relation::Relation;
+use crate::render::lazy::{self, Body, Html};
+use crate::render::views::{LinkView, date};
+use crate::render::{Key, Prepared, Renderer};
+
+pub(super) struct Packet;
+
+/// A document inside a print packet, with its body rendered for that page.
+#[derive(Serialize)]
+struct PacketDoc<'r> {
+    #[serde(flatten)]
+    link: &'r LinkView,
+    anchor: &'r str,
+    owners: &'r [String],
+    created: Option<&'r str>,
+    updated: Option<&'r str>,
+    url: &'r str,
+    content: Html<'r>,
+}
+
+/// What a document shows in every packet that holds it, made once.
+pub(in crate::render) struct Member {
+    anchor: String,
+    /// Its headings' anchors start with this.
+    prefix: String,
+    url: String,
+    created: Option<String>,
+    updated: Option<String>,
+}
+
+impl Member {
+    fn new(r: &Renderer<'_>, j: usize) -> Member {
+        let d = &r.site.docs[j];
+        let anchor = packet_anchor(r, d);
+        Member {
+            prefix: format!("{anchor}--"),
+            anchor,
+            url: r.config.base_url.absolute(&r.site.urls[j]),
+            created: date(d.created),
+            updated: date(d.updated),
+        }
+    }
+}
+
+/// A part of a print packet: the strategy, the vision it serves, its decisions…
+#[derive(Serialize)]
+struct PacketSection<'r> {
+    heading: String,
+    anchor: String,
+    docs: Vec<PacketDoc<'r>>,
+}
+
+#[derive(Serialize)]
+struct PacketView<'r> {
+    doc: &'r LinkView,
+    sections: Vec<PacketSection<'r>>,
+}
+
+fn doc_of(key: &Key) -> usize {
+    match key {
+        Key::Doc(i) => *i,
+        other => unreachable!("a packet is keyed by its document, not {other:?}"),
+    }
+}
+
+/// Whether document `i` has a print packet.
+pub(super) fn has_packet(r: &Renderer<'_>, i: usize) -> bool {
+    let d = &r.site.docs[i];
+    !d.is_index && crate::link::has_packet(&r.config.kinds, d.kind)
+}
+
+impl PageType for Packet {
+    fn name(&self) -> &'static str {
+        "packet"
+    }
+
+    fn route(&self) -> Route {
+        Route::Content
+    }
+
+    fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
+        (0..r.site.docs.len())
+            .filter(|&i| has_packet(r, i))
+            .map(Key::Doc)
+            .collect()
+    }
+
+    fn url(&self, r: &Renderer<'_>, key: &Key) -> UrlPath {
+        packet_url(&r.site.urls[doc_of(key)])
+    }
+
+    fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
+        let i = doc_of(key);
+        let view = PacketView {
+            doc: &r.views[i],
+            sections: r
+                .packet_members(i)
+                .into_iter()
+                .map(|(heading, docs)| section(r, heading, docs))
+                .collect(),
+        };
+        let title = format!("Review packet: {}", r.site.docs[i].title);
+        r.templated("packet.html", &title, self.url(r, key), view)
+    }
+}
+
+fn section<'r>(r: &'r Renderer<'r>, heading: String, docs: Vec<usize>) -> PacketSection<'r> {
+    let docs = docs
+        .into_iter()
+        .map(|j| {
+            let m = r.members[j].get_or_init(|| Member::new(r, j));
+            let body = Body::packet(
+                r,
+                j,
+                RenderOptions {
+                    anchor_prefix: &m.prefix,
+                    heading_offset: 2,
+                    plain_code: true,
+                    ..Default::default()
+                },
+            );
+            PacketDoc {
+                link: &r.views[j],
+                owners: &r.site.docs[j].owners,
+                created: m.created.as_deref(),
+                updated: m.updated.as_deref(),
+                url: &m.url,
+                content: Html::of(r, body),
+                anchor: &m.anchor,
+            }
+        })
+        .collect();
+    PacketSection {
+        anchor: slugify(&heading),
+        heading,
+        docs,
+    }
+}
 
 impl Renderer<'_> {
-    pub(super) fn has_packet(&self, i: usize) -> bool {
-        let d = &self.site.docs[i];
-        !d.is_index && crate::link::has_packet(&self.config.kinds, d.kind)
-    }
-
-    pub(super) fn packet(&self, i: usize) -> Result<Vec<u8>> {
-        let d = &self.site.docs[i];
-        let sections: Vec<PacketSection> = self
-            .packet_members(i)
-            .into_iter()
-            .map(|(heading, docs)| self.section(heading, docs))
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("doc", &self.views[i]);
-        ctx.insert("sections", &sections);
-        self.page(
-            "packet.html",
-            &format!("Review packet: {}", d.title),
-            &packet_url(&self.site.urls[i]),
-            ctx,
-        )
-    }
-
     /// The sections of document `i`'s packet: each heading with its documents, in order.
     fn packet_members(&self, i: usize) -> Vec<(String, Vec<usize>)> {
         let site = self.site;
@@ -83,7 +195,7 @@ impl Renderer<'_> {
     /// Room for every document's packet body, with how many packets hold it.
     fn new_packet_bodies(&self) -> PacketBodies {
         let mut uses = vec![0u32; self.site.docs.len()];
-        for i in (0..self.site.docs.len()).filter(|&i| self.has_packet(i)) {
+        for i in (0..self.site.docs.len()).filter(|&i| has_packet(self, i)) {
             for (_, docs) in self.packet_members(i) {
                 for j in docs {
                     uses[j] += 1;
@@ -98,31 +210,19 @@ impl Renderer<'_> {
         }
     }
 
-    /// Document `j`'s body as every packet shows it: rendered by the first packet that needs
-    /// it, kept for the others, and let go after the last.
-    fn packet_body(&self, j: usize) -> String {
-        let render = || {
-            let d = &self.site.docs[j];
-            self.body_html_with(
-                j,
-                RenderOptions {
-                    anchor_prefix: &format!("{}--", packet_anchor(self, d)),
-                    heading_offset: 2,
-                    plain_code: true,
-                    ..Default::default()
-                },
-            )
-        };
+    /// A body as every packet shows it: rendered by the first packet that needs it, kept
+    /// for the others, and let go after the last.
+    pub(in crate::render) fn packet_body(&self, body: &Body<'_>) -> String {
         let bodies = self.packet_bodies.get_or_init(|| self.new_packet_bodies());
-        let Some(slot) = bodies.slots.get(j) else {
-            return render();
+        let Some(slot) = bodies.slots.get(body.doc()) else {
+            return lazy::render(self, body);
         };
         // A poisoned slot only means another page failed; its contents are still whole.
         let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         slot.left = slot.left.saturating_sub(1);
         let html = match slot.html.take() {
             Some(html) => html,
-            None => render(),
+            None => lazy::render(self, body),
         };
         if slot.left > 0 {
             slot.html = Some(html.clone());
@@ -150,30 +250,6 @@ impl Renderer<'_> {
             })
             .collect()
     }
-
-    fn section(&self, heading: String, docs: Vec<usize>) -> PacketSection {
-        let base = &self.config.base_url;
-        let docs = docs
-            .into_iter()
-            .map(|j| {
-                let d = &self.site.docs[j];
-                PacketDoc {
-                    link: self.views[j].clone(),
-                    owners: d.owners.clone(),
-                    created: date(d.created),
-                    updated: date(d.updated),
-                    url: base.absolute(&self.site.urls[j]),
-                    content: self.packet_body(j),
-                    anchor: packet_anchor(self, d),
-                }
-            })
-            .collect();
-        PacketSection {
-            anchor: slugify(&heading),
-            heading,
-            docs,
-        }
-    }
 }
 
 /// Where a document starts inside a packet; its headings' anchors start with it too.
@@ -183,7 +259,7 @@ fn packet_anchor(r: &Renderer<'_>, d: &crate::doc::Doc) -> String {
 
 /// The bodies of the documents that several packets hold. A pattern used by many strategies
 /// is in each of their packets, and its body is the same in all of them.
-pub(super) struct PacketBodies {
+pub(in crate::render) struct PacketBodies {
     slots: Vec<Mutex<Slot>>,
 }
 
@@ -196,7 +272,7 @@ struct Slot {
 #[cfg(test)]
 impl PacketBodies {
     /// Document `j`'s packets still to come, and whether its body is kept for them.
-    pub(super) fn slot(&self, j: usize) -> (u32, bool) {
+    pub(in crate::render) fn slot(&self, j: usize) -> (u32, bool) {
         let slot = self.slots[j].lock().unwrap();
         (slot.left, slot.html.is_some())
     }

@@ -1,22 +1,35 @@
-//! The status page (`status/index.html`, theme template `status.html`), its `status.json`, and
+//! The status page (`/status/`, theme template `status.html`), only when the checks ran, and
 //! the compact summary every page shows in its header. Built from the check stage's report;
 //! everything a check produced reaches the template as plain text, which tera escapes (the
-//! template never marks it `safe`). No I/O.
+//! template never marks it `safe`). The page is never cached: it carries the time the checks
+//! ran. No I/O.
 
 use serde::Serialize;
 
-use super::Renderer;
+use super::{PageType, Route, status_json::StatusJson};
 use crate::check::format::{self, absolute, when};
 use crate::check::{Level, Report, Row};
-use crate::error::Result;
-use crate::names::{BaseUrl, UrlPath};
+use crate::names::BaseUrl;
+use crate::render::{Key, Prepared, Renderer};
 
-/// Where `status.json` is written: beside the page, inside the reserved `/status/` folder.
-pub const JSON_PATH: &str = "status/status.json";
+pub(super) struct Status;
 
-/// What the header of every page shows.
+/// What the header of every page shows: the worst live row's level (for styling) and the
+/// counts. Nothing that changes on every run, since every page's digest holds it.
 #[derive(Debug, Serialize)]
-pub struct SummaryView {
+pub(in crate::render) struct HeaderStatus {
+    level: &'static str,
+    text: String,
+}
+
+pub(in crate::render) fn header_status(report: &Report) -> HeaderStatus {
+    let SummaryView { level, text, .. } = summary(report);
+    HeaderStatus { level, text }
+}
+
+/// The summary at the top of the status page.
+#[derive(Debug, Serialize)]
+struct SummaryView {
     /// `error`, `warning` or `ok`: the worst live row, for styling.
     pub level: &'static str,
     /// `2 errors, 1 warning, 14 OK, 1 snoozed`.
@@ -61,7 +74,7 @@ fn class(level: Level) -> &'static str {
     }
 }
 
-pub fn summary(report: &Report) -> SummaryView {
+fn summary(report: &Report) -> SummaryView {
     SummaryView {
         level: class(report.level()),
         text: format::summary(report.counts()),
@@ -97,32 +110,46 @@ fn row_view<'r>(r: &'r Row, base: &BaseUrl) -> RowView<'r> {
     }
 }
 
-impl Renderer<'_> {
-    pub(super) fn status_page(&self) -> Result<Vec<u8>> {
-        let report = self
+impl PageType for Status {
+    fn name(&self) -> &'static str {
+        "status"
+    }
+
+    fn route(&self) -> Route {
+        Route::At("/status/")
+    }
+
+    fn href(&self) -> Option<&'static str> {
+        Some("status_href")
+    }
+
+    fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
+        r.env.status.map(|_| Key::One).into_iter().collect()
+    }
+
+    fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
+        let report = r
             .env
             .status
             .expect("the status page exists only with a report");
-        let base = &self.config.base_url;
-        let view = StatusView {
-            summary: summary(report),
-            generated: when(report.generated_at),
-            duration: format!("{:.1}s", report.duration.as_secs_f64()),
-            checks: report.checks,
-            stale_after: format::age(report.stale_after),
-            json_href: base.href(&UrlPath::file(JSON_PATH)),
-            rows: report.rows.iter().map(|r| row_view(r, base)).collect(),
+        let base = &r.config.base_url;
+        let view = StatusPage {
+            report: StatusView {
+                summary: summary(report),
+                generated: when(report.generated_at),
+                duration: format!("{:.1}s", report.duration.as_secs_f64()),
+                checks: report.checks,
+                stale_after: format::age(report.stale_after),
+                json_href: base.href(&StatusJson.url(r, key)),
+                rows: report.rows.iter().map(|x| row_view(x, base)).collect(),
+            },
         };
-        let mut ctx = tera::Context::new();
-        ctx.insert("report", &view);
-        self.page("status.html", "Status", &UrlPath::page(["status"]), ctx)
+        r.templated("status.html", "Status", self.url(r, key), view)
+            .uncached()
     }
+}
 
-    pub(super) fn status_json(&self) -> Vec<u8> {
-        let report = self
-            .env
-            .status
-            .expect("status.json exists only with a report");
-        format::json(report, &self.config.base_url).into_bytes()
-    }
+#[derive(Serialize)]
+struct StatusPage<'r> {
+    report: StatusView<'r>,
 }

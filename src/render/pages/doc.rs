@@ -1,0 +1,236 @@
+//! A document's own page (at its URL, theme template `doc.html`): metadata, table of contents,
+//! body, relations both ways, backlinks, its one-hop neighbourhood and, for packet kinds, a
+//! link to its print packet.
+
+use serde::Serialize;
+
+use super::graph::Drawn;
+use super::packet::has_packet;
+use super::{PageType, Route, kind_url};
+use crate::graph::layout;
+use crate::graph::svg::{self, SvgOptions};
+use crate::graph::Graph;
+use crate::names::UrlPath;
+use crate::relation::Relation;
+use crate::render::lazy::{Body, Html, Lazy};
+use crate::render::views::{Group, LinkView, TagView, by_title, date};
+use crate::render::{Key, Prepared, Renderer, humanize_key};
+
+pub(super) struct Document;
+
+/// Neighbours drawn on each side of a document; its relation panels list them all.
+const NEIGHBOURS_PER_SIDE: usize = 12;
+
+#[derive(Debug, Clone, Serialize)]
+struct Field<'r> {
+    name: String,
+    value: &'r str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TocEntry<'r> {
+    level: u8,
+    text: &'r str,
+    anchor: &'r str,
+}
+
+/// Everything a document page shows.
+#[derive(Serialize)]
+struct DocView<'r> {
+    #[serde(flatten)]
+    link: &'r LinkView,
+    id: &'r str,
+    owners: &'r [String],
+    tags: Vec<TagView<'r>>,
+    created: Option<String>,
+    updated: Option<String>,
+    review_by: Option<String>,
+    review_overdue: bool,
+    fields: Vec<Field<'r>>,
+    toc: Vec<TocEntry<'r>>,
+    relations: Vec<Group<'r>>,
+    inverse: Vec<Group<'r>>,
+    backlinks: Vec<Group<'r>>,
+    content: Html<'r>,
+    words: usize,
+    source: &'r str,
+    /// The document and its one-hop neighbours as inline SVG, when it has relations.
+    neighbourhood: Option<Lazy<'r, Around>>,
+    /// Its print packet, for kinds that have one.
+    packet_href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DocPage<'r> {
+    doc: DocView<'r>,
+    kind_href: String,
+}
+
+/// What a neighbourhood is drawn from: the document's node in the graph of it and its
+/// neighbours.
+struct Around {
+    graph: Graph,
+    node: usize,
+}
+
+impl Serialize for Around {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (Drawn(&self.graph), self.node, NEIGHBOURS_PER_SIDE).serialize(s)
+    }
+}
+
+impl PageType for Document {
+    fn name(&self) -> &'static str {
+        "doc"
+    }
+
+    fn route(&self) -> Route {
+        Route::Content
+    }
+
+    fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
+        (0..r.site.docs.len())
+            .filter(|&i| !r.site.docs[i].is_index)
+            .map(Key::Doc)
+            .collect()
+    }
+
+    fn url(&self, r: &Renderer<'_>, key: &Key) -> UrlPath {
+        r.site.urls[doc_of(key)].clone()
+    }
+
+    fn sitemap(&self, r: &Renderer<'_>, key: &Key) -> Option<Option<jiff::civil::Date>> {
+        Some(r.site.docs[doc_of(key)].changed())
+    }
+
+    fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
+        let i = doc_of(key);
+        let site = r.site;
+        let base = &r.config.base_url;
+        let d = &site.docs[i];
+        // Outgoing relations keep the order written; incoming ones are sorted by title.
+        let group = |pairs: &[(Relation, usize)],
+                     label: fn(Relation) -> &'static str,
+                     sort: bool|
+         -> Vec<Group<'r>> {
+            let mut groups: Vec<Group<'r>> = Vec::new();
+            for rel in Relation::ALL {
+                let mut items: Vec<usize> = pairs
+                    .iter()
+                    .filter(|(x, _)| *x == rel)
+                    .map(|(_, j)| *j)
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                if sort {
+                    by_title(site, &mut items);
+                }
+                groups.push(Group {
+                    label: label(rel).into(),
+                    items: items.into_iter().map(|j| &r.views[j]).collect(),
+                });
+            }
+            groups
+        };
+        let mut backlinks: Vec<Group<'r>> = Vec::new();
+        for (kid, k) in r.config.kinds.iter() {
+            let mut items: Vec<usize> = site.backlinks[i]
+                .iter()
+                .copied()
+                .filter(|&j| site.docs[j].kind == kid)
+                .collect();
+            if !items.is_empty() {
+                by_title(site, &mut items);
+                backlinks.push(Group {
+                    label: k.plural.clone(),
+                    items: items.into_iter().map(|j| &r.views[j]).collect(),
+                });
+            }
+        }
+        let view = DocView {
+            link: &r.views[i],
+            id: d.id.as_str(),
+            owners: &d.owners,
+            tags: d
+                .tags
+                .iter()
+                .map(|t| TagView {
+                    name: t,
+                    href: r.tag_href(t),
+                    count: 0,
+                })
+                .collect(),
+            created: date(d.created),
+            updated: date(d.updated),
+            review_by: date(d.review_by),
+            review_overdue: d.review_by.is_some_and(|x| x < r.env.today),
+            fields: d
+                .fields
+                .iter()
+                .map(|(n, v)| Field {
+                    name: humanize_key(n),
+                    value: v,
+                })
+                .collect(),
+            toc: d
+                .outline
+                .headings
+                .iter()
+                .enumerate()
+                .filter(|(h, x)| Some(*h) != d.title_heading && (2..=3).contains(&x.level))
+                .map(|(_, h)| TocEntry {
+                    level: h.level,
+                    text: &h.text,
+                    anchor: &h.anchor,
+                })
+                .collect(),
+            relations: group(&site.relations[i], Relation::label, false),
+            inverse: group(&site.inverse[i], Relation::inverse_label, true),
+            backlinks,
+            content: Html::of(r, Body::page(r, i)),
+            words: d.words,
+            source: &d.file,
+            neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
+            packet_href: has_packet(r, i)
+                .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
+        };
+        let page = DocPage {
+            doc: view,
+            kind_href: base.href(&kind_url(r.config, d.kind)),
+        };
+        r.templated("doc.html", &d.title, site.urls[i].clone(), page)
+            .naming(&d.file)
+    }
+}
+
+fn doc_of(key: &Key) -> usize {
+    match key {
+        Key::Doc(i) => *i,
+        other => unreachable!("a document page is keyed by its document, not {other:?}"),
+    }
+}
+
+/// Document `i` and its one-hop neighbours; `None` when it has no relations to draw.
+fn around(r: &Renderer<'_>, i: usize) -> Option<Around> {
+    let graph = Graph::around(r.site, r.config, i);
+    let node = graph.node_of_doc(i)?;
+    graph.edges_of(node).next()?;
+    Some(Around { graph, node })
+}
+
+fn draw(r: &Renderer<'_>, a: &Around) -> String {
+    let (g, kinds) = (&a.graph, &r.config.kinds);
+    let Some(scene) = layout::neighbourhood(g, kinds, a.node, NEIGHBOURS_PER_SIDE) else {
+        return String::new();
+    };
+    svg::render(
+        &scene,
+        g,
+        kinds,
+        &SvgOptions {
+            id: "neighbourhood",
+            label: &format!("{} and the documents it is related to", g.nodes[a.node].title),
+        },
+    )
+}
