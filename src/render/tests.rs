@@ -307,3 +307,55 @@ fn the_home_pages_lists_stay_short_and_say_how_many_are_left_out() {
     );
     assert!(html.contains("and 10 more"), "{html}");
 }
+
+#[test]
+fn a_large_graph_page_is_a_small_summary_and_graph_json_stays_whole() {
+    let config = SiteConfig::default();
+    let mut docs: Vec<(String, String)> = vec![(
+        "visions/north.md".into(),
+        "---\ntitle: North\nstatus: active\nhorizon: x\n---\n## Vision statement\n\nv\n".into(),
+    )];
+    for s in 0..10 {
+        docs.push((
+            format!("strategies/s{s}.md"),
+            STRATEGY.replace(
+                "title: Cloud",
+                &format!("title: Strategy {s}\nserves: [north]"),
+            ),
+        ));
+    }
+    for d in 0..1100 {
+        docs.push((
+            format!("decisions/d{d:04}.md"),
+            format!("---\ntitle: Decision {d:04}\nstatus: accepted\nserves: [s{}]\n---\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n", d % 10),
+        ));
+    }
+    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = linked(&config, &files);
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
+    let render = |kind: &str| {
+        let page = r.pages().into_iter().find(|p| p.kind() == kind).unwrap();
+        String::from_utf8(r.render(&page).unwrap().1).unwrap()
+    };
+    let html = render("graph");
+    assert!(
+        html.len() < 160_000,
+        "the graph page is {} bytes",
+        html.len()
+    );
+    assert!(
+        html.contains("1111 documents and the 1110 typed relations"),
+        "{html}"
+    );
+    assert!(html.contains("150 most connected"), "{html}");
+    assert!(html.contains("<td>Decisions</td><td>serves</td><td>Strategies</td><td>1100</td>"));
+    assert!(
+        html.contains(">Strategy 3</"),
+        "the strategies are the hubs"
+    );
+    let json: serde_json::Value = serde_json::from_str(&render("graph_json")).unwrap();
+    assert_eq!(json["nodes"].as_array().unwrap().len(), 1111);
+    assert_eq!(json["edges"].as_array().unwrap().len(), 1110);
+}
