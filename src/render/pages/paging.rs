@@ -121,13 +121,16 @@ pub(super) fn pager(
     })
 }
 
+/// A kind's index: its status groups in order, each the status (`None`: the kind has no
+/// statuses) and its documents by title.
+pub(in crate::render) type StatusGroups = Vec<(Option<String>, Vec<usize>)>;
+
 /// Each kind's documents in the order its index lists them (by status in the kinds table's
 /// order, then by title), and each folder's pages by title; made once for every page of
 /// every list, so that a list of a thousand pages is sorted once, not a thousand times.
 pub(in crate::render) struct Lists {
-    /// Kind → its status groups, in order: the label (`None`: the kind has no statuses) and
-    /// the documents, by title.
-    pub kinds: BTreeMap<KindId, Vec<(Option<String>, Vec<usize>)>>,
+    /// Kind → its status groups.
+    pub kinds: BTreeMap<KindId, StatusGroups>,
     /// Folder (a path under `content/`) → the pages in it or below it, by title.
     pub folders: BTreeMap<String, Vec<usize>>,
     /// Folder → its introduction (`_index.md`).
