@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Times whole builds of Cairn and Hugo on the same generated documents.
+"""Times whole builds of Cairn and its peers (Hugo, Zola) on the same generated documents.
 
-Generates the corpus of ../shared/bench/gen_corpus.py (seed 42) for Cairn (`native`) and
-Hugo (`hugo`), then builds each several times, Cairn and Hugo interleaved, into tmpfs
-(/dev/shm) and into the normal disk. Prints medians and min-max of wall time, CPU time
-(user+sys) and peak memory, the Cairn/Hugo ratio, the floor (reading every input file,
-writing an output tree of the same size), warm rebuilds with Cairn's build cache (unchanged
-and 1% changed), and the time from editing one document to the fresh page being served by
-`cairn serve`. Status checks are off. With `--git`, only the git-history case: the largest
-corpus in a git repository (bench/git_history.py), the history pass alone (cold and stored)
-and a cold build with and without it. Not part of `cargo test`: figures depend on the machine.
+Generates the corpus of ../shared/bench/gen_corpus.py (seed 42) for Cairn (`native`) and for
+each peer found (`hugo` for $HUGO or a `hugo` on PATH, `zola` for $ZOLA or a `zola` on PATH),
+then builds each several times, Cairn and the peers interleaved run by run, into tmpfs
+(/dev/shm) and into the normal disk. Prints medians and min-max of wall time, user and system
+CPU time and peak memory, the Cairn/peer ratios, the floor (reading every input file, writing
+an output tree of the same size), the size of the largest generated files, warm rebuilds with
+Cairn's build cache (unchanged and 1% changed), and the time from editing one document to the
+fresh page being served by `cairn serve`. A peer is skipped at a size whose build would not fit
+in the memory this machine has free (its peak is estimated from the sizes before). Status
+checks are off. With `--git`, only the git-history case: the largest corpus in a git
+repository (bench/git_history.py), the history pass alone (cold and stored) and a cold build
+with and without it. Not part of `cargo test`: figures depend on the machine.
 """
 
 import argparse
@@ -38,7 +41,7 @@ def sh(cmd, **kw):
 
 
 def timed(cmd, cwd=None, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (wall s, cpu s, peak MiB)."""
+    """Runs cmd under /usr/bin/time -v; returns (wall s, cpu s, peak MiB, user s, sys s)."""
     full = ["/usr/bin/time", "-v"] + cmd
     start = time.perf_counter()
     p = subprocess.run(full, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -48,9 +51,9 @@ def timed(cmd, cwd=None, env=None):
     def field(name):
         m = re.search(rf"{re.escape(name)}: ([0-9.:]+)", p.stderr)
         return m.group(1) if m else "0"
-    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    user, system = float(field("User time (seconds)")), float(field("System time (seconds)"))
     peak = int(field("Maximum resident set size (kbytes)")) / 1024
-    return wall, cpu, peak
+    return wall, user + system, peak, user, system
 
 
 def summary(xs):
@@ -101,8 +104,53 @@ def cairn_build(site, out, cache="none"):
     return timed(cmd)
 
 
-def hugo_build(site, out):
-    return timed(["hugo", "--quiet", "--source", site, "--destination", out, "--cleanDestinationDir"])
+class Peer:
+    """Another generator built on the same documents: its binary, corpus target and command."""
+
+    def __init__(self, name, binary, target, command, mib_per_doc):
+        self.name, self.binary, self.target, self.command = name, binary, target, command
+        # Peak memory per document when nothing was measured yet at a smaller size.
+        self.mib_per_doc = mib_per_doc
+        self.peaks = {}
+
+    def build(self, site, out):
+        row = timed(self.command(self.binary, site, out))
+        return row
+
+    def version(self):
+        flag = "version" if self.name == "Hugo" else "--version"
+        try:
+            return sh([self.binary, flag]).stdout.strip().splitlines()[0]
+        except (subprocess.CalledProcessError, OSError, IndexError):
+            return "?"
+
+    def estimated_peak(self, n):
+        """MiB: the peak at the largest smaller size measured, scaled, with a quarter to spare."""
+        below = [m for m in self.peaks if m <= n]
+        if below:
+            m = max(below)
+            return self.peaks[m] * n / m * 1.25
+        return self.mib_per_doc * n * 1.25
+
+
+def peers():
+    found = []
+    hugo = os.environ.get("HUGO") or shutil.which("hugo")
+    if hugo:
+        found.append(Peer("Hugo", hugo, "hugo", lambda b, site, out: [
+            b, "--quiet", "--source", site, "--destination", out, "--cleanDestinationDir"], 0.16))
+    zola = os.environ.get("ZOLA") or shutil.which("zola")
+    if zola:
+        found.append(Peer("Zola", zola, "zola", lambda b, site, out: [
+            b, "--root", site, "build", "--output-dir", out, "--force"], 0.09))
+    return found
+
+
+def available_mib():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
 
 
 def clean(path):
@@ -110,7 +158,12 @@ def clean(path):
 
 
 def floor(site, out_tree, scratch):
-    """Reading every input file, and writing a tree like the output, in this process."""
+    """Reading every input file, and writing a tree like the output, in this process.
+
+    The output is read back in batches of at most 256 MB (untimed) and each batch written
+    (timed), so a 100,000-document site is not held in memory whole. Returns the read and
+    write times, the bytes read and written, the files written, and the system CPU time of
+    the writes (the kernel's share: what a build's system time compares with)."""
     start = time.perf_counter()
     n = 0
     for dirpath, _, files in os.walk(os.path.join(site, "content")):
@@ -118,22 +171,51 @@ def floor(site, out_tree, scratch):
             with open(os.path.join(dirpath, f), "rb") as fh:
                 n += len(fh.read())
     read = time.perf_counter() - start
-    files = []
+    paths = []
     for dirpath, _, fs in os.walk(out_tree):
-        for f in fs:
-            p = os.path.join(dirpath, f)
-            files.append((os.path.relpath(p, out_tree), open(p, "rb").read()))
+        paths += [os.path.join(dirpath, f) for f in fs]
+    paths.sort()
     dest = os.path.join(scratch, "floor-write")
     clean(dest)
-    start = time.perf_counter()
-    for rel, data in files:
-        p = os.path.join(dest, rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "wb") as fh:
-            fh.write(data)
-    write = time.perf_counter() - start
+    write = write_sys = 0.0
+    out_bytes = 0
+    made = set()
+
+    def put(batch):
+        nonlocal write, write_sys, out_bytes
+        sys0, start = os.times().system, time.perf_counter()
+        for rel, data in batch:
+            p = os.path.join(dest, rel)
+            d = os.path.dirname(p)
+            if d not in made:
+                os.makedirs(d, exist_ok=True)
+                made.add(d)
+            with open(p, "wb") as fh:
+                fh.write(data)
+            out_bytes += len(data)
+        write += time.perf_counter() - start
+        write_sys += os.times().system - sys0
+
+    batch, size = [], 0
+    for p in paths:
+        with open(p, "rb") as fh:
+            data = fh.read()
+        batch.append((os.path.relpath(p, out_tree), data))
+        size += len(data)
+        if size >= 256 << 20:
+            put(batch)
+            batch, size = [], 0
+    put(batch)
     clean(dest)
-    return read, write, n, sum(len(d) for _, d in files), len(files)
+    return read, write, n, out_bytes, len(paths), write_sys
+
+
+BIG_FILES = ["search.json", "graph/index.html", "graph.json", "timeline/index.html", "index.html"]
+
+
+def sizes_of(out):
+    """The size in bytes of the generated files that grow with the whole site."""
+    return {f: os.path.getsize(os.path.join(out, f)) for f in BIG_FILES if os.path.exists(os.path.join(out, f))}
 
 
 def touch_percent(site, pct, round_no):
@@ -186,25 +268,31 @@ def serve_latency(site, edits):
         open(path, "w", encoding="utf-8").write(original)
         proc.terminate()
         proc.wait()
+        # The development server's output folder, as large as the site.
+        shutil.rmtree(os.path.join(site, ".cairn"), ignore_errors=True)
     return times
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=5, help="builds per configuration (default 5)")
-    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes (default 1000,10000)")
+    ap.add_argument("--runs", type=int, help="builds per configuration (default 5; 3 with --quick)")
+    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes (default 1000,10000; e.g. 1000,10000,100000)")
     ap.add_argument("--quick", action="store_true", help="3 runs, tmpfs only, no handbook case")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="cold builds only: no cache filling or warm rebuilds")
+    ap.add_argument("--no-serve", action="store_true", help="skip the serve edit latency")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--git", action="store_true",
                     help="only the git-history case: the largest corpus in a repository with --commits commits")
     ap.add_argument("--commits", type=int, default=20000, help="commits of the git-history corpus (default 20000)")
     a = ap.parse_args()
-    runs = 3 if a.quick else a.runs
+    runs = a.runs or (3 if a.quick else 5)
     sizes = [int(s) for s in a.sizes.split(",")]
-    have_hugo = shutil.which("hugo") is not None
-    results = {"machine": machine(), "runs": runs}
+    found = peers()
+    results = {"machine": machine(found), "runs": runs}
     print(f"machine: {results['machine']}")
-    print(f"runs per configuration: {runs}; Cairn and Hugo interleaved; status checks off\n")
+    names = " and ".join(["Cairn"] + [p.name for p in found])
+    print(f"runs per configuration: {runs}; {names} interleaved; status checks off\n")
     if a.git:
         results["git"] = git_case(sizes[-1], a.commits, runs)
         if a.json:
@@ -218,32 +306,54 @@ def main():
         for n, handbook in cases:
             label = f"{storage} {n}{' handbook' if handbook else ''}"
             native = generate("native", n, base, handbook)
-            hugo = generate("hugo", n, base, handbook) if have_hugo else None
-            c_out, h_out = os.path.join(base, "out-cairn"), os.path.join(base, "out-hugo")
-            cold = {"cairn": [], "hugo": []}
+            c_out = os.path.join(base, "out-cairn")
+            running = []
+            for p in found:
+                need, free = p.estimated_peak(n), available_mib()
+                if need > 0.6 * free:
+                    print(f"   {p.name} skipped at {n} documents: its peak would be about {need:.0f} MiB "
+                          f"and this machine has {free:.0f} MiB free")
+                    continue
+                running.append((p, generate(p.target, n, base, handbook), os.path.join(base, f"out-{p.target}")))
+            cold = {"cairn": []}
+            for p, _, _ in running:
+                cold[p.name] = []
             for _ in range(runs):
                 clean(c_out)
                 cold["cairn"].append(cairn_build(native, c_out))
-                if hugo:
-                    clean(h_out)
-                    cold["hugo"].append(hugo_build(hugo, h_out))
-            row = {"cairn": cold["cairn"], "hugo": cold["hugo"]}
+                for p, site, out in running:
+                    clean(out)
+                    cold[p.name].append(p.build(site, out))
+                    clean(out)
+            row = dict(cold)
             print(f"== {label}: cold full build")
             report("Cairn", cold["cairn"])
-            if hugo:
-                report("Hugo", cold["hugo"])
-                ratio = statistics.median(c[0] for c in cold["cairn"]) / statistics.median(h[0] for h in cold["hugo"])
-                print(f"   Cairn/Hugo wall: {ratio:.3f}x")
-                row["ratio"] = ratio
+            for p, _, _ in running:
+                report(p.name, cold[p.name])
+                p.peaks[n] = statistics.median(r[2] for r in cold[p.name])
+            for p, _, _ in running:
+                ratio = statistics.median(c[0] for c in cold["cairn"]) / statistics.median(h[0] for h in cold[p.name])
+                print(f"   Cairn/{p.name} wall: {ratio:.3f}x")
+                row[f"ratio_{p.name}"] = ratio
+            big = sizes_of(c_out)
+            print("   sizes: " + ", ".join(f"{f} {b / 1e6:.1f} MB" for f, b in big.items()))
+            row["sizes"] = big
             if not handbook:
+                # Reading the input, and writing again what the last cold build wrote.
+                read, write, in_bytes, out_bytes, out_files, write_sys = floor(native, c_out, base)
+                print(f"   floor: read {in_bytes / 1e6:.1f} MB input in {read:.3f}s; "
+                      f"write {out_files} files / {out_bytes / 1e6:.1f} MB in {write:.3f}s "
+                      f"({write_sys:.2f}s of it system CPU)")
+                sys_med = statistics.median(r[4] for r in cold["cairn"])
+                print(f"   Cairn system CPU / floor write: {sys_med / write:.2f}x")
+                row.update(floor_read=read, floor_write=write, floor_write_sys=write_sys)
+            if not handbook and not a.no_warm:
                 # The first build with a cache folder writes every page into it as well.
                 fill = []
                 for _ in range(runs):
                     clean(c_out)
                     fill.append(cairn_build(native, c_out, cache="fill"))
                 report("Cairn cold, filling cache", fill)
-                if hugo:
-                    print(f"   filling/Hugo wall: {statistics.median(x[0] for x in fill) / statistics.median(h[0] for h in cold['hugo']):.3f}x")
                 # Warm: the build cache from the last build is kept.
                 warm = [cairn_build(native, c_out, cache="keep") for _ in range(runs)]
                 changed = []
@@ -252,37 +362,41 @@ def main():
                     changed.append(cairn_build(native, c_out, cache="keep"))
                 report("Cairn rebuild, unchanged", warm)
                 report("Cairn rebuild, 1% changed", changed)
-                if hugo:
-                    h = statistics.median(x[0] for x in cold["hugo"])
-                    print(f"   rebuild/Hugo wall: unchanged {statistics.median(x[0] for x in warm) / h:.3f}x, "
+                for p, _, _ in running:
+                    h = statistics.median(x[0] for x in cold[p.name])
+                    print(f"   vs {p.name} wall: filling {statistics.median(x[0] for x in fill) / h:.3f}x, "
+                          f"unchanged {statistics.median(x[0] for x in warm) / h:.3f}x, "
                           f"1% changed {statistics.median(x[0] for x in changed) / h:.3f}x")
                 row.update(fill=fill, warm=warm, changed=changed)
-                read, write, in_bytes, out_bytes, out_files = floor(native, c_out, base)
-                print(f"   floor: read {in_bytes / 1e6:.1f} MB input in {read:.3f}s; "
-                      f"write {out_files} files / {out_bytes / 1e6:.1f} MB in {write:.3f}s")
-                row.update(floor_read=read, floor_write=write)
                 shutil.rmtree(native)  # the 1% edits changed it
+                shutil.rmtree(native.rstrip("/") + ".cache", ignore_errors=True)
+            clean(c_out)
             results[label] = row
             print()
-        if len(sizes) > 1 and storage == "tmpfs":
-            lo, hi = sizes[0], sizes[-1]
+        tm = [n for n in sizes if f"tmpfs {n}" in results]
+        for lo, hi in zip(tm, tm[1:]):
+            if storage != "tmpfs":
+                break
             g = statistics.median(x[0] for x in results[f"tmpfs {hi}"]["cairn"]) / statistics.median(
                 x[0] for x in results[f"tmpfs {lo}"]["cairn"])
-            print(f"growth {lo} -> {hi} documents (tmpfs, cold): {g:.2f}x\n")
-            results["growth"] = g
+            print(f"growth {lo} -> {hi} documents (tmpfs, cold wall): {g:.2f}x for {hi / lo:.0f}x the documents")
+            results[f"growth {lo}-{hi}"] = g
+        print()
 
-    n = sizes[-1]
-    site = generate("native", n, "/dev/shm/cairn-bench")
-    lat = serve_latency(site, 15 if not a.quick else 7)
-    print(f"== serve, {n} documents: edit one document's body -> fresh page over HTTP")
-    print(f"   {fmt(lat, ' ms', 1)} median (min-max) over {len(lat)} edits")
-    results["serve_ms"] = lat
+    if not a.no_serve:
+        n = sizes[-1]
+        site = generate("native", n, "/dev/shm/cairn-bench")
+        lat = serve_latency(site, 15 if not a.quick else 7)
+        print(f"== serve, {n} documents: edit one document's body -> fresh page over HTTP")
+        print(f"   {fmt(lat, ' ms', 1)} median (min-max) over {len(lat)} edits")
+        results["serve_ms"] = lat
     if a.json:
         json.dump(results, open(a.json, "w"), indent=1, default=str)
 
 
 def history_pass(site, cache=None):
-    """One history pass (bench/history_pass.rs): (wall s, cpu s, peak MiB), and what it found."""
+    """One history pass (bench/history_pass.rs): (wall s, cpu s, peak MiB, user s, sys s), and
+    what it found."""
     cmd = [HISTORY_PASS, site] + ([cache] if cache else [])
     p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
@@ -291,8 +405,9 @@ def history_pass(site, cache=None):
     def field(name):
         m = re.search(rf"{re.escape(name)}: ([0-9.:]+)", p.stderr)
         return float(m.group(1)) if m else 0.0
-    cpu = field("User time (seconds)") + field("System time (seconds)")
-    return (found["seconds"], cpu, field("Maximum resident set size (kbytes)") / 1024), found
+    user, system = field("User time (seconds)"), field("System time (seconds)")
+    peak = field("Maximum resident set size (kbytes)") / 1024
+    return (found["seconds"], user + system, peak, user, system), found
 
 
 def git_case(n, commits, runs):
@@ -330,7 +445,7 @@ def git_case(n, commits, runs):
         pass_proc = subprocess.Popen([HISTORY_PASS, site], stdout=subprocess.DEVNULL)
         build = cairn_build(site, out)
         pass_proc.wait()
-        beside.append((time.perf_counter() - start, build[1], build[2]))
+        beside.append((time.perf_counter() - start,) + tuple(build[1:]))
     report("cold build", alone)
     report("cold build + history pass", beside)
     a, b = statistics.median(x[0] for x in alone), statistics.median(x[0] for x in beside)
@@ -339,11 +454,11 @@ def git_case(n, commits, runs):
 
 
 def report(name, rows):
-    print(f"   {name:28} wall {fmt([r[0] for r in rows])}  cpu {fmt([r[1] for r in rows])}  "
-          f"peak {fmt([r[2] for r in rows], ' MiB', 0)}")
+    print(f"   {name:28} wall {fmt([r[0] for r in rows])}  user {fmt([r[3] for r in rows])}  "
+          f"sys {fmt([r[4] for r in rows])}  peak {fmt([r[2] for r in rows], ' MiB', 0)}")
 
 
-def machine():
+def machine(found):
     cpu = "?"
     try:
         for line in open("/proc/cpuinfo"):
@@ -353,8 +468,8 @@ def machine():
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    hugo = sh(["hugo", "version"]).stdout.strip() if shutil.which("hugo") else "no hugo"
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB; {hugo}"
+    versions = "; ".join(p.version() for p in found) or "no peers"
+    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB; {versions}"
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// How many documents the home page lists as recently updated.
     pub home_recent: usize,
+    /// How kind, folder and tag lists are split into pages.
+    pub paginate: Paginate,
     /// The `status:` section, read by the check stage.
     pub status: Option<Node>,
     /// The `checks:` list, read by the check stage.
@@ -94,6 +96,7 @@ impl Default for SiteConfig {
             raw_html: false,
             feed_limit: 20,
             home_recent: 8,
+            paginate: Paginate::default(),
             status: None,
             checks: None,
             digest: 0,
@@ -107,7 +110,60 @@ impl Default for SiteConfig {
     }
 }
 
-const KEYS: [&str; 17] = [
+/// `paginate:` in `site.yaml`: lists (a kind's index, a folder, a tag) longer than `above`
+/// entries are shown `per_page` at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paginate {
+    pub per_page: usize,
+    pub above: usize,
+}
+
+impl Paginate {
+    /// `paginate: false`: every list on one page, however long.
+    pub const OFF: Paginate = Paginate {
+        per_page: usize::MAX,
+        above: usize::MAX,
+    };
+
+    /// `paginate: N`: any list longer than N is split N to a page.
+    pub fn every(n: usize) -> Paginate {
+        Paginate {
+            per_page: n,
+            above: n,
+        }
+    }
+
+    /// How many pages a list of `len` entries takes (at least one).
+    pub fn pages(&self, len: usize) -> usize {
+        if len <= self.above {
+            1
+        } else {
+            len.div_ceil(self.per_page)
+        }
+    }
+
+    /// The entries of page `n` (from 1) of a list of `len`.
+    pub fn range(&self, len: usize, n: usize) -> std::ops::Range<usize> {
+        if self.pages(len) == 1 {
+            return 0..len;
+        }
+        let start = (n - 1).saturating_mul(self.per_page).min(len);
+        start..start.saturating_add(self.per_page).min(len)
+    }
+}
+
+impl Default for Paginate {
+    /// Unset: a list stays whole up to 300 entries, where one page is still quick to scan
+    /// and to load; longer ones go 100 to a page.
+    fn default() -> Paginate {
+        Paginate {
+            per_page: 100,
+            above: 300,
+        }
+    }
+}
+
+const KEYS: [&str; 18] = [
     "content",
     "front_matter",
     "title",
@@ -120,6 +176,7 @@ const KEYS: [&str; 17] = [
     "kinds",
     "markdown",
     "feed",
+    "paginate",
     "status",
     "checks",
     "new",
@@ -248,6 +305,16 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                     }
                 }
             }
+            "paginate" => match &n.value {
+                crate::yaml::Value::Bool(false) => config.paginate = Paginate::OFF,
+                crate::yaml::Value::Int(i) if *i >= 1 => {
+                    config.paginate = Paginate::every(usize::try_from(*i).unwrap_or(usize::MAX))
+                }
+                _ => r.error_on(
+                    n,
+                    "`paginate` must be a number of entries per page (at least 1) or false",
+                ),
+            },
             "status" => config.status = Some(n.clone()),
             "checks" => config.checks = Some(n.clone()),
             "new" => {
@@ -355,6 +422,31 @@ mod tests {
         let (c, d) = parse("title: A\nattachments: { active: allow }\n");
         assert!(d.is_empty(), "{d:?}");
         assert!(c.active_attachments);
+    }
+
+    #[test]
+    fn paginate_is_entries_per_page_or_off() {
+        let (c, d) = parse("title: A\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.paginate.pages(300), 1);
+        assert_eq!(c.paginate.pages(301), 4);
+        let (c, d) = parse("title: A\npaginate: 10\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.paginate.pages(10), 1);
+        assert_eq!(c.paginate.pages(11), 2);
+        assert_eq!(c.paginate.range(25, 3), 20..25);
+        let (c, d) = parse("title: A\npaginate: false\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.paginate.pages(1_000_000), 1);
+        assert_eq!(c.paginate.range(7, 1), 0..7);
+        for bad in ["paginate: 0", "paginate: true", "paginate: many"] {
+            let (_, d) = parse(&format!("title: A\n{bad}\n"));
+            assert_eq!(
+                d.into_sorted()[0].to_string(),
+                "site.yaml:2:1: error: `paginate` must be a number of entries per page (at least 1) or false",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

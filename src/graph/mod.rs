@@ -148,6 +148,40 @@ impl Graph {
     pub fn edges_of(&self, n: usize) -> impl Iterator<Item = &Edge> {
         self.touching[n].iter().map(|&e| &self.edges[e])
     }
+
+    /// The `keep` nodes that most relations touch (ties go to the earlier node), in their
+    /// order here, with the edges between them: what a picture of a graph too large to
+    /// draw whole can show.
+    pub fn most_connected(&self, keep: usize) -> Graph {
+        let mut by_degree: Vec<usize> = (0..self.nodes.len()).collect();
+        by_degree.sort_by_key(|&n| (std::cmp::Reverse(self.touching[n].len()), n));
+        by_degree.truncate(keep);
+        by_degree.sort_unstable();
+        // Old node → new node, for the nodes kept.
+        let mut new_of = vec![None; self.nodes.len()];
+        for (new, &old) in by_degree.iter().enumerate() {
+            new_of[old] = Some(new);
+        }
+        let nodes: Vec<Node> = by_degree.iter().map(|&n| self.nodes[n].clone()).collect();
+        let edges = self
+            .edges
+            .iter()
+            .filter_map(|e| {
+                Some(Edge {
+                    from: new_of[e.from]?,
+                    to: new_of[e.to]?,
+                    relation: e.relation,
+                })
+            })
+            .collect();
+        let columns = self
+            .columns
+            .iter()
+            .copied()
+            .filter(|&k| nodes.iter().any(|n| n.kind == k))
+            .collect();
+        Graph::from_parts(nodes, edges, columns)
+    }
 }
 
 /// Documents (in node order) → sorted (document, node) pairs.

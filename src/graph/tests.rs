@@ -91,6 +91,53 @@ fn the_graph_has_every_document_but_pages_and_every_typed_relation() {
 }
 
 #[test]
+fn a_neighbourhood_costs_what_it_holds_not_what_the_site_holds() {
+    // Every document page builds its neighbourhood: a lookup table sized by the whole site
+    // made a build quadratic in the number of documents.
+    let config = SiteConfig::default();
+    let mut files: Vec<(String, String)> = (0..200)
+        .map(|i| (format!("patterns/p{i:03}.md"), PATTERN.to_string()))
+        .collect();
+    for (i, f) in files.iter_mut().enumerate() {
+        f.1 = f.1.replace("Grand migration", &format!("Pattern {i}"));
+    }
+    files.push((
+        "strategies/cloud.md".into(),
+        STRATEGY
+            .replace("grand-migration", "p199")
+            .replace("serves: [north-star]\n", ""),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = linked(&config, &refs);
+    let cloud = site.docs.iter().position(|d| d.title == "Cloud").unwrap();
+    let p199 = site
+        .docs
+        .iter()
+        .position(|d| d.title == "Pattern 199")
+        .unwrap();
+    let g = Graph::around(&site, &config, cloud);
+    assert_eq!(g.nodes.len(), 2);
+    assert!(
+        g.node_of.len() <= g.nodes.len(),
+        "a table of {} entries for {} nodes",
+        g.node_of.len(),
+        g.nodes.len()
+    );
+    assert_eq!(g.node_of_doc(cloud), Some(0));
+    assert_eq!(g.node_of_doc(p199), Some(1));
+    assert_eq!(g.node_of_doc(0), None);
+    assert_eq!(g.edges.len(), 1);
+    // The whole graph finds every node the same way.
+    let full = Graph::new(&site, &config);
+    for (n, node) in full.nodes.iter().enumerate() {
+        assert_eq!(full.node_of_doc(node.doc), Some(n));
+    }
+}
+
+#[test]
 fn graph_json_has_nodes_with_their_metadata_and_typed_edges() {
     let (config, site) = example();
     let json: serde_json::Value =

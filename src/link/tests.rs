@@ -492,3 +492,24 @@ fn a_broken_anchor_names_the_heading_it_nearly_is() {
         ]
     );
 }
+
+#[test]
+fn where_a_lists_later_pages_go_no_document_or_alias_may_be() {
+    let (site, diags) = site(&[
+        ("guides/page/2.md", "# Second\n"),
+        ("guides/page/1.md", "# First\n"),
+        (
+            "notes/n.md",
+            "---\ntitle: N\naliases: [/tags/cost/page/3/, /notes/page/one/]\n---\n",
+        ),
+    ]);
+    let urls: Vec<&str> = site.aliases.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["/notes/page/one/"]);
+    assert_eq!(
+        diags,
+        [
+            "content/guides/page/2.md:1:1: error: `/guides/page/2/` is a page the site writes itself; rename this document",
+            "content/notes/n.md:3:11: error: alias `/tags/cost/page/3/` is already the address of a page",
+        ]
+    );
+}

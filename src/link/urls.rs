@@ -17,9 +17,10 @@ pub static RESERVED: std::sync::LazyLock<Vec<&'static str>> =
 /// nothing of the site can be reached below it under `cairn serve`.
 pub const SERVER_PREFIX: &str = "/__cairn/";
 
-/// Whether the site writes `url` itself, so no document or alias may take it.
+/// Whether the site writes `url` itself, so no document or alias may take it: a page type's
+/// fixed address, or where a list's later pages go.
 pub(super) fn is_reserved(url: &UrlPath) -> bool {
-    RESERVED.contains(&url.as_str())
+    RESERVED.contains(&url.as_str()) || crate::render::is_page_address(url.as_str())
 }
 
 /// Whether documents of `kind` get a print packet: kinds in the middle of the `serves` chain,

@@ -28,7 +28,7 @@ use crate::link::Site;
 use crate::names::{OutPath, UrlPath};
 
 use lazy::Html;
-pub use pages::{Key, Page, reserved};
+pub use pages::{Key, Page, is_page_address, reserved};
 pub use templates::Templates;
 use views::LinkView;
 
@@ -59,6 +59,8 @@ pub struct Renderer<'a> {
     tags: std::sync::OnceLock<BTreeMap<String, Vec<usize>>>,
     /// Tag → the address of its page.
     tag_hrefs: std::sync::OnceLock<BTreeMap<String, String>>,
+    /// Kinds' and folders' lists in order, and folders' introductions; built on first use.
+    lists: std::sync::OnceLock<pages::Lists>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Built when the first packet is rendered.
@@ -148,6 +150,7 @@ impl<'a> Renderer<'a> {
             statics: &templates.statics,
             tags: std::sync::OnceLock::new(),
             tag_hrefs: std::sync::OnceLock::new(),
+            lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
             members: (0..site.docs.len())
@@ -177,6 +180,10 @@ impl<'a> Renderer<'a> {
                 .collect()
         });
         &hrefs[t]
+    }
+
+    fn lists(&self) -> &pages::Lists {
+        self.lists.get_or_init(|| pages::Lists::new(self))
     }
 
     fn graph(&self) -> &crate::graph::Graph {
@@ -302,11 +309,7 @@ impl<'a> Renderer<'a> {
 
     /// The title and body of the folder introduction (`_index.md`) of `dir`, if it has one.
     fn intro(&'a self, dir: &str) -> (Option<String>, Html<'a>) {
-        let i = self
-            .site
-            .docs
-            .iter()
-            .position(|d| d.is_index && d.source.dir() == dir);
+        let i = self.lists().intros.get(dir).copied();
         (
             i.map(|i| self.site.docs[i].title.clone()),
             Html::maybe(self, i.map(|i| lazy::Body::page(self, i))),

@@ -158,3 +158,206 @@ fn a_body_in_several_packets_is_the_same_in_each_and_let_go_after_the_last() {
     let alone = renderer_for(&site, &config, &templates, &hl);
     assert_eq!(section(&alone.render(&packets[2]).unwrap().1), first);
 }
+
+#[test]
+fn long_lists_are_split_into_linked_pages_each_in_the_sitemap() {
+    let config = SiteConfig {
+        paginate: crate::config::Paginate::every(2),
+        ..SiteConfig::default()
+    };
+    let decision = |t: &str| {
+        format!(
+            "---\ntitle: {t}\nstatus: accepted\ntags: [cost]\n---\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n"
+        )
+    };
+    let docs: Vec<(String, String)> = ["A", "B", "C", "D", "E"]
+        .iter()
+        .map(|t| (format!("decisions/{}.md", t.to_lowercase()), decision(t)))
+        .chain(
+            ["p", "q", "r"]
+                .iter()
+                .map(|p| (format!("guides/{p}.md"), format!("# {p}\n"))),
+        )
+        .collect();
+    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = linked(&config, &files);
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
+    let rendered: BTreeMap<String, String> = r
+        .pages()
+        .iter()
+        .filter(|p| ["kind", "tag", "folder", "sitemap"].contains(&p.kind()))
+        .map(|p| {
+            let (out, bytes) = r.render(p).unwrap();
+            (out.to_string(), String::from_utf8(bytes).unwrap())
+        })
+        .collect();
+    let names: Vec<&str> = rendered.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "decisions/index.html",
+            "decisions/page/2/index.html",
+            "decisions/page/3/index.html",
+            "guides/index.html",
+            "guides/page/2/index.html",
+            "sitemap.xml",
+            "tags/cost/index.html",
+            "tags/cost/page/2/index.html",
+            "tags/cost/page/3/index.html",
+        ]
+    );
+    let second = &rendered["decisions/page/2/index.html"];
+    assert!(
+        second.contains("<link rel=\"prev\" href=\"/decisions/\">"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<link rel=\"next\" href=\"/decisions/page/3/\">"),
+        "{second}"
+    );
+    assert!(second.contains("<a aria-current=\"page\" href=\"/decisions/page/2/\">2</a>"));
+    assert!(
+        second.contains(">C</a>") && second.contains(">D</a>"),
+        "{second}"
+    );
+    assert!(
+        !second.contains(">B</a>") && !second.contains(">E</a>"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<span class=\"count\">5</span>"),
+        "the group counts the whole kind"
+    );
+    let first = &rendered["decisions/index.html"];
+    assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""));
+    let last = &rendered["tags/cost/page/3/index.html"];
+    assert!(
+        last.contains("rel=\"prev\" href=\"/tags/cost/page/2/\"") && !last.contains("rel=\"next\"")
+    );
+    assert!(
+        last.contains(">E</a>") && !last.contains(">D</a>"),
+        "{last}"
+    );
+    assert!(rendered["guides/page/2/index.html"].contains(">r</a>"));
+    let sitemap = &rendered["sitemap.xml"];
+    for url in [
+        "/decisions/page/3/",
+        "/guides/page/2/",
+        "/tags/cost/page/2/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} in {sitemap}"
+        );
+    }
+}
+
+#[test]
+fn a_pager_shows_the_ends_and_the_pages_around_this_one() {
+    let config = SiteConfig::default();
+    let site = linked(&config, &[]);
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
+    let first = crate::names::UrlPath::page(["decisions"]);
+    let shown =
+        |n: usize| -> Vec<Option<usize>> { pages::pager_for_tests(&r, &first, n, 1000, 100_000) };
+    assert_eq!(shown(1), [Some(1), Some(2), Some(3), None, Some(1000)]);
+    assert_eq!(
+        shown(500),
+        [
+            Some(1),
+            None,
+            Some(498),
+            Some(499),
+            Some(500),
+            Some(501),
+            Some(502),
+            None,
+            Some(1000)
+        ]
+    );
+    assert_eq!(
+        shown(999),
+        [Some(1), None, Some(997), Some(998), Some(999), Some(1000)]
+    );
+}
+
+#[test]
+fn the_home_pages_lists_stay_short_and_say_how_many_are_left_out() {
+    let config = SiteConfig::default();
+    let docs: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("decisions/d{i:02}.md"),
+                format!("---\ntitle: Loose {i:02}\nstatus: accepted\n---\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = linked(&config, &files);
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
+    let home = r.pages().into_iter().find(|p| p.kind() == "home").unwrap();
+    let html = String::from_utf8(r.render(&home).unwrap().1).unwrap();
+    assert!(
+        html.contains(">Loose 19</a>") && !html.contains(">Loose 20</a>"),
+        "{html}"
+    );
+    assert!(html.contains("and 10 more"), "{html}");
+}
+
+#[test]
+fn a_large_graph_page_is_a_small_summary_and_graph_json_stays_whole() {
+    let config = SiteConfig::default();
+    let mut docs: Vec<(String, String)> = vec![(
+        "visions/north.md".into(),
+        "---\ntitle: North\nstatus: active\nhorizon: x\n---\n## Vision statement\n\nv\n".into(),
+    )];
+    for s in 0..10 {
+        docs.push((
+            format!("strategies/s{s}.md"),
+            STRATEGY.replace(
+                "title: Cloud",
+                &format!("title: Strategy {s}\nserves: [north]"),
+            ),
+        ));
+    }
+    for d in 0..1100 {
+        docs.push((
+            format!("decisions/d{d:04}.md"),
+            format!("---\ntitle: Decision {d:04}\nstatus: accepted\nserves: [s{}]\n---\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n", d % 10),
+        ));
+    }
+    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = linked(&config, &files);
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let r = renderer_for(&site, &config, &templates, &hl);
+    let render = |kind: &str| {
+        let page = r.pages().into_iter().find(|p| p.kind() == kind).unwrap();
+        String::from_utf8(r.render(&page).unwrap().1).unwrap()
+    };
+    let html = render("graph");
+    assert!(
+        html.len() < 160_000,
+        "the graph page is {} bytes",
+        html.len()
+    );
+    assert!(
+        html.contains("1111 documents and the 1110 typed relations"),
+        "{html}"
+    );
+    assert!(html.contains("150 most connected"), "{html}");
+    assert!(html.contains("<td>Decisions</td><td>serves</td><td>Strategies</td><td>1100</td>"));
+    assert!(
+        html.contains(">Strategy 3</"),
+        "the strategies are the hubs"
+    );
+    let json: serde_json::Value = serde_json::from_str(&render("graph_json")).unwrap();
+    assert_eq!(json["nodes"].as_array().unwrap().len(), 1111);
+    assert_eq!(json["edges"].as_array().unwrap().len(), 1110);
+}

@@ -1,14 +1,16 @@
 //! A folder of pages (`/<folder>/`, theme template `section.html`), for folders under
-//! `content/` that are not a kind's: its introduction and every page in it or below it.
+//! `content/` that are not a kind's: its introduction and every page in it or below it, by
+//! title; a long one is split into pages (`/<folder>/page/<n>/`, see `paging`).
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::paging::{self, Pager};
 use super::{PageType, Route};
 use crate::names::{UrlPath, slugify};
 use crate::render::lazy::Html;
-use crate::render::views::{LinkView, by_title};
+use crate::render::views::LinkView;
 use crate::render::{Key, Prepared, Renderer, humanize_key};
 
 pub(super) struct Folder;
@@ -22,13 +24,20 @@ fn folder_url(dir: &str) -> UrlPath {
 struct FolderView<'r> {
     intro: Html<'r>,
     items: Vec<&'r LinkView>,
+    pager: Option<Pager>,
 }
 
-fn dir_of(key: &Key) -> &str {
-    match key {
-        Key::Name(d) => d,
-        other => unreachable!("a folder page is keyed by its folder, not {other:?}"),
+/// The folder and the page number.
+fn dir_of(key: &Key) -> (&str, usize) {
+    match paging::split(key) {
+        (Key::Name(d), n) => (d, n),
+        (other, _) => unreachable!("a folder page is keyed by its folder, not {other:?}"),
     }
+}
+
+/// The pages a folder lists, by title.
+fn items<'r>(r: &'r Renderer<'_>, dir: &str) -> &'r [usize] {
+    r.lists().folders.get(dir).map_or(&[], Vec::as_slice)
 }
 
 impl PageType for Folder {
@@ -67,11 +76,17 @@ impl PageType for Folder {
             .filter(|dir| !taken.contains(&folder_url(dir)))
             .map(String::from)
             .collect();
-        dirs.into_iter().map(Key::Name).collect()
+        dirs.into_iter()
+            .flat_map(|dir| {
+                let pages = r.config.paginate.pages(items(r, &dir).len());
+                paging::keys(Key::Name(dir), pages)
+            })
+            .collect()
     }
 
     fn url(&self, _r: &Renderer<'_>, key: &Key) -> UrlPath {
-        folder_url(dir_of(key))
+        let (dir, n) = dir_of(key);
+        paging::url(folder_url(dir), n)
     }
 
     fn sitemap(&self, _r: &Renderer<'_>, _key: &Key) -> Option<Option<jiff::civil::Date>> {
@@ -79,25 +94,25 @@ impl PageType for Folder {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let dir = dir_of(key);
-        let page = r.config.kinds.page();
-        let below = format!("{dir}/");
-        let mut items: Vec<usize> = (0..r.site.docs.len())
-            .filter(|&i| {
-                let d = &r.site.docs[i];
-                d.kind == page
-                    && !d.is_index
-                    && (d.source.dir() == dir || d.source.dir().starts_with(&below))
-            })
-            .collect();
-        by_title(r.site, &mut items);
+        let (dir, n) = dir_of(key);
+        let all = items(r, dir);
+        let pages = r.config.paginate.pages(all.len());
+        let first = folder_url(dir);
         let (title, intro) = r.intro(dir);
-        let title =
+        let mut title =
             title.unwrap_or_else(|| humanize_key(dir.rsplit('/').next().unwrap_or(dir)));
+        let intro = if n == 1 { intro } else { Html::maybe(r, None) };
+        if n > 1 {
+            title = format!("{title} · page {n} of {pages}");
+        }
         let view = FolderView {
             intro,
-            items: items.into_iter().map(|i| &r.views[i]).collect(),
+            items: all[r.config.paginate.range(all.len(), n)]
+                .iter()
+                .map(|&i| &r.views[i])
+                .collect(),
+            pager: paging::pager(r, &first, n, pages, all.len()),
         };
-        r.templated("section.html", &title, folder_url(dir), view)
+        r.templated("section.html", &title, paging::url(first, n), view)
     }
 }

@@ -1,6 +1,10 @@
 //! `/graph/` (theme template `graph.html`): the whole relation graph as build-time SVG, with
-//! kind and status filters, a legend and a list view for screen readers. Layout and drawing
-//! live in `crate::graph`; this file only picks what to show and hands it to the template.
+//! kind and status filters, a legend and a list view for screen readers. A graph of more than
+//! [`WHOLE_UP_TO`] documents is summarised instead: how many relations of each type run from
+//! kind to kind, and the picture and list of the [`MOST_CONNECTED`] documents, so the page
+//! stays small; each document's neighbourhood is on its own page and `graph.json` stays
+//! complete. Layout and drawing live in `crate::graph`; this file only picks what to show and
+//! hands it to the template.
 //! [`Drawn`] is how a graph enters a page digest, here and for a document's neighbourhood.
 
 use std::collections::BTreeMap;
@@ -15,6 +19,12 @@ use crate::render::views::{Group, LinkView};
 use crate::render::{Key, Prepared, Renderer};
 
 pub(super) struct GraphPage;
+
+/// The largest graph the page draws whole: a picture of more boxes than this is neither
+/// readable nor small.
+const WHOLE_UP_TO: usize = 1000;
+/// How many documents a summary draws.
+const MOST_CONNECTED: usize = 150;
 
 /// Where `graph.html` puts the picture (`{{ svg | safe }}`).
 const SVG_SLOT: &str = "<!-- cairn: relation graph -->";
@@ -59,11 +69,32 @@ struct GraphView<'r> {
     list: Vec<GraphListItem<'r>>,
     json_href: String,
     relations: Vec<&'static str>,
+    /// Present when the graph is too large to draw whole.
+    summary: Option<Summary>,
 }
 
-/// The whole graph's picture: the slot to the template, the graph to the digest.
+/// What the page shows of a graph too large to draw.
+#[derive(Serialize)]
+struct Summary {
+    /// How many documents the picture and the list hold.
+    shown: usize,
+    /// Relations counted from kind to kind.
+    links: Vec<KindLink>,
+}
+
+#[derive(Serialize)]
+struct KindLink {
+    from: String,
+    relation: &'static str,
+    to: String,
+    count: usize,
+}
+
+/// The picture: the slot to the template, the graph to the digest.
 struct Picture<'r> {
     r: &'r Renderer<'r>,
+    /// The summary's graph; `None` for the whole one.
+    part: Option<Graph>,
 }
 
 impl Serialize for Picture<'_> {
@@ -71,21 +102,30 @@ impl Serialize for Picture<'_> {
         if s.is_human_readable() {
             s.serialize_str(SVG_SLOT)
         } else {
-            Drawn(self.r.graph()).serialize(s)
+            Drawn(self.graph()).serialize(s)
         }
     }
 }
 
 impl Picture<'_> {
+    fn graph(&self) -> &Graph {
+        self.part.as_ref().unwrap_or_else(|| self.r.graph())
+    }
+
     fn draw(&self) -> String {
-        let (g, kinds) = (self.r.graph(), &self.r.config.kinds);
+        let (g, kinds) = (self.graph(), &self.r.config.kinds);
+        let label = if self.part.is_some() {
+            "Relation graph of the most connected documents"
+        } else {
+            "Relation graph of all documents"
+        };
         svg::render(
             &layout::full(g, kinds),
             g,
             kinds,
             &SvgOptions {
                 id: "relation-graph",
-                label: "Relation graph of all documents",
+                label,
             },
         )
     }
@@ -160,15 +200,22 @@ impl PageType for GraphPage {
                 }
             })
             .collect();
+        let part = (g.nodes.len() > WHOLE_UP_TO).then(|| g.most_connected(MOST_CONNECTED));
+        let summary = part.as_ref().map(|p| Summary {
+            shown: p.nodes.len(),
+            links: kind_links(g, kinds),
+        });
+        let list = list(r, part.as_ref().unwrap_or(g));
         let view = GraphView {
-            svg: Picture { r },
+            svg: Picture { r, part },
             kinds: facets,
             statuses: status_facets(g, kinds),
             node_count: g.nodes.len(),
             edge_count: g.edges.len(),
-            list: list(r),
+            list,
             json_href: r.config.base_url.href(&graph_json::url()),
             relations: Relation::ALL.iter().map(|x| x.key()).collect(),
+            summary,
         };
         r.templated_then(
             "graph.html",
@@ -220,9 +267,29 @@ fn status_facets(g: &Graph, kinds: &crate::kinds::KindTable) -> Vec<FacetView> {
     facets
 }
 
-/// Every node with what it points at, grouped by relation: the graph without the picture.
-fn list<'r>(r: &'r Renderer<'r>) -> Vec<GraphListItem<'r>> {
-    let g = r.graph();
+/// How many relations of each type run from each kind to each, in column order.
+fn kind_links(g: &Graph, kinds: &crate::kinds::KindTable) -> Vec<KindLink> {
+    let column = |k| g.columns.iter().position(|&c| c == k).unwrap_or(usize::MAX);
+    let mut counts: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+    for e in &g.edges {
+        let (from, to) = (g.nodes[e.from].kind, g.nodes[e.to].kind);
+        let rel = Relation::ALL.iter().position(|&x| x == e.relation).unwrap_or(0);
+        *counts.entry((column(from), rel, column(to))).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|((from, rel, to), count)| KindLink {
+            from: kinds.get(g.columns[from]).plural.clone(),
+            relation: Relation::ALL[rel].key(),
+            to: kinds.get(g.columns[to]).plural.clone(),
+            count,
+        })
+        .collect()
+}
+
+/// Every node of `g` with what it points at there, grouped by relation: the graph without
+/// the picture.
+fn list<'r>(r: &'r Renderer<'r>, g: &Graph) -> Vec<GraphListItem<'r>> {
     g.nodes
         .iter()
         .enumerate()

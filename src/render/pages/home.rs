@@ -1,6 +1,9 @@
 //! The home page (`/`, theme template `home.html`): the site's introduction, the tree of
 //! documents from `serves` (visions → strategies → decisions), documents that serve nothing
 //! though they should, the latest changes, reviews due within 30 days, and counts per kind.
+//! Every list is cut short ([`SHOWN`] entries, each tree node [`CHILDREN`] children) with the
+//! number left out, so the page stays one screenful whatever the site's size: the full lists
+//! are the kinds' indexes and each document's own relations.
 
 use std::collections::BTreeSet;
 
@@ -14,12 +17,19 @@ use crate::relation::Relation;
 
 pub(super) struct Home;
 
+/// How many roots of the tree, loose documents and reviews the page shows.
+const SHOWN: usize = 20;
+/// How many children of a tree node the page shows.
+const CHILDREN: usize = 8;
+
 /// A node of the tree (vision → strategy → decision, from `serves`).
 #[derive(Debug, Clone, Serialize)]
 struct TreeNode<'r> {
     #[serde(flatten)]
     link: &'r LinkView,
     children: Vec<TreeNode<'r>>,
+    /// Children left out.
+    more: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,7 +47,23 @@ struct HomeView<'r> {
     loose: Vec<&'r LinkView>,
     recent: Vec<&'r LinkView>,
     review: Vec<ReviewItem<'r>>,
+    /// How many roots, loose documents and reviews were left out.
+    more: More,
     counts: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+struct More {
+    tree: usize,
+    loose: usize,
+    review: usize,
+}
+
+/// The first `keep` of `items`, and how many were left out.
+fn cut<T>(mut items: Vec<T>, keep: usize) -> (Vec<T>, usize) {
+    let more = items.len().saturating_sub(keep);
+    items.truncate(keep);
+    (items, more)
 }
 
 impl PageType for Home {
@@ -67,12 +93,20 @@ impl PageType for Home {
                 .then_with(|| site.docs[a].title.cmp(&site.docs[b].title))
         });
         recent.truncate(r.config.home_recent);
+        let (tree, tree_more) = tree(r);
+        let (loose, loose_more) = cut(loose(r), SHOWN);
+        let (review, review_more) = cut(review(r), SHOWN);
         let view = HomeView {
             intro,
-            tree: tree(r),
-            loose: loose(r),
+            tree,
+            loose,
             recent: recent.into_iter().map(|i| &r.views[i]).collect(),
-            review: review(r),
+            review,
+            more: More {
+                tree: tree_more,
+                loose: loose_more,
+                review: review_more,
+            },
             counts: r
                 .config
                 .kinds
@@ -121,7 +155,7 @@ fn review<'r>(r: &'r Renderer<'r>) -> Vec<ReviewItem<'r>> {
 
 /// Roots are documents of kinds that something serves but that serve nothing themselves
 /// (visions, by default); children are the documents that serve them, recursively.
-fn tree<'r>(r: &'r Renderer<'r>) -> Vec<TreeNode<'r>> {
+fn tree<'r>(r: &'r Renderer<'r>) -> (Vec<TreeNode<'r>>, usize) {
     let kinds = &r.config.kinds;
     let served: BTreeSet<&str> = kinds
         .iter()
@@ -133,10 +167,12 @@ fn tree<'r>(r: &'r Renderer<'r>) -> Vec<TreeNode<'r>> {
         .flat_map(|(id, _)| r.site.of_kind(id))
         .collect();
     by_title(r.site, &mut roots);
-    roots
+    let (roots, more) = cut(roots, SHOWN);
+    let nodes = roots
         .into_iter()
         .map(|root| node(r, root, &mut vec![root]))
-        .collect()
+        .collect();
+    (nodes, more)
 }
 
 fn node<'r>(r: &'r Renderer<'r>, i: usize, path: &mut Vec<usize>) -> TreeNode<'r> {
@@ -146,6 +182,7 @@ fn node<'r>(r: &'r Renderer<'r>, i: usize, path: &mut Vec<usize>) -> TreeNode<'r
         .map(|(_, j)| *j)
         .collect();
     by_title(r.site, &mut kids);
+    let (kids, more) = cut(kids, CHILDREN);
     let children = kids
         .into_iter()
         .map(|k| {
@@ -158,6 +195,7 @@ fn node<'r>(r: &'r Renderer<'r>, i: usize, path: &mut Vec<usize>) -> TreeNode<'r
     TreeNode {
         link: &r.views[i],
         children,
+        more,
     }
 }
 

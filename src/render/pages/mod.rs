@@ -42,6 +42,10 @@ page_types!(
     doc::Document,
 );
 
+mod paging;
+pub(super) use paging::Lists;
+pub use paging::is_page_address;
+
 pub(super) use asset::asset_hrefs;
 pub(super) use kind::kind_url;
 pub(super) use packet::{Member, PacketBodies};
@@ -103,8 +107,8 @@ impl Route {
     }
 }
 
-/// Which page of its type: a document, a kind, a list position, or a name (folder, tag,
-/// static file).
+/// Which page of its type: a document, a kind, a list position, a name (folder, tag, static
+/// file), or page `n` (≥ 2) of a list split into pages.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
     One,
@@ -112,6 +116,7 @@ pub enum Key {
     Kind(KindId),
     Index(usize),
     Name(String),
+    Part(Box<Key>, usize),
 }
 
 /// One output file: a page type and which of its pages.
@@ -222,3 +227,17 @@ struct Nothing {}
 
 #[cfg(test)]
 pub(super) mod tests;
+
+/// The page numbers a pager links, a gap as `None`.
+#[cfg(test)]
+pub(super) fn pager_for_tests(
+    r: &Renderer<'_>,
+    first: &UrlPath,
+    n: usize,
+    count: usize,
+    total: usize,
+) -> Vec<Option<usize>> {
+    paging::pager(r, first, n, count, total)
+        .map(|p| p.links.iter().map(|l| l.number).collect())
+        .unwrap_or_default()
+}

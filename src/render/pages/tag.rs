@@ -1,8 +1,9 @@
 //! One tag's page (`/tags/<slug>/`, theme template `tag.html`): the documents carrying it, by
-//! title.
+//! title; a long one is split into pages (`/tags/<slug>/page/<n>/`, see `paging`).
 
 use serde::Serialize;
 
+use super::paging::{self, Pager};
 use super::{PageType, Route};
 use crate::names::{UrlPath, slugify};
 use crate::render::views::LinkView;
@@ -19,12 +20,14 @@ pub(in crate::render) fn tag_url(tag: &str) -> UrlPath {
 struct TagPage<'r> {
     tag: &'r str,
     items: Vec<&'r LinkView>,
+    pager: Option<Pager>,
 }
 
-fn tag_of(key: &Key) -> &str {
-    match key {
-        Key::Name(t) => t,
-        other => unreachable!("a tag page is keyed by its tag, not {other:?}"),
+/// The tag and the page number.
+fn tag_of(key: &Key) -> (&str, usize) {
+    match paging::split(key) {
+        (Key::Name(t), n) => (t, n),
+        (other, _) => unreachable!("a tag page is keyed by its tag, not {other:?}"),
     }
 }
 
@@ -38,11 +41,17 @@ impl PageType for Tag {
     }
 
     fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
-        r.tags().keys().cloned().map(Key::Name).collect()
+        r.tags()
+            .iter()
+            .flat_map(|(t, docs)| {
+                paging::keys(Key::Name(t.clone()), r.config.paginate.pages(docs.len()))
+            })
+            .collect()
     }
 
     fn url(&self, _r: &Renderer<'_>, key: &Key) -> UrlPath {
-        tag_url(tag_of(key))
+        let (t, n) = tag_of(key);
+        paging::url(tag_url(t), n)
     }
 
     fn sitemap(&self, _r: &Renderer<'_>, _key: &Key) -> Option<Option<jiff::civil::Date>> {
@@ -50,14 +59,23 @@ impl PageType for Tag {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let (tag, items) = r
-            .tags()
-            .get_key_value(tag_of(key))
-            .expect("a tag of the site");
+        let (t, n) = tag_of(key);
+        let (tag, items) = r.tags().get_key_value(t).expect("a tag of the site");
+        let pages = r.config.paginate.pages(items.len());
+        let first = tag_url(tag);
         let view = TagPage {
             tag,
-            items: items.iter().map(|&i| &r.views[i]).collect(),
+            items: items[r.config.paginate.range(items.len(), n)]
+                .iter()
+                .map(|&i| &r.views[i])
+                .collect(),
+            pager: paging::pager(r, &first, n, pages, items.len()),
         };
-        r.templated("tag.html", &format!("Tagged “{tag}”"), tag_url(tag), view)
+        let title = if n > 1 {
+            format!("Tagged “{tag}” · page {n} of {pages}")
+        } else {
+            format!("Tagged “{tag}”")
+        };
+        r.templated("tag.html", &title, paging::url(first, n), view)
     }
 }
