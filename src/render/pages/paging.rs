@@ -203,6 +203,20 @@ impl Lists {
     }
 }
 
+/// Statuses outside a kind's vocabulary, kept as written (documents brought from other
+/// tools), each a group of its own after the vocabulary's, in name order.
+fn kept_as_written(site: &Site, vocabulary: &[String], items: &[usize]) -> StatusGroups {
+    let mut other: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in items {
+        if let Some(s) = site.docs[i].status.as_deref() {
+            if !vocabulary.iter().any(|v| v == s) {
+                other.entry(s.to_string()).or_default().push(i);
+            }
+        }
+    }
+    other.into_iter().map(|(s, of)| (Some(s), of)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,18 +250,4 @@ mod tests {
         assert_eq!(split(&keys[0]), (&Key::Name("ops".into()), 1));
         assert_eq!(split(&keys[2]), (&Key::Name("ops".into()), 3));
     }
-}
-
-/// Statuses outside a kind's vocabulary, kept as written (documents brought from other
-/// tools), each a group of its own after the vocabulary's, in name order.
-fn kept_as_written(site: &Site, vocabulary: &[String], items: &[usize]) -> StatusGroups {
-    let mut other: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in items {
-        if let Some(s) = site.docs[i].status.as_deref() {
-            if !vocabulary.iter().any(|v| v == s) {
-                other.entry(s.to_string()).or_default().push(i);
-            }
-        }
-    }
-    other.into_iter().map(|(s, of)| (Some(s), of)).collect()
 }
