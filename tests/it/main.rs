@@ -10,6 +10,7 @@ mod hostile;
 mod hostile_checks;
 mod hostile_serve;
 mod incremental;
+mod navigation;
 mod props;
 mod reader;
 mod scaffold;

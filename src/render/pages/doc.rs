@@ -1,6 +1,7 @@
-//! A document's own page (at its URL, theme template `doc.html`): metadata, table of contents,
-//! body, relations both ways, backlinks, its one-hop neighbourhood and, for packet kinds, a
-//! link to its print packet.
+//! A document's own page (at its URL, theme template `doc.html`): breadcrumbs, its folder's
+//! sidebar and previous/next (from `render::nav`), metadata, table of contents, body,
+//! relations both ways, backlinks, its one-hop neighbourhood and, for packet kinds, a link to
+//! its print packet.
 
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::graph::Graph;
 use crate::names::UrlPath;
 use crate::relation::Relation;
 use crate::render::lazy::{Body, Html, Lazy};
+use crate::render::nav::{self, NavView};
 use crate::render::views::{Group, LinkView, TagView, by_title, date};
 use crate::render::{Key, Prepared, Renderer, humanize_key};
 
@@ -58,6 +60,8 @@ struct DocView<'r> {
     neighbourhood: Option<Lazy<'r, Around>>,
     /// Its print packet, for kinds that have one.
     packet_href: Option<String>,
+    /// Breadcrumbs, its folder's sidebar, previous and next.
+    nav: NavView<'r>,
 }
 
 #[derive(Serialize)]
@@ -194,6 +198,7 @@ impl PageType for Document {
             neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
+            nav: nav::of(r, i),
         };
         let page = DocPage {
             doc: view,

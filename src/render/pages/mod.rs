@@ -43,6 +43,7 @@ page_types!(
 );
 
 pub(super) use asset::asset_hrefs;
+pub(super) use folder::folder_url;
 pub(super) use kind::kind_url;
 pub(super) use packet::{Member, PacketBodies};
 pub(super) use status::header_status;
