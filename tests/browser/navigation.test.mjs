@@ -1,0 +1,78 @@
+// Finding one's way on a document page, as a reader sees it: breadcrumbs, the folder's
+// documents in a sidebar that folds away on a phone, previous and next. Expected titles come
+// from the content files, not from Cairn.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, axeViolations, screenshot, documents, frontMatter } from './harness.mjs';
+
+let site;
+before(async () => {
+  site = await start();
+});
+after(async () => {
+  await site.close();
+});
+
+// The example's strategies have no `order`, so the sidebar is by title.
+const strategies = documents('strategies')
+  .map((rel) => ({ slug: rel.split('/')[1].replace(/\.md$/, ''), title: frontMatter(rel).title }))
+  .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+const middle = strategies[Math.floor(strategies.length / 2)];
+
+for (const scheme of ['light', 'dark']) {
+  for (const width of [1280, 390]) {
+    test(`a strategy at ${width} px, ${scheme}: breadcrumbs, sidebar, previous and next`, async () => {
+      const { page, context, problems } = await site.open(`strategies/${middle.slug}/`, {
+        viewport: { width, height: 900 },
+        colorScheme: scheme,
+      });
+      const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+      assert.ok(await crumbs.isVisible());
+      assert.deepEqual(
+        (await crumbs.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/^›\s*/, '').trim()),
+        ['Home', 'Strategies', middle.title]
+      );
+      assert.equal(await crumbs.locator('[aria-current="page"]').innerText(), middle.title);
+
+      const side = page.locator('details.section-nav');
+      const list = side.locator('.section-docs');
+      if (width === 390) {
+        // Folded away on a phone, one tap opens it.
+        assert.equal(await side.evaluate((d) => d.open), false);
+        assert.ok(await list.isHidden(), 'the list is folded on a phone');
+        await side.locator('summary').click();
+      }
+      assert.ok(await list.isVisible(), 'the folder is listed');
+      assert.deepEqual(await list.getByRole('link').allInnerTexts(), strategies.map((s) => s.title));
+      assert.equal(await list.locator('[aria-current="page"]').innerText(), middle.title);
+
+      const i = strategies.indexOf(middle);
+      const pager = page.getByRole('navigation', { name: /Previous and next/ });
+      assert.match(await pager.locator('[rel="prev"]').innerText(), new RegExp(`Previous\\s+${strategies[i - 1].title}`));
+      assert.match(await pager.locator('[rel="next"]').innerText(), new RegExp(`Next →\\s+${strategies[i + 1].title}`));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, 'the page does not scroll sideways');
+      for (const v of await axeViolations(page)) problems.push(v);
+      if (scheme === 'light') await screenshot(page, `navigation-${width}`);
+      await pager.locator('[rel="next"]').click();
+      await page.waitForURL(`**/strategies/${strategies[i + 1].slug}/`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+test('without JavaScript the sidebar still opens and closes', async () => {
+  const { page, context, problems } = await site.open(`strategies/${middle.slug}/`, {
+    viewport: { width: 1280, height: 900 },
+    javaScript: false,
+  });
+  const list = page.locator('details.section-nav .section-docs');
+  assert.ok(await list.isHidden());
+  await page.locator('details.section-nav summary').click();
+  assert.ok(await list.isVisible());
+  await page.locator('details.section-nav summary').click();
+  assert.ok(await list.isHidden());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
