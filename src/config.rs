@@ -42,6 +42,9 @@ pub struct SiteConfig {
     /// `attachments: { active: allow }`: publish attachments that can run scripts (HTML pages,
     /// SVG with scripts). Refused by default (see `link::attachments`).
     pub active_attachments: bool,
+    /// `repository: { url, branch, edit_path, view_path }`: where each document's "Edit this
+    /// page" and "View source" links go.
+    pub repository: Option<crate::repository::Repository>,
 }
 
 impl Default for SiteConfig {
@@ -63,11 +66,12 @@ impl Default for SiteConfig {
             digest: 0,
             new_owners: None,
             active_attachments: false,
+            repository: None,
         }
     }
 }
 
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "title",
     "description",
     "base_url",
@@ -82,6 +86,7 @@ const KEYS: [&str; 14] = [
     "checks",
     "new",
     "attachments",
+    "repository",
 ];
 
 /// Parses `site.yaml`. Errors leave the corresponding defaults in place.
@@ -198,6 +203,7 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                     }
                 }
             }
+            "repository" => config.repository = crate::repository::read(&mut r, n),
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }

@@ -25,6 +25,7 @@ pub mod names;
 pub mod pipeline;
 pub mod relation;
 pub mod render;
+pub mod repository;
 pub mod scaffold;
 pub mod schema;
 pub mod search;

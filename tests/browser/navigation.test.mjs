@@ -1,9 +1,15 @@
 // Finding one's way on a document page, as a reader sees it: breadcrumbs, the folder's
-// documents in a sidebar that folds away on a phone, previous and next. Expected titles come
+// documents in a sidebar that folds away on a phone, previous and next, the links to edit
+// and view the source. Expected titles come
 // from the content files, not from Cairn.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, axeViolations, screenshot, documents, frontMatter } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { start, axeViolations, screenshot, documents, frontMatter, CONTENT } from './harness.mjs';
+
+// Where site.yaml says the source is hosted (GitHub's edit and view paths by default).
+const REPO = readFileSync(join(CONTENT, '..', 'site.yaml'), 'utf8').match(/^repository:.*url: "([^"]+)"/m)[1];
 
 let site;
 before(async () => {
@@ -50,6 +56,13 @@ for (const scheme of ['light', 'dark']) {
       const pager = page.getByRole('navigation', { name: /Previous and next/ });
       assert.match(await pager.locator('[rel="prev"]').innerText(), new RegExp(`Previous\\s+${strategies[i - 1].title}`));
       assert.match(await pager.locator('[rel="next"]').innerText(), new RegExp(`Next →\\s+${strategies[i + 1].title}`));
+      const edit = page.getByRole('link', { name: 'Edit this page' });
+      assert.ok(await edit.isVisible());
+      assert.equal(await edit.getAttribute('href'), `${REPO}/edit/main/content/strategies/${middle.slug}.md`);
+      assert.equal(
+        await page.getByRole('link', { name: 'View source' }).getAttribute('href'),
+        `${REPO}/blob/main/content/strategies/${middle.slug}.md`
+      );
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, 'the page does not scroll sideways');
       for (const v of await axeViolations(page)) problems.push(v);

@@ -168,3 +168,57 @@ fn renaming_a_sibling_rebuilds_the_pages_that_list_it() {
             .contains("Mango renamed")
     );
 }
+
+#[test]
+fn edit_and_source_links_come_from_the_repository_and_are_encoded() {
+    let site = Site::copy("basic");
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let with = |repo: &str| format!("{}\nrepository: {repo}\n", yaml.trim_end());
+    site.write(
+        "site.yaml",
+        &with("{ url: \"https://git.example/eng/site\", branch: \"rel&1\", edit_path: \"-/edit/{branch}/{path}\" }"),
+    );
+    site.write("content/runbooks/odd name\".md", "# Odd\n\nx\n");
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let html = site.read("runbooks/backups/index.html");
+    assert!(html.contains(
+        "<a class=\"edit-link\" href=\"https://git.example/eng/site/-/edit/rel&amp;1/content/runbooks/backups.md\">Edit this page</a>"
+    ), "{html}");
+    assert!(html.contains("/blob/rel&amp;1/content/runbooks/backups.md\">View source</a>"));
+    let odd = std::fs::read_dir(site.out().join("runbooks"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("index.html"))
+        .find(|p| p.to_string_lossy().contains("odd"))
+        .unwrap();
+    let odd = std::fs::read_to_string(odd).unwrap();
+    assert!(
+        odd.contains("content/runbooks/odd%20name%22.md\">Edit this page"),
+        "{odd}"
+    );
+
+    // Without `repository`, no such links.
+    site.write("site.yaml", &yaml);
+    assert_eq!(site.cairn(&["build"]).code, 0);
+    assert!(
+        !site
+            .read("runbooks/backups/index.html")
+            .contains("Edit this page")
+    );
+
+    // Another scheme is a configuration error, and the site is left as it was.
+    site.write("site.yaml", &with("{ url: \"javascript:alert(1)//\" }"));
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`repository`: `url` must start with https:// or http://"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !site
+            .read("runbooks/backups/index.html")
+            .contains("javascript")
+    );
+}

@@ -60,6 +60,9 @@ struct DocView<'r> {
     neighbourhood: Option<Lazy<'r, Around>>,
     /// Its print packet, for kinds that have one.
     packet_href: Option<String>,
+    /// "Edit this page" and "View source", when `site.yaml` names the repository.
+    edit_href: Option<String>,
+    source_href: Option<String>,
     /// Breadcrumbs, its folder's sidebar, previous and next.
     nav: NavView<'r>,
 }
@@ -198,6 +201,8 @@ impl PageType for Document {
             neighbourhood: around(r, i).map(|a| Lazy::new(r, a, draw)),
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
+            edit_href: r.config.repository.as_ref().map(|x| x.edit_url(&d.file)),
+            source_href: r.config.repository.as_ref().map(|x| x.view_url(&d.file)),
             nav: nav::of(r, i),
         };
         let page = DocPage {
