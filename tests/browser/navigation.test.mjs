@@ -56,6 +56,12 @@ for (const scheme of ['light', 'dark']) {
       const pager = page.getByRole('navigation', { name: /Previous and next/ });
       assert.match(await pager.locator('[rel="prev"]').innerText(), new RegExp(`Previous\\s+${strategies[i - 1].title}`));
       assert.match(await pager.locator('[rel="next"]').innerText(), new RegExp(`Next →\\s+${strategies[i + 1].title}`));
+      // Connections: each document once, with how it is connected.
+      const entries = page.locator('.connections .connection-list > li');
+      const hrefs = await entries.evaluateAll((lis) => lis.map((li) => li.querySelector('a').getAttribute('href')));
+      assert.ok(hrefs.length > 0);
+      assert.equal(new Set(hrefs).size, hrefs.length, `no document twice: ${hrefs}`);
+      for (const labels of await entries.locator('.relation-labels').allInnerTexts()) assert.notEqual(labels.trim(), '');
       const edit = page.getByRole('link', { name: 'Edit this page' });
       assert.ok(await edit.isVisible());
       assert.equal(await edit.getAttribute('href'), `${REPO}/edit/main/content/strategies/${middle.slug}.md`);
