@@ -95,3 +95,50 @@ test('without JavaScript the sidebar still opens and closes', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Every document page's neighbourhood: each caption and title line inside its box, and the
+// caption's "left" and "right" where the neighbours are drawn.
+for (const scheme of ['light', 'dark']) {
+  for (const width of [1280, 390]) {
+    test(`neighbourhood captions fit and say where things are, ${width} px, ${scheme}`, async () => {
+      const { page, context, problems } = await site.open('', { viewport: { width, height: 900 }, colorScheme: scheme });
+      await page.waitForLoadState('networkidle');
+      const folders = ['strategies', 'visions', 'patterns', 'decisions'];
+      const bad = [];
+      let drawn = 0;
+      for (const folder of folders) {
+        for (const rel of documents(folder)) {
+          await page.goto(site.url(`${folder}/${rel.split('/')[1].replace(/\.md$/, '')}/`), { waitUntil: 'networkidle' });
+          const seen = await page.evaluate(() => {
+            const svg = document.querySelector('.neighbourhood svg');
+            if (!svg) return null;
+            const box = (g) => g.querySelector('rect.node-box').getBoundingClientRect();
+            const over = [];
+            for (const t of svg.querySelectorAll('text.node-caption, text.node-title')) {
+              const b = box(t.parentNode);
+              const r = t.getBoundingClientRect();
+              if (r.right > b.right - 2 || r.left < b.left) over.push(t.textContent);
+            }
+            const me = box(svg.querySelector('.node.current'));
+            const others = [...svg.querySelectorAll('.node:not(.current)')].map(box);
+            return {
+              caption: document.querySelector('.neighbourhood figcaption').textContent,
+              over,
+              left: others.some((b) => b.right <= me.left),
+              right: others.some((b) => b.left >= me.right),
+            };
+          });
+          if (!seen) continue;
+          drawn++;
+          for (const t of seen.over) bad.push(`${rel}: "${t}" sticks out of its box`);
+          if (/on the left/.test(seen.caption) !== seen.left) bad.push(`${rel}: caption "${seen.caption}" but left side drawn: ${seen.left}`);
+          if (/on the right/.test(seen.caption) !== seen.right) bad.push(`${rel}: caption "${seen.caption}" but right side drawn: ${seen.right}`);
+        }
+      }
+      assert.ok(drawn > 10, `neighbourhoods drawn: ${drawn}`);
+      assert.deepEqual(bad, []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}

@@ -239,12 +239,36 @@ fn around(r: &Renderer<'_>, i: usize) -> Option<Around> {
     Some(Around { graph, node })
 }
 
+/// The neighbourhood's caption and picture. The caption says which sides are drawn, read
+/// from the laid-out scene: a neighbour related both ways is drawn on the right.
 fn draw(r: &Renderer<'_>, a: &Around) -> String {
     let (g, kinds) = (&a.graph, &r.config.kinds);
     let Some(scene) = layout::neighbourhood(g, kinds, a.node, NEIGHBOURS_PER_SIDE) else {
         return String::new();
     };
-    svg::render(
+    let me = scene
+        .boxes
+        .iter()
+        .find(|b| b.current)
+        .map_or(0, |b| b.x);
+    let left = scene.boxes.iter().any(|b| b.x < me);
+    let right = scene.boxes.iter().filter(|b| b.x > me);
+    let both_ways = right.clone().any(|b| {
+        g.edges_of(a.node)
+            .any(|e| e.from == b.node && e.to == a.node)
+    });
+    let points_at = if both_ways {
+        "what it points at or is related to both ways"
+    } else {
+        "what it points at"
+    };
+    let kind = kinds.get(g.nodes[a.node].kind).label.to_lowercase();
+    let sides = match (left, right.count() > 0) {
+        (true, true) => format!("what points at it on the left, {points_at} on the right"),
+        (true, false) => "what points at it, on the left".to_string(),
+        _ => format!("{points_at}, on the right"),
+    };
+    let svg = svg::render(
         &scene,
         g,
         kinds,
@@ -252,5 +276,9 @@ fn draw(r: &Renderer<'_>, a: &Around) -> String {
             id: "neighbourhood",
             label: &format!("{} and the documents it is related to", g.nodes[a.node].title),
         },
+    );
+    format!(
+        "<figcaption>How this {} connects: {sides}.</figcaption>\n<div class=\"graph-scroll\">\n{svg}\n</div>",
+        crate::markdown::escape(&kind)
     )
 }
