@@ -142,3 +142,47 @@ for (const scheme of ['light', 'dark']) {
     });
   }
 }
+
+/// The content file a document address points at: `/docs/patterns/backstop/` → patterns/backstop.md.
+const fileOf = (href) => new URL(href, 'http://x').pathname.replace(/^\/docs\//, '').replace(/\/$/, '') + '.md';
+
+for (const scheme of ['light', 'dark']) {
+  for (const width of [1280, 390]) {
+    test(`link previews on hover and focus, ${width} px, ${scheme}`, async () => {
+      const { page, context, problems } = await site.open(`strategies/${middle.slug}/`, { viewport: { width, height: 900 }, colorScheme: scheme });
+      const link = page.locator('.connections .connection-list a').first();
+      const want = frontMatter(fileOf(await link.getAttribute('href')));
+      const tip = page.getByRole('tooltip');
+      await link.hover();
+      await tip.waitFor({ state: 'visible' });
+      const text = await tip.innerText();
+      assert.ok(text.includes(want.title), `${text} names ${want.title}`);
+      if (want.status) assert.match(text, new RegExp(want.status, 'i'));
+      if (want.summary) assert.ok(text.includes(want.summary.slice(0, 40)), `${text} has the summary`);
+      assert.equal(await link.getAttribute('aria-describedby'), 'link-preview');
+      const box = await tip.boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= width, 'the preview is on screen');
+      for (const v of await axeViolations(page)) problems.push(v);
+      await page.mouse.move(0, 0);
+      await tip.waitFor({ state: 'hidden' });
+      // From the keyboard: focus shows it, Escape hides it.
+      const other = page.locator('.connections .connection-list a').nth(1);
+      await other.focus();
+      await tip.waitFor({ state: 'visible' });
+      assert.ok((await tip.innerText()).includes(frontMatter(fileOf(await other.getAttribute('href'))).title));
+      await page.keyboard.press('Escape');
+      await tip.waitFor({ state: 'hidden' });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+test('without JavaScript a link is only a link', async () => {
+  const { page, context, problems } = await site.open(`strategies/${middle.slug}/`, { javaScript: false });
+  await page.locator('.connections .connection-list a').first().hover();
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#link-preview').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
