@@ -52,9 +52,10 @@ pub struct SiteConfig {
     /// `--strict`: documents are read as Cairn's own format only, so each reading of another
     /// tool's format reports what it would for a native document. Set by the command line.
     pub strict: bool,
-    /// `repository: { url: https://… }`: where commits are browsed, `<url>/commit/<id>` (no
-    /// trailing `/`); only `http` and `https` are taken.
-    pub repository_url: Option<String>,
+    /// `repository: { url, branch, edit_path, view_path }`: where each document's "Edit this
+    /// page" and "View source" links and
+    /// commit links go.
+    pub repository: Option<crate::repository::Repository>,
 }
 
 /// How a site treats front-matter keys Cairn does not know: keys a team keeps for other tools
@@ -105,7 +106,7 @@ impl Default for SiteConfig {
             content: ContentDir::default(),
             front_matter: FrontMatterPolicy::default(),
             strict: false,
-            repository_url: None,
+            repository: None,
         }
     }
 }
@@ -339,25 +340,7 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
                     }
                 }
             }
-            "repository" => {
-                for x in r.map("`repository`", n) {
-                    match x.key.as_str() {
-                        "url" => {
-                            let Some(url) = r.string("url", &x.node) else {
-                                continue;
-                            };
-                            match repository_url(&url) {
-                                Some(u) => config.repository_url = Some(u),
-                                None => r.error(
-                                    x.node.pos,
-                                    format!("`repository.url` must be an http:// or https:// address, found `{url}`"),
-                                ),
-                            }
-                        }
-                        _ => r.unknown_key(x, "`repository`", &["url"]),
-                    }
-                }
-            }
+            "repository" => config.repository = crate::repository::read(&mut r, n),
             _ => r.unknown_key(e, "site.yaml", &KEYS),
         }
     }
@@ -370,34 +353,6 @@ pub fn parse(text: &str) -> (SiteConfig, Diagnostics) {
     }
     diags.show_source(CONFIG_FILE, text);
     (config, diags)
-}
-
-/// A repository's address as commit links start with: `http(s)://` and a host, anything a URL
-/// may not hold raw percent-encoded (pages escape it again for HTML), no trailing `/`.
-fn repository_url(url: &str) -> Option<String> {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const RAW: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'<')
-        .add(b'>')
-        .add(b'`')
-        .add(b'{')
-        .add(b'}')
-        .add(b'|')
-        .add(b'\\')
-        .add(b'^')
-        .add(b'\'');
-    let url = url.trim().trim_end_matches('/');
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.starts_with(['@', ':']) {
-        return None;
-    }
-    Some(utf8_percent_encode(url, RAW).to_string())
 }
 
 #[cfg(test)]
@@ -480,29 +435,5 @@ mod tests {
     fn syntax_error_is_reported() {
         let (_, d) = parse("title: [x\n");
         assert!(d.has_errors());
-    }
-
-    #[test]
-    fn a_repository_url_is_http_and_encoded() {
-        let url = |text: &str| {
-            let (c, d) = parse(&format!("title: T\nrepository:\n  url: {text}\n"));
-            (c.repository_url, d.has_errors())
-        };
-        assert_eq!(
-            url("https://git.example.org/eng/site/"),
-            (Some("https://git.example.org/eng/site".into()), false)
-        );
-        assert_eq!(
-            url("'https://x.example/a b\"<c>'"),
-            (Some("https://x.example/a%20b%22%3Cc%3E".into()), false)
-        );
-        for bad in [
-            "javascript:alert(1)",
-            "ftp://x.example/",
-            "https://",
-            "//x.example",
-        ] {
-            assert_eq!(url(bad), (None, true), "{bad}");
-        }
     }
 }

@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod relation;
 pub mod render;
+pub mod repository;
 pub mod scaffold;
 pub mod schema;
 pub mod search;

@@ -26,9 +26,12 @@ pub const PAD: i32 = 12;
 const MAX_ROWS: usize = 40;
 /// Alternating left-to-right and right-to-left passes; crossings stop improving after a few.
 const SWEEPS: usize = 6;
-/// Characters per line of a node's title at the size the theme draws it.
-const TITLE_CHARS: usize = 27;
-const CAPTION_CHARS: usize = 32;
+/// The room for a line of text in a box: from its left inset (14) to 8 short of its right
+/// edge, in ems of the title's and the caption's sizes (13 and 11 px, the caption bold, as
+/// the theme draws them). Wrapping by the drawn width, not by characters, keeps every line
+/// inside its box, and the picture scales as a whole, so at every width.
+const TITLE_EM: f32 = (NODE_W - 22) as f32 / 13.0;
+const CAPTION_EM: f32 = (NODE_W - 22) as f32 / (11.0 * 1.08);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -310,8 +313,8 @@ fn placed(
         node,
         x,
         y,
-        caption: wrap(&caption, CAPTION_CHARS, 1).remove(0),
-        lines: wrap(&n.title, TITLE_CHARS, 2),
+        caption: wrap(&caption, CAPTION_EM, 1, em_width).remove(0),
+        lines: wrap(&n.title, TITLE_EM, 2, em_width),
         current: false,
     }
 }
@@ -358,16 +361,40 @@ fn route(a: &Placed, b: &Placed, relation: Relation) -> [(i32, i32); 4] {
     }
 }
 
-/// Word-wraps `text` into at most `lines` lines of `width` characters; the last line ends in
-/// an ellipsis when text was cut. A word longer than a line is cut too.
-pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+/// How wide a character is drawn, in ems, erring wide: the box must hold the text in the
+/// widest of the sans-serif faces a reader may have (DejaVu Sans on many Linux systems).
+pub fn em_width(c: char) -> f32 {
+    match c {
+        ' ' | '·' => 0.34,
+        'i' | 'l' | 'j' | '.' | ',' | '\'' | '|' | '!' | ':' | ';' => 0.32,
+        'f' | 't' | 'r' | '(' | ')' | '-' | 'I' => 0.44,
+        'm' | 'w' => 0.92,
+        'M' | 'W' | '…' | '@' => 1.0,
+        'A'..='Z' => 0.74,
+        '0'..='9' => 0.64,
+        'a'..='z' => 0.6,
+        c if c.is_ascii() => 0.7,
+        // Letters of other scripts, CJK and emoji: as wide as their font size, or wider.
+        _ => 1.1,
+    }
+}
+
+/// The drawn width of `s` in ems (see [`em_width`]).
+pub fn text_em(s: &str) -> f32 {
+    s.chars().map(em_width).sum()
+}
+
+/// Word-wraps `text` into at most `lines` lines no wider than `width` ems as `em` measures
+/// them; the last line ends in an ellipsis when text was cut. A word longer than a line is
+/// cut too.
+pub fn wrap(text: &str, width: f32, lines: usize, em: fn(char) -> f32) -> Vec<String> {
+    let measure = |s: &str| s.chars().map(em).sum::<f32>();
     let mut out: Vec<String> = vec![String::new()];
     let mut cut = false;
     for word in text.split_whitespace() {
         let last = out.last_mut().expect("never empty");
-        let len = last.chars().count();
-        if len == 0 || len + 1 + word.chars().count() <= width {
-            if len > 0 {
+        if last.is_empty() || measure(last) + em(' ') + measure(word) <= width {
+            if !last.is_empty() {
                 last.push(' ');
             }
             last.push_str(word);
@@ -378,22 +405,34 @@ pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
             break;
         }
     }
+    // Cuts `line` to fit `width` with the ellipsis after it.
+    let shorten = |line: &str| {
+        let room = width - em('…');
+        let mut kept = String::new();
+        for c in line.chars() {
+            if measure(&kept) + em(c) > room {
+                break;
+            }
+            kept.push(c);
+        }
+        // No dangling separator before the ellipsis: `Served by · Decision…`.
+        let mut kept = kept.trim_end_matches([' ', '·']).to_string();
+        kept.push('…');
+        kept
+    };
     for line in &mut out {
-        if line.chars().count() > width {
-            *line = line.chars().take(width - 1).collect();
-            line.push('…');
+        if measure(line) > width {
+            *line = shorten(line);
         }
     }
     if cut {
         let last = out.last_mut().expect("never empty");
-        let keep = last.chars().count().min(width - 1);
-        *last = last
-            .chars()
-            .take(keep)
-            .collect::<String>()
-            .trim_end()
-            .to_string();
-        last.push('…');
+        if measure(last) + em('…') > width {
+            *last = shorten(last);
+        } else {
+            *last = last.trim_end_matches([' ', '·']).to_string();
+            last.push('…');
+        }
     }
     out
 }

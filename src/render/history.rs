@@ -42,10 +42,7 @@ pub(super) struct HistoryView<'r> {
 
 fn commit_href(r: &Renderer<'_>, id: &str) -> Option<String> {
     // The id is hexadecimal and the address was checked and encoded when read.
-    r.config
-        .repository_url
-        .as_ref()
-        .map(|u| format!("{u}/commit/{id}"))
+    r.config.repository.as_ref().map(|repo| repo.commit_url(id))
 }
 
 fn facts<'r>(r: &Renderer<'r>, i: usize) -> Option<DocFacts<'r>> {

@@ -10,6 +10,7 @@
 mod digest;
 mod history;
 mod lazy;
+mod nav;
 mod pages;
 mod templates;
 mod views;
@@ -63,6 +64,8 @@ pub struct Renderer<'a> {
     lists: std::sync::OnceLock<pages::Lists>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
+    /// Folder → documents, for breadcrumbs, sidebars and previous/next; built on first use.
+    folders: std::sync::OnceLock<nav::Folders>,
     /// Built when the first packet is rendered.
     packet_bodies: std::sync::OnceLock<pages::PacketBodies>,
     /// What each document shows in the packets that hold it, made once.
@@ -152,6 +155,7 @@ impl<'a> Renderer<'a> {
             tag_hrefs: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
+            folders: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
             members: (0..site.docs.len())
                 .map(|_| std::sync::OnceLock::new())
@@ -189,6 +193,10 @@ impl<'a> Renderer<'a> {
     fn graph(&self) -> &crate::graph::Graph {
         self.graph
             .get_or_init(|| crate::graph::Graph::new(self.site, self.config))
+    }
+
+    fn folders(&self) -> &nav::Folders {
+        self.folders.get_or_init(|| nav::Folders::new(self.site))
     }
 
     /// Every file of the site, in a fixed order: [`Renderer::other_pages`], then

@@ -42,6 +42,7 @@ export async function start() {
       const context = await browser.newContext({
         viewport: options.viewport || { width: 1280, height: 900 },
         colorScheme: options.colorScheme || 'light',
+        javaScriptEnabled: options.javaScript !== false,
       });
       const problems = [];
       await context.route('**/*', (route) => {

@@ -12,6 +12,7 @@ mod hostile;
 mod hostile_checks;
 mod hostile_serve;
 mod incremental;
+mod navigation;
 mod progress;
 mod props;
 mod reader;

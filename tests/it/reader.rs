@@ -155,8 +155,27 @@ fn document_pages_draw_their_one_hop_neighbourhood() {
     let figure = between(&strategy, "<figure class=\"neighbourhood\">", "</figure>");
     assert_eq!(figure.matches("<a class=\"node ").count(), 4, "{figure}");
     assert!(figure.contains("<g class=\"node kind-strategy current\""));
-    assert!(figure.contains(">Served by · Decision · accepted</text>"));
+    // Cut to fit its box, in full in the node's tooltip.
+    assert!(figure.contains(">Served by · Decision…</text>"), "{figure}");
+    assert!(
+        figure.contains("<title>Use spot instances (Decision, accepted)</title>"),
+        "{figure}"
+    );
     assert!(figure.contains(">Serves · Vision · active</text>"));
+    // The caption names the sides that are drawn.
+    assert!(figure.contains("<figcaption>How this strategy connects: what points at it on the left, what it points at on the right.</figcaption>"), "{figure}");
+    let vision = site.read("visions/north-star/index.html");
+    let figure = between(&vision, "<figure class=\"neighbourhood\">", "</figure>");
+    assert!(
+        figure.contains(
+            "<figcaption>How this vision connects: what points at it, on the left.</figcaption>"
+        ),
+        "{figure}"
+    );
+    let pattern = site.read("patterns/grand-migration/index.html");
+    assert!(pattern.contains(
+        "<figcaption>How this pattern connects: what points at it, on the left.</figcaption>"
+    ));
     assert!(
         !site
             .read("runbooks/backups/index.html")

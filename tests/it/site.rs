@@ -90,34 +90,77 @@ fn every_internal_link_honours_the_base_url_prefix_and_resolves() {
     assert!(feed.contains("<id>https://example.org/docs/decisions/use-spot/</id>"));
 }
 
+/// The connections panel's entries: (href, labels), in order.
+fn connections(html: &str) -> Vec<(String, Vec<String>)> {
+    let panel = html
+        .split("<ul class=\"link-list connection-list\">")
+        .nth(1)
+        .expect("a connections panel")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    panel
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            let href = li
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let labels = li
+                .split("<span class=\"relation-label\">")
+                .skip(1)
+                .map(|l| l.split('<').next().unwrap().to_string())
+                .collect();
+            (href.to_string(), labels)
+        })
+        .collect()
+}
+
 #[test]
-fn relations_show_both_ways_and_backlinks_are_grouped() {
+fn connections_list_each_document_once_with_every_way_it_is_connected() {
     let site = built("basic");
     let vision = site.read("visions/north-star/index.html");
-    // Served by the strategy (inverse relation), linked from the strategy's and the runbook's body.
-    let served = vision
-        .split("Referenced by")
-        .nth(1)
-        .expect("inverse relations panel");
-    assert!(
-        served.contains("Served by") && served.contains("href=\"/docs/strategies/cloud-cost/\""),
-        "{served}"
+    // The strategy serves the vision and links to it from its text: one entry, two labels.
+    assert_eq!(
+        connections(&vision),
+        [
+            (
+                "/docs/runbooks/backups/".to_string(),
+                vec!["Linked from".to_string()]
+            ),
+            (
+                "/docs/strategies/cloud-cost/".to_string(),
+                vec!["Served by".to_string(), "Linked from".to_string()]
+            ),
+        ]
     );
-    let linked = vision.split("Linked from").nth(1).expect("backlinks panel");
-    assert!(
-        linked.contains("<h3 class=\"group-title\">Pages</h3>"),
-        "{linked}"
-    );
-    assert!(
-        linked.contains("href=\"/docs/runbooks/backups/\""),
-        "{linked}"
-    );
+    for panel in ["Relations", "Referenced by", "Linked from</h2>"] {
+        assert!(
+            !vision.contains(&format!("panel-title\">{panel}")),
+            "{panel}"
+        );
+    }
     let pattern = site.read("patterns/grand-migration/index.html");
-    let used = pattern.split("Referenced by").nth(1).unwrap();
+    let used = connections(&pattern);
     assert!(
-        used.contains("Used by")
-            && used.contains("/docs/decisions/use-spot/")
-            && used.contains("/docs/strategies/cloud-cost/")
+        used.contains(&(
+            "/docs/decisions/use-spot/".to_string(),
+            vec!["Used by".to_string()]
+        )),
+        "{used:?}"
+    );
+    assert!(used.iter().any(|(h, l)| h == "/docs/strategies/cloud-cost/" && l.contains(&"Used by".to_string())), "{used:?}");
+    let strategy_links = connections(&site.read("strategies/cloud-cost/index.html"));
+    assert_eq!(
+        strategy_links[0],
+        (
+            "/docs/visions/north-star/".to_string(),
+            vec!["Serves".to_string(), "Linked from".to_string()]
+        )
     );
     let strategy = site.read("strategies/cloud-cost/index.html");
     assert!(strategy.contains("<a href=\"/docs/patterns/grand-migration/#failure-modes\" class=\"wikilink\">usual trap</a>"));

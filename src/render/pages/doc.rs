@@ -1,6 +1,7 @@
-//! A document's own page (at its URL, theme template `doc.html`): metadata, table of contents,
-//! body, relations both ways, backlinks, its one-hop neighbourhood and, for packet kinds, a
-//! link to its print packet.
+//! A document's own page (at its URL, theme template `doc.html`): breadcrumbs, its folder's
+//! sidebar and previous/next (from `render::nav`), metadata, table of contents, body, its
+//! connections (relations both ways and backlinks, one entry per document), its one-hop
+//! neighbourhood and, for packet kinds, a link to its print packet.
 
 use serde::Serialize;
 
@@ -13,7 +14,8 @@ use crate::graph::Graph;
 use crate::names::UrlPath;
 use crate::relation::Relation;
 use crate::render::lazy::{Body, Html, Lazy};
-use crate::render::views::{Group, LinkView, TagView, by_title, date};
+use crate::render::nav::{self, NavView};
+use crate::render::views::{LinkView, TagView, by_title, date};
 use crate::render::{Key, Prepared, Renderer, humanize_key};
 
 pub(super) struct Document;
@@ -54,9 +56,8 @@ struct DocView<'r> {
     review_overdue: bool,
     fields: Vec<Field<'r>>,
     toc: Vec<TocEntry<'r>>,
-    relations: Vec<Group<'r>>,
-    inverse: Vec<Group<'r>>,
-    backlinks: Vec<Group<'r>>,
+    /// Every document it is related to or linked from, once each.
+    connections: Vec<Connection<'r>>,
     content: Html<'r>,
     words: usize,
     source: &'r str,
@@ -66,6 +67,20 @@ struct DocView<'r> {
     packet_href: Option<String>,
     /// Its commits and status transitions, when git knows it.
     history: Option<crate::render::history::HistoryView<'r>>,
+    /// "Edit this page" and "View source", when `site.yaml` names the repository.
+    edit_href: Option<String>,
+    source_href: Option<String>,
+    /// Breadcrumbs, its folder's sidebar, previous and next.
+    nav: NavView<'r>,
+}
+
+/// A document this one is connected to, with every way they are: `Serves`, `Used by`,
+/// `Linked from`…
+#[derive(Serialize)]
+struct Connection<'r> {
+    #[serde(flatten)]
+    link: &'r LinkView,
+    labels: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -116,46 +131,7 @@ impl PageType for Document {
         let site = r.site;
         let base = &r.config.base_url;
         let d = &site.docs[i];
-        // Outgoing relations keep the order written; incoming ones are sorted by title.
-        let group = |pairs: &[(Relation, usize)],
-                     label: fn(Relation) -> &'static str,
-                     sort: bool|
-         -> Vec<Group<'r>> {
-            let mut groups: Vec<Group<'r>> = Vec::new();
-            for rel in Relation::ALL {
-                let mut items: Vec<usize> = pairs
-                    .iter()
-                    .filter(|(x, _)| *x == rel)
-                    .map(|(_, j)| *j)
-                    .collect();
-                if items.is_empty() {
-                    continue;
-                }
-                if sort {
-                    by_title(site, &mut items);
-                }
-                groups.push(Group {
-                    label: label(rel).into(),
-                    items: items.into_iter().map(|j| &r.views[j]).collect(),
-                });
-            }
-            groups
-        };
-        let mut backlinks: Vec<Group<'r>> = Vec::new();
-        for (kid, k) in r.config.kinds.iter() {
-            let mut items: Vec<usize> = site.backlinks[i]
-                .iter()
-                .copied()
-                .filter(|&j| site.docs[j].kind == kid)
-                .collect();
-            if !items.is_empty() {
-                by_title(site, &mut items);
-                backlinks.push(Group {
-                    label: k.plural.clone(),
-                    items: items.into_iter().map(|j| &r.views[j]).collect(),
-                });
-            }
-        }
+        let connections = connections(r, i);
         let view = DocView {
             link: &r.views[i],
             id: d.id.as_str(),
@@ -196,9 +172,7 @@ impl PageType for Document {
                     anchor: &h.anchor,
                 })
                 .collect(),
-            relations: group(&site.relations[i], Relation::label, false),
-            inverse: group(&site.inverse[i], Relation::inverse_label, true),
-            backlinks,
+            connections,
             content: Html::of(r, Body::page(r, i)),
             words: d.words,
             source: &d.file,
@@ -206,6 +180,9 @@ impl PageType for Document {
             packet_href: has_packet(r, i)
                 .then(|| base.href(&crate::link::packet_url(&site.urls[i]))),
             history: crate::render::history::of_doc(r, i),
+            edit_href: r.config.repository.as_ref().map(|x| x.edit_url(&d.file)),
+            source_href: r.config.repository.as_ref().map(|x| x.view_url(&d.file)),
+            nav: nav::of(r, i),
         };
         let page = DocPage {
             doc: view,
@@ -214,6 +191,49 @@ impl PageType for Document {
         r.templated("doc.html", &d.title, site.urls[i].clone(), page)
             .naming(&d.file)
     }
+}
+
+/// One entry per connected document: those it points at in the order written, then those
+/// pointing at it by title, then those only linking to it from their text by title. Each
+/// carries its labels in that same order, without repeats (`Related` goes both ways).
+fn connections<'r>(r: &'r Renderer<'r>, i: usize) -> Vec<Connection<'r>> {
+    let site = r.site;
+    let mut order: Vec<usize> = Vec::new();
+    let mut labels: std::collections::HashMap<usize, Vec<&'static str>> = Default::default();
+    let mut add = |j: usize, label: &'static str, order: &mut Vec<usize>| {
+        let l = labels.entry(j).or_insert_with(|| {
+            order.push(j);
+            Vec::new()
+        });
+        if !l.contains(&label) {
+            l.push(label);
+        }
+    };
+    for &(rel, j) in &site.relations[i] {
+        add(j, rel.label(), &mut order);
+    }
+    let mut incoming: Vec<usize> = site.inverse[i].iter().map(|&(_, j)| j).collect();
+    incoming.extend(site.backlinks[i].iter().copied());
+    by_title(site, &mut incoming);
+    incoming.dedup();
+    for j in incoming {
+        for rel in Relation::ALL {
+            if site.inverse[i].contains(&(rel, j)) {
+                add(j, rel.inverse_label(), &mut order);
+            }
+        }
+        if site.backlinks[i].contains(&j) {
+            add(j, "Linked from", &mut order);
+        }
+    }
+    order
+        .into_iter()
+        .filter(|&j| j != i)
+        .map(|j| Connection {
+            link: &r.views[j],
+            labels: labels.remove(&j).unwrap_or_default(),
+        })
+        .collect()
 }
 
 fn doc_of(key: &Key) -> usize {
@@ -231,12 +251,36 @@ fn around(r: &Renderer<'_>, i: usize) -> Option<Around> {
     Some(Around { graph, node })
 }
 
+/// The neighbourhood's caption and picture. The caption says which sides are drawn, read
+/// from the laid-out scene: a neighbour related both ways is drawn on the right.
 fn draw(r: &Renderer<'_>, a: &Around) -> String {
     let (g, kinds) = (&a.graph, &r.config.kinds);
     let Some(scene) = layout::neighbourhood(g, kinds, a.node, NEIGHBOURS_PER_SIDE) else {
         return String::new();
     };
-    svg::render(
+    let me = scene
+        .boxes
+        .iter()
+        .find(|b| b.current)
+        .map_or(0, |b| b.x);
+    let left = scene.boxes.iter().any(|b| b.x < me);
+    let right = scene.boxes.iter().filter(|b| b.x > me);
+    let both_ways = right.clone().any(|b| {
+        g.edges_of(a.node)
+            .any(|e| e.from == b.node && e.to == a.node)
+    });
+    let points_at = if both_ways {
+        "what it points at or is related to both ways"
+    } else {
+        "what it points at"
+    };
+    let kind = kinds.get(g.nodes[a.node].kind).label.to_lowercase();
+    let sides = match (left, right.count() > 0) {
+        (true, true) => format!("what points at it on the left, {points_at} on the right"),
+        (true, false) => "what points at it, on the left".to_string(),
+        _ => format!("{points_at}, on the right"),
+    };
+    let svg = svg::render(
         &scene,
         g,
         kinds,
@@ -244,5 +288,9 @@ fn draw(r: &Renderer<'_>, a: &Around) -> String {
             id: "neighbourhood",
             label: &format!("{} and the documents it is related to", g.nodes[a.node].title),
         },
+    );
+    format!(
+        "<figcaption>How this {} connects: {sides}.</figcaption>\n<div class=\"graph-scroll\">\n{svg}\n</div>",
+        crate::markdown::escape(&kind)
     )
 }

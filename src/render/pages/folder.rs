@@ -15,7 +15,8 @@ use crate::render::{Key, Prepared, Renderer, humanize_key};
 
 pub(super) struct Folder;
 
-fn folder_url(dir: &str) -> UrlPath {
+/// Where the page of folder `dir` (a path under `content/`) is.
+pub(in crate::render) fn folder_url(dir: &str) -> UrlPath {
     let segs: Vec<String> = dir.split('/').map(slugify).collect();
     UrlPath::page(segs.iter().map(String::as_str))
 }

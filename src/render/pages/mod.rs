@@ -47,6 +47,7 @@ pub(super) use paging::Lists;
 pub use paging::is_page_address;
 
 pub(super) use asset::asset_hrefs;
+pub(super) use folder::folder_url;
 pub(super) use kind::kind_url;
 pub(super) use packet::{Member, PacketBodies};
 pub(super) use status::header_status;

@@ -95,4 +95,118 @@
       })
       .catch(function () {});
   }
+  // Link previews: hovering or focusing a link to another document shows its kind, status,
+  // title and summary, read from the site's own search.json (fetched once, from this site
+  // only). Without JavaScript links are plain links.
+  var form = document.querySelector(".site-search[data-index]");
+  if (form && window.fetch && window.URL) {
+    var base = new URL(form.getAttribute("data-base") || "/", location.href);
+    var index = null;
+    var loading = null;
+    var tip = null;
+    var shownFor = null;
+    var load = function () {
+      if (!loading) {
+        loading = fetch(form.getAttribute("data-index"))
+          .then(function (r) {
+            return r.ok ? r.json() : null;
+          })
+          .then(function (data) {
+            index = {};
+            if (!data || !data.docs) return;
+            data.docs.forEach(function (d) {
+              index[d.u] = { title: d.t, kind: (data.kinds[d.k] || [])[1] || "", status: d.s || "", summary: d.d || "" };
+            });
+          })
+          .catch(function () {
+            index = {};
+          });
+      }
+      return loading;
+    };
+    var target = function (link) {
+      var u;
+      try {
+        u = new URL(link.getAttribute("href"), location.href);
+      } catch (e) {
+        return null;
+      }
+      if (u.origin !== base.origin || u.pathname.indexOf(base.pathname) !== 0) return null;
+      if (u.pathname === location.pathname) return null;
+      var rel;
+      try {
+        rel = decodeURIComponent(u.pathname.slice(base.pathname.length));
+      } catch (e) {
+        return null;
+      }
+      return rel;
+    };
+    var hide = function () {
+      if (tip) tip.hidden = true;
+      if (shownFor) shownFor.removeAttribute("aria-describedby");
+      shownFor = null;
+    };
+    var show = function (link) {
+      var rel = target(link);
+      if (rel === null) return;
+      load().then(function () {
+        var doc = index && index[rel];
+        if (!doc || (link !== document.activeElement && !link.matches(":hover"))) return;
+        if (!tip) {
+          tip = document.createElement("div");
+          tip.id = "link-preview";
+          tip.className = "link-preview";
+          tip.setAttribute("role", "tooltip");
+          document.body.appendChild(tip);
+        }
+        tip.textContent = "";
+        var meta = document.createElement("p");
+        meta.className = "link-preview-meta";
+        meta.textContent = doc.kind + (doc.status ? " · " + doc.status : "");
+        var title = document.createElement("p");
+        title.className = "link-preview-title";
+        title.textContent = doc.title;
+        tip.appendChild(meta);
+        tip.appendChild(title);
+        if (doc.summary) {
+          var summary = document.createElement("p");
+          summary.className = "link-preview-summary";
+          summary.textContent = doc.summary;
+          tip.appendChild(summary);
+        }
+        tip.hidden = false;
+        var box = link.getBoundingClientRect();
+        var width = Math.min(tip.offsetWidth, document.documentElement.clientWidth - 16);
+        var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+        tip.style.left = left + window.scrollX + "px";
+        tip.style.top = box.bottom + window.scrollY + 6 + "px";
+        if (shownFor && shownFor !== link) shownFor.removeAttribute("aria-describedby");
+        shownFor = link;
+        link.setAttribute("aria-describedby", "link-preview");
+      });
+    };
+    var linkOf = function (event) {
+      var a = event.target.closest && event.target.closest("main a[href]");
+      return a && !a.closest(".graph-svg, .breadcrumbs") ? a : null;
+    };
+    document.addEventListener("mouseover", function (event) {
+      var a = linkOf(event);
+      if (a) show(a);
+    });
+    document.addEventListener("mouseout", function (event) {
+      var a = linkOf(event);
+      if (a && a === shownFor && a !== document.activeElement) hide();
+    });
+    document.addEventListener("focusin", function (event) {
+      var a = linkOf(event);
+      if (a) show(a);
+      else hide();
+    });
+    document.addEventListener("focusout", function (event) {
+      if (linkOf(event) === shownFor) hide();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hide();
+    });
+  }
 })();
