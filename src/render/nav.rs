@@ -29,16 +29,17 @@ pub(super) struct Folders {
     position: Vec<usize>,
 }
 
-/// The position a document asks for among its folder's: an `order` or `weight` field,
-/// lowest first; documents without one come after those with one. Only the fields a kind
-/// declares reach [`Doc::fields`], so a site that wants ordering declares `order` (or
-/// `weight`) in the kind's `fields`; a front-matter `order` key read for every kind would
-/// replace this function and nothing else.
+/// The position a document asks for among its folder's, lowest first; documents without one
+/// come after those with one. Front matter gives it as `order` (or `weight`, `nav_order`,
+/// `sidebar_position`, as other generators write it); a kind may also declare `order` or
+/// `weight` among its `fields`.
 fn order_of(d: &Doc) -> Option<i64> {
-    d.fields
-        .iter()
-        .find(|(k, _)| k == "order" || k == "weight")
-        .and_then(|(_, v)| v.trim().parse().ok())
+    d.order.or_else(|| {
+        d.fields
+            .iter()
+            .find(|(k, _)| k == "order" || k == "weight")
+            .and_then(|(_, v)| v.trim().parse().ok())
+    })
 }
 
 /// Sidebar order: `order`/`weight`, then title, then path (for a stable tie-break).

@@ -237,29 +237,29 @@ fn repeated_problems_are_grouped_unless_verbose() {
     for i in 0..25 {
         site.write(
             &format!("content/notes/n{i:02}.md"),
-            "---\ntitle: Note\nlastmod: 2024-01-01\n---\nBody.\n",
+            "---\ntitle: Note\nlayout: note\n---\nBody.\n",
         );
     }
-    let lastmod = |s: &str| {
+    let layout = |s: &str| {
         s.lines()
-            .filter(|l| l.contains("unknown key `lastmod`"))
+            .filter(|l| l.contains("unknown key `layout`"))
             .count()
     };
     let out = site.cairn(&["build", "--no-checks"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(lastmod(&out.stderr), 21, "{}", out.stderr);
+    assert_eq!(layout(&out.stderr), 21, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "... and 5 more: warning: unknown key `lastmod` in front matter (25 in all; use --verbose to list all)\n"
+            "... and 5 more: warning: unknown key `layout` in front matter (25 in all; use --verbose to list all)\n"
         ),
         "{}",
         out.stderr
     );
     let out = site.cairn(&["build", "--no-checks", "--verbose"]);
-    assert_eq!(lastmod(&out.stderr), 25, "{}", out.stderr);
+    assert_eq!(layout(&out.stderr), 25, "{}", out.stderr);
     assert!(!out.stderr.contains("more:"), "{}", out.stderr);
     let out = site.cairn(&["lint", "--format", "json"]);
-    assert_eq!(lastmod(&out.stdout), 25, "{}", out.stdout);
+    assert_eq!(layout(&out.stdout), 25, "{}", out.stdout);
 }
 
 /// A site whose documents folder is the records folder itself: the built-in globs match the
