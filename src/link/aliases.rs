@@ -7,7 +7,7 @@ use super::Doc;
 use super::body::percent_decode;
 use super::urls::{SERVER_PREFIX, is_reserved, packet_urls};
 use crate::config::SiteConfig;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::names::UrlPath;
 
 /// The longest part of an alias path: each part is a folder in the output, and file systems
@@ -73,19 +73,49 @@ pub(super) fn collect_aliases(
                 Some(last) if last.ends_with(".html") => UrlPath::file(&segs.join("/")),
                 _ => UrlPath::page(segs.iter().copied()),
             };
-            if taken.contains(&url) || is_reserved(&url) || url.as_str() == "/" {
+            // An address the site writes itself is never given up. A clash with a document's
+            // address or another alias (common in handbooks moved from other generators,
+            // whose redirects pile up) loses only the redirect: a warning, an error under
+            // `--strict`.
+            let severity = if config.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let dropped = if config.strict {
+                ""
+            } else {
+                "; no redirect is written"
+            };
+            if is_reserved(&url) || url.as_str() == "/" || packets.contains_key(&url) {
                 diags.error_spanning(
                     &d.file,
                     *pos,
                     *len,
                     format!("alias `{alias}` is already the address of a page"),
                 );
+            } else if taken.contains(&url) {
+                diags.push(
+                    Diagnostic::new(
+                        severity,
+                        d.file.clone(),
+                        *pos,
+                        format!("alias `{alias}` is already the address of a page{dropped}"),
+                    )
+                    .spanning(*len),
+                );
             } else if let Some((_, other)) = out.iter().find(|(u, _)| *u == url) {
-                diags.error_spanning(
-                    &d.file,
-                    *pos,
-                    *len,
-                    format!("alias `{alias}` is also an alias of {}", docs[*other].file),
+                diags.push(
+                    Diagnostic::new(
+                        severity,
+                        d.file.clone(),
+                        *pos,
+                        format!(
+                            "alias `{alias}` is also an alias of {}{dropped}",
+                            docs[*other].file
+                        ),
+                    )
+                    .spanning(*len),
                 );
             } else {
                 out.push((url, i));

@@ -513,3 +513,37 @@ fn where_a_lists_later_pages_go_no_document_or_alias_may_be() {
         ]
     );
 }
+
+#[test]
+fn aliases_clashing_with_a_document_or_another_alias_lose_only_the_redirect() {
+    let files = [
+        ("tools/teams.md", "# Teams\n"),
+        (
+            "old/a.md",
+            "---\ntitle: A\naliases: [/tools/teams/, /moved/]\n---\n",
+        ),
+        ("old/b.md", "---\ntitle: B\naliases: [/moved/]\n---\n"),
+    ];
+    let (site, diags) = site(&files);
+    let urls: Vec<&str> = site.aliases.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(urls, ["/moved/"]);
+    assert_eq!(
+        diags,
+        [
+            "content/old/a.md:3:11: warning: alias `/tools/teams/` is already the address of a page; no redirect is written",
+            "content/old/b.md:3:11: warning: alias `/moved/` is also an alias of content/old/a.md; no redirect is written",
+        ]
+    );
+    let strict = SiteConfig {
+        strict: true,
+        ..SiteConfig::default()
+    };
+    let (_, diags) = site_with(&strict, &files, &[]);
+    assert_eq!(
+        diags,
+        [
+            "content/old/a.md:3:11: error: alias `/tools/teams/` is already the address of a page",
+            "content/old/b.md:3:11: error: alias `/moved/` is also an alias of content/old/a.md",
+        ]
+    );
+}
