@@ -1,6 +1,8 @@
 #!/bin/sh
 # A `command` check for the status page: every runbook names its owners, says what it is for
-# and has sections to follow. Prints one row per runbook on stdout, as the page expects:
+# and has sections to follow. It checks the runbook documents, not the systems they cover, so
+# each row's item is the runbook's file. Prints one row per runbook on stdout, as the page
+# expects:
 #
 #   LEVEL,item,message,link        LEVEL is OK, WARNING or ERROR; fields are CSV.
 #
@@ -32,5 +34,5 @@ for file in "$dir"/*.md; do
         level=OK
         message="owners: $owners; $sections sections"
     fi
-    printf '%s,%s,%s,%s\n' "$level" "$(csv "$title")" "$(csv "$message")" "[[runbooks/$name]]"
+    printf '%s,%s,%s,%s\n' "$level" "$(csv "runbooks/$name.md")" "$(csv "$title — $message")" "[[runbooks/$name]]"
 done

@@ -354,3 +354,51 @@ fn the_example_site_builds_without_warnings() {
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert!(report.documents >= 21);
 }
+
+#[test]
+fn the_example_status_page_says_what_each_row_checked() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    assert!(!cairn::config::parse(&yaml).1.has_errors());
+    // Every check kind that runs offline is in the example, each with a name that says what
+    // it looks at.
+    for kind in [
+        "proof_of_life",
+        "triggers",
+        "docs",
+        "command",
+        "file_age",
+        "level",
+    ] {
+        assert!(
+            yaml.contains(&format!("    kind: {kind}\n")),
+            "the example has no `{kind}` check"
+        );
+    }
+    // A snooze belongs on one trigger, with a date and a reason, never on a whole check.
+    let checks = &yaml[yaml.find("\nchecks:").unwrap()..];
+    assert!(
+        !checks.contains("\n    snooze_until:"),
+        "a whole check is snoozed"
+    );
+    let triggers = std::fs::read_to_string(root.join("ops/triggers.yaml")).unwrap();
+    assert_eq!(triggers.matches("\n  snooze_until: ").count(), 1);
+    // The runbook check reads runbook documents, so its rows name the documents: a row must
+    // not read "OK · Runbooks · Backups" as if backups were fine.
+    let out = std::process::Command::new("sh")
+        .arg(root.join("scripts/runbook-check.sh"))
+        .arg(root.join("content/runbooks"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows = String::from_utf8(out.stdout).unwrap();
+    assert!(rows.lines().count() >= 3, "{rows}");
+    for row in rows.lines() {
+        let item = row.split(',').nth(1).unwrap().trim_matches('"');
+        assert!(
+            item.starts_with("runbooks/") && item.ends_with(".md"),
+            "the item `{item}` does not name the runbook document it checked"
+        );
+    }
+    assert!(!yaml.contains("  - name: Runbooks\n"));
+}
