@@ -588,12 +588,12 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     // Buffered: a large site can have tens of thousands of lines, one write each otherwise.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stderr.lock());
     let (shown, groups) = if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
-        (diags.iter().collect(), Vec::new())
+        (diags.iter().map(|d| (d, true)).collect(), Vec::new())
     } else {
         group::group(diags)
     };
-    for d in shown {
-        print_one(&mut out, d, color);
+    for (d, quoted) in shown {
+        print_one(&mut out, d, quoted, color);
     }
     for g in &groups {
         let _ = writeln!(out, "{}", g.line());
@@ -601,7 +601,7 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     let _ = out.flush();
 }
 
-fn print_one(out: &mut impl Write, d: &Diagnostic, color: bool) {
+fn print_one(out: &mut impl Write, d: &Diagnostic, quoted: bool, color: bool) {
     {
         let c = match d.severity {
             Severity::Error => "\x1b[31m",
@@ -620,7 +620,7 @@ fn print_one(out: &mut impl Write, d: &Diagnostic, color: bool) {
         // The line itself and a `^^^` under the offending text, as rustc and just show it.
         // Invisible characters are shown escaped, as in messages, and the underline counts
         // them as they are shown.
-        let Some(line) = d.source_line.as_deref().filter(|_| d.len > 0) else {
+        let Some(line) = d.source_line.as_deref().filter(|_| quoted && d.len > 0) else {
             return;
         };
         let number = d.line.to_string();

@@ -12,6 +12,10 @@ use cairn::diag::{Diagnostic, Severity};
 /// How many diagnostics of one kind are printed before the rest are counted.
 pub const SHOWN: usize = 20;
 
+/// How many of one kind also print the source line and its underline: after a few, the
+/// same underline under the same key tells the reader nothing new.
+pub const QUOTED: usize = 3;
+
 /// Messages whose first quoted name is what the problem is about, so each name is a kind of
 /// its own ("unknown key `lastmod`" and "unknown key `toc`" are two kinds, each repeated on
 /// every page of a site written for another tool).
@@ -39,9 +43,9 @@ impl Group {
     }
 }
 
-/// The diagnostics to print, in their order, and the kinds that were cut short, most
-/// frequent first.
-pub fn group(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Group>) {
+/// The diagnostics to print, in their order, each with whether its source line is quoted, and
+/// the kinds that were cut short, most frequent first.
+pub fn group(diags: &[Diagnostic]) -> (Vec<(&Diagnostic, bool)>, Vec<Group>) {
     let mut seen: HashMap<(Severity, String), usize> = HashMap::new();
     let mut order = Vec::new();
     let mut shown = Vec::new();
@@ -53,7 +57,7 @@ pub fn group(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<Group>) {
         });
         *n += 1;
         if *n <= SHOWN {
-            shown.push(d);
+            shown.push((d, *n <= QUOTED));
         }
     }
     let mut groups: Vec<Group> = order
@@ -172,7 +176,12 @@ mod tests {
         }));
         let (shown, groups) = group(&diags);
         assert_eq!(shown.len(), SHOWN + 1 + SHOWN);
-        assert!(shown.iter().any(|d| d.message.contains("`toc`")));
+        assert!(shown.iter().any(|(d, _)| d.message.contains("`toc`")));
+        // The first few of each kind quote their line; the rest are one line each.
+        let quoted = shown.iter().filter(|(_, q)| *q).count();
+        assert_eq!(quoted, QUOTED + 1 + QUOTED);
+        assert!(shown[..QUOTED].iter().all(|(_, q)| *q));
+        assert!(!shown[QUOTED].1);
         assert_eq!(
             groups,
             [
