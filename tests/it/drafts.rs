@@ -96,3 +96,23 @@ fn a_missing_status_is_not_a_draft() {
     cairn::build(&site.options()).unwrap();
     assert!(site.out().join("decisions/no-status/index.html").exists());
 }
+
+#[test]
+fn serve_shows_drafts_under_a_banner() {
+    use std::io::{Read, Write};
+    let site = with_status_draft();
+    let server = crate::serve_limits::Server::start(&site);
+    let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        s,
+        "GET /decisions/use-arm/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("class=\"draft-banner\""), "{answer}");
+}

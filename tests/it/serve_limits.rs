@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 use crate::support::*;
 
 /// A `cairn serve --no-checks` process on a free loopback port; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Server {
-    fn start(site: &Site) -> Server {
+    pub(crate) fn start(site: &Site) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .args(["serve", "--port", "0", "--no-checks"])
             .current_dir(site.root())
