@@ -152,6 +152,26 @@ pub struct Kind {
 }
 
 impl Kind {
+    /// A kind with the built-in lifecycle of statuses and nothing else yet.
+    fn with_lifecycle(name: String, folder: String, label: String, plural: String) -> Kind {
+        let mut k = Kind {
+            name,
+            folder,
+            label,
+            plural,
+            statuses: Vec::new(),
+            meanings: Vec::new(),
+            fields: Vec::new(),
+            sections: Vec::new(),
+            serves: Vec::new(),
+            uses: Vec::new(),
+            paths: Vec::new(),
+            paths_given: false,
+        };
+        k.set_statuses(builtin(&LIFECYCLE));
+        k
+    }
+
     pub fn is_page(&self) -> bool {
         self.name == PAGE
     }
@@ -246,22 +266,7 @@ pub struct KindTable {
 impl Default for KindTable {
     fn default() -> Self {
         let kind = |name: &str, folder: &str, label: &str, plural: &str| {
-            let mut k = Kind {
-                name: name.into(),
-                folder: folder.into(),
-                label: label.into(),
-                plural: plural.into(),
-                statuses: Vec::new(),
-                meanings: Vec::new(),
-                fields: Vec::new(),
-                sections: Vec::new(),
-                serves: Vec::new(),
-                uses: Vec::new(),
-                paths: Vec::new(),
-                paths_given: false,
-            };
-            k.set_statuses(builtin(&LIFECYCLE));
-            k
+            Kind::with_lifecycle(name.into(), folder.into(), label.into(), plural.into())
         };
         let mut vision = kind("vision", "visions", "Vision", "Visions");
         vision.fields = vec![FieldRule {
@@ -454,21 +459,8 @@ impl KindTable {
                     if let Some(first) = label.get_mut(0..1) {
                         first.make_ascii_uppercase();
                     }
-                    let mut kind = Kind {
-                        name: name.clone(),
-                        folder: plural.clone(),
-                        plural: format!("{label}s"),
-                        label,
-                        statuses: Vec::new(),
-                        meanings: Vec::new(),
-                        fields: Vec::new(),
-                        sections: Vec::new(),
-                        serves: Vec::new(),
-                        uses: Vec::new(),
-                        paths: Vec::new(),
-                        paths_given: false,
-                    };
-                    kind.set_statuses(builtin(&LIFECYCLE));
+                    let labels = format!("{label}s");
+                    let kind = Kind::with_lifecycle(name.clone(), plural, label, labels);
                     self.kinds.insert(self.kinds.len() - 1, kind);
                     KindId(self.kinds.len() - 2)
                 }
