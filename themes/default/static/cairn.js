@@ -189,18 +189,40 @@
       var a = event.target.closest && event.target.closest("main a[href]");
       return a && !a.closest(".graph-svg, .breadcrumbs") ? a : null;
     };
+    // A pointer resting on a link shows its preview after a moment, as browsers show
+    // titles; a press (a click on its way) cancels it, and the focus a click gives is not
+    // asked for a preview either. Focus from the keyboard shows it at once.
+    var timer = null;
+    var pressed = false;
+    var cancel = function () {
+      clearTimeout(timer);
+      timer = null;
+    };
+    document.addEventListener("mousedown", function () {
+      cancel();
+      pressed = true;
+      setTimeout(function () {
+        pressed = false;
+      }, 0);
+    }, true);
     document.addEventListener("mouseover", function (event) {
       var a = linkOf(event);
-      if (a) show(a);
+      if (!a) return;
+      cancel();
+      timer = setTimeout(function () {
+        show(a);
+      }, 200);
     });
     document.addEventListener("mouseout", function (event) {
       var a = linkOf(event);
-      if (a && a === shownFor && a !== document.activeElement) hide();
+      if (!a) return;
+      cancel();
+      if (a === shownFor && a !== document.activeElement) hide();
     });
     document.addEventListener("focusin", function (event) {
       var a = linkOf(event);
-      if (a) show(a);
-      else hide();
+      if (a && !pressed) show(a);
+      else if (!a) hide();
     });
     document.addEventListener("focusout", function (event) {
       if (linkOf(event) === shownFor) hide();
