@@ -225,8 +225,8 @@ impl Configured {
             diags: config_diags,
             mut checks,
         } = self;
-        let (sources, mut read_diags) = source::read_site(&opts.root, &config.content)?;
-        read_diags.extend(judge_markup(&opts.root, &sources.assets, &config));
+        let (mut sources, mut read_diags) = source::read_site(&opts.root, &config.content)?;
+        read_diags.extend(withhold_active(&opts.root, &mut sources.assets, &config));
         let read = opts
             .progress
             .start(crate::progress::Stage::Read, sources.docs.len());
@@ -363,15 +363,15 @@ impl Analysis {
                     edited.push(d);
                 }
                 Found::Asset => {
-                    self.read_diags.extend(judge_markup(
-                        root,
-                        std::slice::from_ref(&sp),
-                        &self.config,
-                    ));
+                    let mut published = vec![sp.clone()];
+                    self.read_diags
+                        .extend(withhold_active(root, &mut published, &self.config));
                     files_changed = true;
                     self.assets.retain(|a| *a != sp);
-                    self.assets.push(sp.clone());
-                    changed.assets.push(sp);
+                    if !published.is_empty() {
+                        self.assets.push(sp.clone());
+                        changed.assets.push(sp);
+                    }
                 }
                 Found::Nothing => {
                     files_changed = true;
@@ -422,42 +422,51 @@ impl Analysis {
     }
 }
 
-/// SVG and XML attachments are judged by what they hold: one that could run scripts on the
-/// site's address is refused unless the site allows active attachments (see
-/// [`link::attachments`]). The bytes are read under the content folder's fence, up to the
-/// limit documents have; a larger one is refused as too large to judge.
-fn judge_markup(root: &Path, assets: &[SourcePath], config: &SiteConfig) -> Diagnostics {
-    use link::attachments::{check_markup, is_markup};
+/// Leaves out of `assets` the attachments that could run scripts on the site's address,
+/// unless the site allows active attachments (see [`link::attachments`]): HTML pages by their
+/// name, SVG and XML files by what they hold, read under the content folder's fence up to the
+/// limit documents have (a larger one cannot be judged and is left out too). Each one left out
+/// is a warning (an error under `--strict`); nothing left out is ever copied.
+fn withhold_active(root: &Path, assets: &mut Vec<SourcePath>, config: &SiteConfig) -> Diagnostics {
+    use link::attachments::{check_markup, check_name, is_markup};
     let mut diags = Diagnostics::new();
     if config.active_attachments {
         return diags;
     }
     let content = config.content.path(root);
-    let Ok(fence) = crate::fence::Fence::for_content_in(root, &content, config.content.is_named())
-    else {
-        return diags;
-    };
-    let found: Vec<Diagnostic> = assets
+    let fence = crate::fence::Fence::for_content_in(root, &content, config.content.is_named());
+    let judged: Vec<Option<Diagnostic>> = assets
         .par_iter()
-        .filter(|a| is_markup(a))
-        .filter_map(|a| {
+        .map(|a| {
+            if let Some(d) = check_name(a, config) {
+                return Some(d);
+            }
+            if !is_markup(a) {
+                return None;
+            }
+            let Ok(fence) = &fence else {
+                // No fence, no reading: nothing is copied without one either.
+                return None;
+            };
             match fence.read(&content.join(a.as_str()), source::MAX_DOC_BYTES) {
                 Ok(bytes) => check_markup(a, &bytes, config),
-                // Unreadable now: the copy reports it, naming the file.
                 Err(crate::fence::ReadError::TooBig(limit)) => Some(Diagnostic::new(
-                    Severity::Error,
+                    Severity::Warning,
                     config.content.show(a),
                     crate::diag::Pos::START,
                     format!(
-                        "larger than {}: too large to check for scripts; refused",
+                        "not published: larger than {}, too large to check for scripts; site.yaml `attachments: {{ active: allow }}` publishes attachments like this",
                         crate::fence::size(limit)
                     ),
                 )),
+                // Unreadable now: the copy reports it, naming the file.
                 Err(_) => None,
             }
         })
         .collect();
-    for d in found {
+    let mut keep = judged.iter().map(Option::is_none);
+    assets.retain(|_| keep.next().unwrap_or(true));
+    for d in judged.into_iter().flatten() {
         diags.push(d);
     }
     diags

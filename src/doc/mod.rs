@@ -80,7 +80,8 @@ pub struct Doc {
     /// Kind-specific fields, as text for display (`horizon`, fields from `site.yaml`).
     pub fields: Vec<(String, String)>,
     pub relations: Vec<RelationRef>,
-    /// `_index.md`: the title and introduction of its folder's index page.
+    /// `_index.md`, or a page beside a folder of the same name (`patterns.md` and
+    /// `patterns/`, see `link::intros`): the title and introduction of its folder's index.
     pub is_index: bool,
     pub text: String,
     /// A stable digest of the path and text: everything the document is made of.
@@ -108,6 +109,16 @@ pub struct FromGit {
 impl Doc {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+
+    /// The folder whose index this document introduces: `a` for `a/_index.md` and for a page
+    /// `a.md` read as `a/`'s introduction. Meaningful only when `is_index`.
+    pub fn intro_folder(&self) -> &str {
+        if self.source.is_index() {
+            self.source.dir()
+        } else {
+            self.source.without_ext()
+        }
     }
 
     /// The date shown as "last changed": `updated`, else `created`.

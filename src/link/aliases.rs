@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::Doc;
 use super::body::percent_decode;
+use super::outputs::Listings;
 use super::urls::{SERVER_PREFIX, is_reserved, packet_urls};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
@@ -18,11 +19,13 @@ const MAX_SEGMENT: usize = 200;
 pub(super) fn collect_aliases(
     docs: &[Doc],
     urls: &[UrlPath],
+    listings: &Listings,
     config: &SiteConfig,
     diags: &mut Diagnostics,
 ) -> Vec<(UrlPath, usize)> {
     let packets = packet_urls(docs, urls, config);
-    let taken: HashSet<&UrlPath> = urls.iter().chain(packets.keys()).collect();
+    let lists: Vec<UrlPath> = listings.urls().collect();
+    let taken: HashSet<&UrlPath> = urls.iter().chain(packets.keys()).chain(&lists).collect();
     let mut out: Vec<(UrlPath, usize)> = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         for crate::doc::Written {

@@ -1,14 +1,16 @@
 //! Attachments that could run scripts on the site's own address: HTML pages, and SVG or XML
 //! files holding scripts, event handlers, embedded HTML or a style sheet that makes HTML.
 //! Published from `content/`, such a file opened in a browser runs with the site's cookies and
-//! storage, so it is refused unless `site.yaml` allows active attachments
-//! (`attachments: { active: allow }`). An SVG diagram without any of that publishes as usual.
+//! storage, so it is not published unless `site.yaml` allows active attachments
+//! (`attachments: { active: allow }`): a warning names it and the setting (an error under
+//! `--strict`), and it is left out of the attachments the site copies. An SVG diagram without
+//! any of that publishes as usual.
 //!
-//! Pure: the link stage decides from file names (an HTML page is active whatever it holds);
-//! [`check_markup`] judges the bytes of an SVG or XML file, for the stage that reads them.
+//! Pure: [`check_name`] decides from the file name (an HTML page is active whatever it holds),
+//! [`check_markup`] from the bytes of an SVG or XML file, for the stage that reads them.
 
 use crate::config::SiteConfig;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Pos};
 use crate::names::SourcePath;
 
 /// Pages a browser shows as HTML, so any script in them runs.
@@ -30,22 +32,21 @@ pub fn is_markup(path: &SourcePath) -> bool {
     MARKUP.contains(&extension(path).as_str())
 }
 
-/// Refuses the attachments that are active by their name alone (the link stage's part).
-pub(super) fn check_names(assets: &[SourcePath], config: &SiteConfig, diags: &mut Diagnostics) {
+/// Judges an attachment by its name alone: a diagnostic if it is active whatever it holds
+/// (an HTML page, a compressed SVG) and the site does not allow that.
+pub fn check_name(path: &SourcePath, config: &SiteConfig) -> Option<Diagnostic> {
     if config.active_attachments {
-        return;
+        return None;
     }
-    for path in assets {
-        let ext = extension(path);
-        let what = if HTML.contains(&ext.as_str()) {
-            "an HTML page"
-        } else if COMPRESSED.contains(&ext.as_str()) {
-            "a compressed SVG, whose content cannot be checked"
-        } else {
-            continue;
-        };
-        diags.push(refusal(&config.content.show(path), what));
-    }
+    let ext = extension(path);
+    let what = if HTML.contains(&ext.as_str()) {
+        "an HTML page"
+    } else if COMPRESSED.contains(&ext.as_str()) {
+        "a compressed SVG, whose content cannot be checked"
+    } else {
+        return None;
+    };
+    Some(refusal(&config.content.show(path), what))
 }
 
 /// Judges an SVG or XML attachment by its content: a diagnostic if it could run scripts and
@@ -57,13 +58,15 @@ pub fn check_markup(path: &SourcePath, bytes: &[u8], config: &SiteConfig) -> Opt
     active_markup(bytes).map(|what| refusal(&config.content.show(path), what))
 }
 
+/// Not published: a warning (an error under `--strict`, which promotes warnings) naming the
+/// setting that would publish it.
 fn refusal(shown: &str, what: &str) -> Diagnostic {
     Diagnostic::new(
-        crate::diag::Severity::Error,
+        crate::diag::Severity::Warning,
         shown,
         Pos::START,
         format!(
-            "{what} could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: {{ active: allow }}`)"
+            "not published: {what} could run scripts on the site's address; site.yaml `attachments: {{ active: allow }}` publishes attachments like this"
         ),
     )
 }
@@ -237,22 +240,24 @@ mod tests {
     }
 
     #[test]
-    fn html_attachments_are_refused_by_name_unless_allowed() {
+    fn html_attachments_are_withheld_by_name_unless_allowed() {
         let assets: Vec<SourcePath> = ["a/page.html", "b.HTM", "d.svgz", "c.svg", "e.png"]
             .into_iter()
             .map(SourcePath::new)
             .collect();
-        let mut diags = Diagnostics::new();
-        check_names(&assets, &SiteConfig::default(), &mut diags);
-        let shown: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
-        let end = "could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: { active: allow }`)";
+        let shown: Vec<String> = assets
+            .iter()
+            .filter_map(|a| check_name(a, &SiteConfig::default()))
+            .map(|d| d.to_string())
+            .collect();
+        let end = "could run scripts on the site's address; site.yaml `attachments: { active: allow }` publishes attachments like this";
         assert_eq!(
             shown,
             [
-                format!("content/a/page.html:1:1: error: an HTML page {end}"),
-                format!("content/b.HTM:1:1: error: an HTML page {end}"),
+                format!("content/a/page.html:1:1: warning: not published: an HTML page {end}"),
+                format!("content/b.HTM:1:1: warning: not published: an HTML page {end}"),
                 format!(
-                    "content/d.svgz:1:1: error: a compressed SVG, whose content cannot be checked {end}"
+                    "content/d.svgz:1:1: warning: not published: a compressed SVG, whose content cannot be checked {end}"
                 ),
             ]
         );
@@ -260,9 +265,7 @@ mod tests {
             active_attachments: true,
             ..SiteConfig::default()
         };
-        let mut diags = Diagnostics::new();
-        check_names(&assets, &allowed, &mut diags);
-        assert!(diags.is_empty());
+        assert!(assets.iter().all(|a| check_name(a, &allowed).is_none()));
         let svg = SourcePath::new("c.svg");
         let script = b"<svg><script>x</script></svg>";
         assert!(check_markup(&svg, script, &SiteConfig::default()).is_some());

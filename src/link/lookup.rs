@@ -31,7 +31,7 @@ impl Lookup {
         let mut idx = Lookup::default();
         for (i, d) in docs.iter().enumerate() {
             if d.is_index {
-                idx.by_path.insert(d.source.dir().to_string(), i);
+                idx.by_path.insert(d.intro_folder().to_string(), i);
                 continue;
             }
             idx.by_path.insert(d.source.without_ext().to_string(), i);

@@ -26,7 +26,9 @@ mod aliases;
 pub mod attachments;
 mod body;
 mod cycles;
+mod intros;
 mod lookup;
+mod outputs;
 mod relations;
 mod supersede;
 mod unique;
@@ -35,6 +37,7 @@ mod urls;
 
 pub use body::join_relative;
 pub use lookup::Lookup;
+pub use outputs::folder_url;
 pub use update::BodyUpdate;
 pub use urls::{RESERVED, doc_url, has_packet, packet_url};
 
@@ -62,6 +65,8 @@ pub struct Site {
     pub links: Vec<Vec<Resolved>>,
     /// Redirect pages: old path → document.
     pub aliases: Vec<(UrlPath, usize)>,
+    /// Folders of pages (paths under the documents folder) that get a page listing them.
+    pub folder_pages: Vec<String>,
     lookup: Lookup,
     /// Drafts left out of this build, kept so the documents can be linked again.
     left_out: Vec<Doc>,
@@ -151,8 +156,11 @@ pub fn link(
     let mut diags = Diagnostics::new();
     let (mut docs, left_out): (Vec<Doc>, Vec<Doc>) =
         all.into_iter().partition(|d| drafts || !d.draft);
+    intros::read_intros(&mut docs, config);
     let urls: Vec<UrlPath> = docs.iter().map(|d| doc_url(d, config)).collect();
     check_unique(&docs, &urls, config, &mut diags);
+    let listings = outputs::Listings::new(&docs, &urls, config);
+    outputs::check_documents(&docs, &urls, &listings, config, &mut diags);
     check_tag_pages(&docs, &mut diags);
     let idx = Lookup::new(&docs, &left_out);
 
@@ -184,8 +192,10 @@ pub fn link(
         b.dedup();
     }
 
-    attachments::check_names(assets, config, &mut diags);
-    let aliases = collect_aliases(&docs, &urls, config, &mut diags);
+    let aliases = collect_aliases(&docs, &urls, &listings, config, &mut diags);
+    outputs::check_assets(
+        assets, &docs, &urls, &aliases, &listings, config, &mut diags,
+    );
     show_sources(&docs, &mut diags);
     let site = Site {
         docs,
@@ -196,6 +206,7 @@ pub fn link(
         backlinks,
         links,
         aliases,
+        folder_pages: listings.folders,
         lookup: idx,
         left_out,
         written_status: derived.written,

@@ -547,3 +547,5 @@ fn aliases_clashing_with_a_document_or_another_alias_lose_only_the_redirect() {
         ]
     );
 }
+
+mod outputs;

@@ -55,7 +55,7 @@ pub(super) fn packet_urls(
 pub fn doc_url(doc: &Doc, config: &SiteConfig) -> UrlPath {
     let kind = config.kinds.get(doc.kind);
     if doc.is_index {
-        let dir = doc.source.dir();
+        let dir = doc.intro_folder();
         if let Some(k) = dir
             .split('/')
             .next()

@@ -29,7 +29,7 @@ use crate::link::Site;
 use crate::names::{OutPath, UrlPath};
 
 use lazy::Html;
-pub use pages::{Key, Page, is_page_address, reserved};
+pub use pages::{Key, Page, is_page_address, reserved, reserved_folders};
 pub use templates::Templates;
 use views::LinkView;
 

@@ -66,7 +66,7 @@ impl Folders {
         for (i, d) in site.docs.iter().enumerate() {
             let dir = d.source.dir();
             if d.is_index {
-                intros.insert(dir.to_string(), i);
+                intros.insert(d.intro_folder().to_string(), i);
                 continue;
             }
             docs.entry(dir.to_string()).or_default().push(i);

@@ -555,10 +555,11 @@ fn megabyte_yaml_of_other_shapes_is_read_or_refused() {
 }
 
 /// Issue: an HTML attachment is published on the site's own address, where its scripts run
-/// with the site's cookies. It is refused, naming the file, unless site.yaml allows it; an
-/// SVG diagram publishes as before.
+/// with the site's cookies. It is never copied unless site.yaml allows it: a warning names the
+/// file and the setting and the site builds without it (an error under `--strict`, which writes
+/// nothing); an SVG diagram publishes as before.
 #[test]
-fn html_attachments_are_refused_unless_the_site_allows_them() {
+fn html_attachments_are_not_published_unless_the_site_allows_them() {
     let site = Site::copy("basic");
     site.write(
         "content/reports/coverage.html",
@@ -568,14 +569,21 @@ fn html_attachments_are_refused_unless_the_site_allows_them() {
         "content/reports/flow.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
     );
-    let out = site.cairn(&["build"]);
+    let out = site.cairn(&["build", "--strict"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    let warning = "content/reports/coverage.html:1:1: warning: not published: an HTML page could run scripts on the site's address; site.yaml `attachments: { active: allow }` publishes attachments like this\n";
     assert!(
-        out.stderr.starts_with("content/reports/coverage.html:1:1: error: an HTML page could run scripts on the site's address; attachments like this are refused unless site.yaml allows them (`attachments: { active: allow }`)\n"),
+        out.stderr
+            .starts_with(&warning.replace("warning:", "error:")),
         "{}",
         out.stderr
     );
     assert!(!site.out().exists());
+    let out = site.cairn(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.starts_with(warning), "{}", out.stderr);
+    assert!(!site.out().join("reports/coverage.html").exists());
+    assert!(site.out().join("reports/flow.svg").exists());
     let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
     site.write(
         "site.yaml",
@@ -583,15 +591,16 @@ fn html_attachments_are_refused_unless_the_site_allows_them() {
     );
     let out = site.cairn(&["build"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("coverage.html"), "{}", out.stderr);
     assert!(site.out().join("reports/coverage.html").exists());
     assert!(site.out().join("reports/flow.svg").exists());
 }
 
 /// An SVG attachment that holds a script (or an event handler, embedded HTML...) runs it on the
-/// site's address when opened: it is refused by what it holds, naming the file, unless
+/// site's address when opened: it is left out by what it holds, naming the file, unless
 /// site.yaml allows active attachments; a plain diagram beside it publishes.
 #[test]
-fn svg_attachments_with_scripts_are_refused_by_what_they_hold() {
+fn svg_attachments_with_scripts_are_not_published_by_what_they_hold() {
     let site = Site::copy("basic");
     site.write(
         "content/diagrams/flow.svg",
@@ -602,15 +611,16 @@ fn svg_attachments_with_scripts_are_refused_by_what_they_hold() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onload=\"fetch('/')\"/></svg>",
     );
     let out = site.cairn(&["build"]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
-            .starts_with("content/diagrams/trap.svg:1:1: error: "),
+            .starts_with("content/diagrams/trap.svg:1:1: warning: not published: "),
         "{}",
         out.stderr
     );
     assert!(!out.stderr.contains("flow.svg"), "{}", out.stderr);
-    assert!(!site.out().exists());
+    assert!(!site.out().join("diagrams/trap.svg").exists());
+    assert!(site.out().join("diagrams/flow.svg").exists());
     site.write(
         "content/diagrams/trap.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>",

@@ -13,6 +13,7 @@ mod hostile_checks;
 mod hostile_serve;
 mod incremental;
 mod navigation;
+mod outputs;
 mod progress;
 mod props;
 mod reader;

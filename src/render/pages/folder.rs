@@ -2,24 +2,18 @@
 //! `content/` that are not a kind's: its introduction and every page in it or below it, by
 //! title; a long one is split into pages (`/<folder>/page/<n>/`, see `paging`).
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use super::paging::{self, Pager};
 use super::{PageType, Route};
-use crate::names::{UrlPath, slugify};
+use crate::names::UrlPath;
 use crate::render::lazy::Html;
 use crate::render::views::LinkView;
 use crate::render::{Key, Prepared, Renderer, humanize_key};
 
 pub(super) struct Folder;
 
-/// Where the page of folder `dir` (a path under `content/`) is.
-pub(in crate::render) fn folder_url(dir: &str) -> UrlPath {
-    let segs: Vec<String> = dir.split('/').map(slugify).collect();
-    UrlPath::page(segs.iter().map(String::as_str))
-}
+pub(in crate::render) use crate::link::folder_url;
 
 #[derive(Serialize)]
 struct FolderView<'r> {
@@ -50,37 +44,15 @@ impl PageType for Folder {
         Route::Content
     }
 
-    /// Folders holding pages (not kind folders) whose address no document has taken.
+    /// Folders holding pages (not kind folders) whose address nothing else has taken (see
+    /// `link::outputs`).
     fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
-        let page = r.config.kinds.page();
-        let taken: BTreeSet<&UrlPath> = r
-            .site
-            .urls
+        r.site
+            .folder_pages
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !r.site.docs[*i].is_index)
-            .map(|(_, u)| u)
-            .collect();
-        let dirs: BTreeSet<String> = r
-            .site
-            .docs
-            .iter()
-            .filter(|d| d.kind == page && !d.is_index)
-            .map(|d| d.source.dir())
-            .filter(|dir| {
-                !dir.is_empty()
-                    && r.config
-                        .kinds
-                        .by_folder(dir.split('/').next().unwrap_or(""))
-                        .is_none()
-            })
-            .filter(|dir| !taken.contains(&folder_url(dir)))
-            .map(String::from)
-            .collect();
-        dirs.into_iter()
             .flat_map(|dir| {
-                let pages = r.config.paginate.pages(items(r, &dir).len());
-                paging::keys(Key::Name(dir), pages)
+                let pages = r.config.paginate.pages(items(r, dir).len());
+                paging::keys(Key::Name(dir.clone()), pages)
             })
             .collect()
     }

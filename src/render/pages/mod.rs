@@ -173,6 +173,18 @@ pub fn reserved() -> Vec<&'static str> {
         .collect()
 }
 
+/// The folders whose every file the site names itself (`/static/`): nothing from the
+/// documents folder may be copied there.
+pub fn reserved_folders() -> Vec<&'static str> {
+    TYPES
+        .iter()
+        .filter_map(|t| match t.route() {
+            Route::Under(at) => Some(at),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `site.*_href`: the pages every page links to, by name.
 pub(super) fn hrefs(base: &BaseUrl) -> std::collections::BTreeMap<&'static str, String> {
     TYPES

@@ -148,7 +148,7 @@ impl Lists {
         let page = kinds_table.page();
         for (i, d) in site.docs.iter().enumerate() {
             if d.is_index {
-                intros.entry(d.source.dir().to_string()).or_insert(i);
+                intros.entry(d.intro_folder().to_string()).or_insert(i);
                 continue;
             }
             by_kind.entry(d.kind).or_default().push(i);
