@@ -43,6 +43,8 @@ pub(super) struct RecordBody {
     pub deciders: Vec<String>,
     /// Records this one supersedes (`Supersedes [..](0003-x.md)`), by id.
     pub supersedes: Vec<Said>,
+    /// Records that supersede this one (`Superseded by [..](0005-y.md)`), by id.
+    pub superseded_by: Vec<Said>,
     /// Records this one amends (`Amends [..](..)`), by id.
     pub amends: Vec<Said>,
 }
@@ -143,7 +145,8 @@ fn key_len(item: &str) -> usize {
 }
 
 /// A line of a `## Status` section: the first gives the status (`Accepted`, `✅ Accepted`,
-/// `Superseded by [3. X](0003-x.md)`); `Supersedes [..](..)` and `Amends [..](..)` name others.
+/// `Superseded by [3. X](0003-x.md)`); `Supersedes [..](..)`, `Superseded by [..](..)` and
+/// `Amends [..](..)` name others.
 fn status_line(line: &str, at: usize, out: &mut RecordBody) {
     let words = line.split('[').next().unwrap_or("");
     let lower = words.trim().to_lowercase();
@@ -163,6 +166,8 @@ fn status_line(line: &str, at: usize, out: &mut RecordBody) {
     }
     let list = if lower.starts_with("supersedes") {
         &mut out.supersedes
+    } else if lower.starts_with("superseded by") || lower.starts_with("replaced by") {
+        &mut out.superseded_by
     } else if lower.starts_with("amends") {
         &mut out.amends
     } else {
@@ -386,6 +391,8 @@ mod tests {
         let r = record_body("# T\n\n## Status\n\nSuperseded by [3. New](0003-new.md)\n");
         assert_eq!(r.status.unwrap().text, "Superseded by");
         assert!(r.supersedes.is_empty());
+        let ids: Vec<&str> = r.superseded_by.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(ids, ["0003-new"]);
     }
 
     #[test]

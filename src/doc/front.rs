@@ -496,6 +496,7 @@ fn read_relation(
             target,
             pos: r.at(item.pos),
             len: item.len,
+            reversed: false,
         });
     }
 }

@@ -37,6 +37,9 @@ pub struct RelationRef {
     pub pos: Pos,
     /// How many characters the target takes where it is written.
     pub len: u32,
+    /// Written by the other end: `Superseded by [..](x.md)` in a record's body says the target
+    /// supersedes this document (see `link::relations`).
+    pub reversed: bool,
 }
 
 /// A value as written in front matter: its text, file position and length there.

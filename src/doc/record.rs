@@ -39,17 +39,29 @@ pub(super) fn take(
     if doc.owners.is_empty() {
         doc.owners = record.deciders;
     }
-    for (rel, said) in record
+    for (rel, reversed, said) in record
         .supersedes
         .into_iter()
-        .map(|s| (Relation::Supersedes, s))
-        .chain(record.amends.into_iter().map(|s| (Relation::Related, s)))
+        .map(|s| (Relation::Supersedes, false, s))
+        .chain(
+            record
+                .superseded_by
+                .into_iter()
+                .map(|s| (Relation::Supersedes, true, s)),
+        )
+        .chain(
+            record
+                .amends
+                .into_iter()
+                .map(|s| (Relation::Related, false, s)),
+        )
     {
         doc.relations.push(RelationRef {
             relation: rel,
             target: said.text,
             pos: pos(said.offset),
             len: said.len,
+            reversed,
         });
     }
 }

@@ -94,9 +94,12 @@ pub(super) fn resolve_relations(
                 );
                 continue;
             }
-            if !relations[i].contains(&(r.relation, j)) {
-                relations[i].push((r.relation, j));
-                inverse[j].push((r.relation, i));
+            // `Superseded by X` written in this record is X superseding it, whether or not X
+            // says so too.
+            let (from, to) = if r.reversed { (j, i) } else { (i, j) };
+            if !relations[from].contains(&(r.relation, to)) {
+                relations[from].push((r.relation, to));
+                inverse[to].push((r.relation, from));
             }
         }
     }

@@ -22,6 +22,10 @@ pub struct Templates {
 impl Templates {
     pub fn new(theme: &Theme, hl: &Highlighter) -> Result<Templates> {
         let mut tera = Tera::new();
+        // `status-{{ s | slug }}`: one class for a status kept as written (`on hold`).
+        tera.register_filter("slug", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            crate::names::slugify(s)
+        });
         tera.add_raw_templates(
             theme
                 .templates

@@ -189,6 +189,47 @@ fn nygard_records_are_decisions_with_status_date_and_supersedes() {
     assert!(old.contains("Superseded by"), "{old}");
 }
 
+/// Issue 12: adr-tools writes `Superseded by [..](..)` in the old record, and the new one does
+/// not always say `Supersedes`: the relation is read from the old record's side alone.
+/// A status kept as written (`on hold`) is one class, not two.
+#[test]
+fn a_one_sided_superseded_by_supersedes_and_a_status_with_spaces_is_one_class() {
+    let go_silent = NYGARD_3.replace(
+        "Supersedes [2. Use shell scripts](0002-use-shell-scripts.md)\n\n",
+        "",
+    );
+    let on_hold = NYGARD_1
+        .replace("# 1. Record", "# 4. Hold")
+        .replace("Accepted", "On hold");
+    let site = site(&[
+        ("decisions/0002-use-shell-scripts.md", NYGARD_2),
+        ("decisions/0003-use-go.md", &go_silent),
+        ("decisions/0004-hold.md", &on_hold),
+    ]);
+    let (a, _) = builds(&site);
+    assert_eq!(
+        seen(&a, "0003-use-go"),
+        record(
+            "Use Go",
+            "accepted",
+            "2019-03-06",
+            &[],
+            &["0002-use-shell-scripts"]
+        )
+    );
+    assert_eq!(
+        seen(&a, "0002-use-shell-scripts"),
+        record("Use shell scripts", "superseded", "2016-03-05", &[], &[])
+    );
+    let go = site.read("decisions/0003-use-go/index.html");
+    assert!(go.contains("Use shell scripts"), "{go}");
+    let held = site.read("decisions/0004-hold/index.html");
+    assert!(held.contains("class=\"status status-on-hold\""), "{held}");
+    let list = site.read("decisions/index.html");
+    assert!(list.contains("id=\"group-on-hold\""), "{list}");
+    assert!(!list.contains("status-on hold"), "{list}");
+}
+
 #[test]
 fn madr_2_3_and_4_records_are_decisions() {
     let madr2 = "# Use Markdown Architectural Decision Records
