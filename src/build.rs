@@ -31,6 +31,47 @@ pub fn lint(opts: &BuildOptions) -> Result<BuildReport> {
     ))
 }
 
+/// One change `fix` made: the file as diagnostics show it, and the change at its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed {
+    pub file: String,
+    pub change: crate::doc::fix::Change,
+}
+
+/// `cairn lint --fix`: rewrites in place the front matter problems with one obvious answer
+/// (see [`crate::doc::fix`]), reading and writing only inside the documents folder's fence.
+/// Files that cannot be read whole or are not UTF-8 are left alone (lint reports them).
+pub fn fix(opts: &BuildOptions) -> Result<Vec<Fixed>> {
+    let config = crate::pipeline::configure(opts)?.config;
+    let content = config.content.path(&opts.root);
+    let (sources, _) = crate::source::read_site(&opts.root, &config.content)?;
+    let fence =
+        crate::fence::Fence::for_content_in(&opts.root, &content, config.content.is_named())
+            .map_err(|p| Error::io(&p, std::io::Error::other("outside the site")))?;
+    let mut out = Vec::new();
+    for doc in &sources.docs {
+        let full = content.join(doc.path.as_str());
+        let Ok(bytes) = fence.read(&full, crate::source::MAX_DOC_BYTES) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let Some((fixed, changes)) = crate::doc::fix::fix(&text, &doc.path, &config) else {
+            continue;
+        };
+        fence
+            .overwrite(&full, fixed.as_bytes())
+            .map_err(|e| Error::io(&full, e.into()))?;
+        let file = config.content.show(&doc.path);
+        out.extend(changes.into_iter().map(|change| Fixed {
+            file: file.clone(),
+            change,
+        }));
+    }
+    Ok(out)
+}
+
 /// `cairn build`: the whole pipeline. On content errors nothing is written and the previous
 /// output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {

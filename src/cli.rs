@@ -137,6 +137,10 @@ struct LintArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// First rewrite in place the front matter problems with one obvious answer (other
+    /// generators' keys, near misses of known keys, ids that are not slugs), printing each.
+    #[arg(long)]
+    fix: bool,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +310,11 @@ fn lint(env: &Env, args: LintArgs) -> Result<ExitCode, Error> {
         progress: progress(env),
         ..BuildOptions::new(env.root.clone(), env.today)
     };
+    if args.fix {
+        for f in cairn::build::fix(&opts)? {
+            println!("{}:{}:1: fixed: {}", f.file, f.change.line, f.change.what);
+        }
+    }
     let report = cairn::lint(&opts)?;
     match args.format {
         Format::Text => {

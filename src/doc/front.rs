@@ -14,7 +14,7 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::yaml::{self, Entry, Node, Value};
 
-const COMMON_KEYS: [&str; 17] = [
+pub(super) const COMMON_KEYS: [&str; 17] = [
     "title",
     "kind",
     "id",

@@ -19,6 +19,7 @@ use crate::schema::Reader;
 use crate::source::SourceFile;
 
 mod adopt;
+pub mod fix;
 mod front;
 mod record;
 mod rules;

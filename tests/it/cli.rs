@@ -175,3 +175,37 @@ fn every_command_in_a_folder_without_site_yaml_says_so_and_exits_2() {
         "nothing written"
     );
 }
+
+/// Issue 12: `cairn lint --fix` rewrites what has one obvious answer in place (other
+/// generators' keys, near misses, ids that are not slugs), keeping comments, order and line
+/// ends, prints each change, and then lints the fixed files.
+#[test]
+fn lint_fix_rewrites_obvious_front_matter_problems_in_place() {
+    let site = Site::copy("basic");
+    let page = "---\r\n# kept for Hugo\r\ntitle: Hugo page\r\nlastmod: 2026-01-02\r\nid: Hugo Page\r\nowner: [ann]\r\n---\r\nBody.\r\n";
+    site.write("content/notes/hugo.md", page);
+    let before = site.cairn(&["lint"]);
+    assert!(
+        before.stderr.contains("unknown key `owner`"),
+        "{}",
+        before.stderr
+    );
+    let out = site.cairn(&["lint", "--fix"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "content/notes/hugo.md:4:1: fixed: `lastmod` → `updated`\n\
+         content/notes/hugo.md:5:1: fixed: `id: Hugo Page` → `id: hugo-page`\n\
+         content/notes/hugo.md:6:1: fixed: `owner` → `owners`\n"
+    );
+    let text = std::fs::read_to_string(site.root().join("content/notes/hugo.md")).unwrap();
+    assert_eq!(
+        text,
+        "---\r\n# kept for Hugo\r\ntitle: Hugo page\r\nupdated: 2026-01-02\r\nid: hugo-page\r\nowners: [ann]\r\n---\r\nBody.\r\n"
+    );
+    assert!(!out.stderr.contains("hugo.md"), "{}", out.stderr);
+    // Nothing left to fix: a second run changes nothing.
+    let again = site.cairn(&["lint", "--fix"]);
+    assert_eq!(again.stdout, "");
+    assert!(!site.out().exists());
+}
