@@ -23,6 +23,14 @@ pub(super) fn synonym(key: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a file is the page of its folder as other generators name it (`index.md`, as
+/// Jekyll, MkDocs and Eleventy do, or a `README.md` GitHub shows): never a record, whatever
+/// folder it is in, and its folder's introduction when the folder is listed (`link::intros`).
+pub fn folder_page(path: &crate::names::SourcePath) -> bool {
+    let stem = path.stem();
+    stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme")
+}
+
 /// Keys of record formats shown as they are (MADR's `consulted`, `informed`).
 pub(super) const SHOWN_KEYS: [&str; 2] = ["consulted", "informed"];
 

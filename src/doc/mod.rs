@@ -18,7 +18,7 @@ use crate::relation::Relation;
 use crate::schema::Reader;
 use crate::source::SourceFile;
 
-mod adopt;
+pub(crate) mod adopt;
 pub mod fix;
 mod front;
 mod record;
@@ -115,10 +115,11 @@ impl Doc {
         &self.text[self.body_offset..]
     }
 
-    /// The folder whose index this document introduces: `a` for `a/_index.md` and for a page
-    /// `a.md` read as `a/`'s introduction. Meaningful only when `is_index`.
+    /// The folder whose index this document introduces: `a` for `a/_index.md` (or
+    /// `a/index.md`, `a/README.md`) and for a page `a.md` read as `a/`'s introduction.
+    /// Meaningful only when `is_index`.
     pub fn intro_folder(&self) -> &str {
-        if self.source.is_index() {
+        if self.source.is_index() || adopt::folder_page(&self.source) {
             self.source.dir()
         } else {
             self.source.without_ext()
@@ -144,13 +145,20 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
     } else {
         adopt::record_body(&file.text[front.body_offset..])
     };
-    let kind_id = front::choose_kind(
-        entries,
-        (&front, record.is_record()),
-        &file.path,
-        &config.kinds,
-        &mut r,
-    );
+    let kind_id = if !config.strict
+        && adopt::folder_page(&file.path)
+        && !entries.iter().any(|e| e.key == "kind")
+    {
+        config.kinds.page()
+    } else {
+        front::choose_kind(
+            entries,
+            (&front, record.is_record()),
+            &file.path,
+            &config.kinds,
+            &mut r,
+        )
+    };
     let kind = config.kinds.get(kind_id);
     let body = Body::analyse(&file.text, front.body_offset);
     let mut doc = Doc::untitled(&file.path, shown, kind_id, front.body_offset, body.outline);

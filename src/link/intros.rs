@@ -4,7 +4,8 @@
 //! folder's documents; it is read instead as that list's introduction, its title and body
 //! shown above the list, as `_index.md` is. A compatibility reading, off under `--strict`,
 //! where the page keeps its own address and a clash with a kind's list is an error (see
-//! `outputs`). Pure.
+//! `outputs`). The same goes for a folder's `index.md` (Jekyll, MkDocs, Eleventy) or, without
+//! one, its `README.md`. Pure.
 
 use std::collections::HashSet;
 
@@ -23,9 +24,14 @@ pub(super) fn read_intros(docs: &mut [Doc], config: &SiteConfig) {
     }
     let kinds = &config.kinds;
     let page = kinds.page();
-    let mut listed: HashSet<&str> = HashSet::new();
+    // The home page is always written: the root is listed.
+    let mut listed: HashSet<&str> = HashSet::from([""]);
     let mut introduced: HashSet<&str> = HashSet::new();
+    let mut has_index_md: HashSet<&str> = HashSet::new();
     for d in docs.iter() {
+        if d.source.stem().eq_ignore_ascii_case("index") && d.kind == page {
+            has_index_md.insert(d.source.dir());
+        }
         if d.is_index {
             introduced.insert(d.source.dir());
         } else if d.kind != page {
@@ -52,8 +58,14 @@ pub(super) fn read_intros(docs: &mut [Doc], config: &SiteConfig) {
         .enumerate()
         .filter(|(_, d)| d.kind == page && !d.is_index)
         .filter(|(_, d)| {
-            let folder = d.source.without_ext();
-            listed.contains(folder) && !introduced.contains(folder)
+            // `index.md` before `README.md`, as MkDocs does.
+            let readme = d.source.stem().eq_ignore_ascii_case("readme");
+            let folder = d.intro_folder();
+            let beside = !crate::doc::adopt::folder_page(&d.source);
+            (beside || !readme || !has_index_md.contains(folder))
+                && (!beside || !folder.is_empty())
+                && listed.contains(folder)
+                && !introduced.contains(folder)
         })
         .map(|(i, _)| i)
         .collect();

@@ -32,6 +32,10 @@ impl Lookup {
         for (i, d) in docs.iter().enumerate() {
             if d.is_index {
                 idx.by_path.insert(d.intro_folder().to_string(), i);
+                // `[..](decisions/index.md)` is the same page.
+                idx.by_path
+                    .entry(d.source.without_ext().to_string())
+                    .or_insert(i);
                 continue;
             }
             idx.by_path.insert(d.source.without_ext().to_string(), i);

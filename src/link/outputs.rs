@@ -137,7 +137,8 @@ pub(super) fn check_assets(
     if assets.is_empty() {
         return;
     }
-    let mut pages: HashMap<String, String> = HashMap::new();
+    // Sorted, so that which page a folder is named for is the same on every run.
+    let mut pages: BTreeMap<String, String> = BTreeMap::new();
     let mut add = |url: &UrlPath, what: String| {
         pages
             .entry(url.out_path().as_str().to_string())
@@ -167,7 +168,7 @@ pub(super) fn check_assets(
     }
     add(&UrlPath::page([]), "the home page".to_string());
     // Folders the pages need: a file there would stop them from being written.
-    let mut folders: HashMap<&str, &str> = HashMap::new();
+    let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
     for out in pages.keys() {
         let mut at = out.as_str();
         while let Some((up, _)) = at.rsplit_once('/') {

@@ -163,7 +163,7 @@ fn attachments_cannot_land_on_a_page_or_where_pages_need_a_folder() {
         ),
         format!("content/index.html:1:1: error: `/index.html` is also the home page{end}"),
         format!(
-            "content/notes:1:1: error: `/notes` is a folder of the site, which holds `/notes/n/index.html`{end}"
+            "content/notes:1:1: error: `/notes` is a folder of the site, which holds `/notes/index.html`{end}"
         ),
         format!(
             "content/notes/index.html:1:1: error: `/notes/index.html` is also the list of folder notes/{end}"
@@ -189,4 +189,49 @@ fn attachments_cannot_land_on_a_page_or_where_pages_need_a_folder() {
         ),
     ];
     assert_eq!(errors, expected.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn index_and_readme_files_introduce_their_folder_and_are_never_records() {
+    let readme = "# About these records\n\nWritten with adr-tools.\n";
+    let (site, diags) = site(&[
+        ("index.md", "---\ntitle: Welcome\n---\nHello.\n"),
+        ("README.md", "# Repository notes\n"),
+        (
+            "decisions/index.md",
+            "---\nhas_children: true\n---\n# Decisions\n",
+        ),
+        ("decisions/README.md", readme),
+        (
+            "decisions/0001-use-x.md",
+            "# 1. Use X\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n",
+        ),
+        ("guides/README.md", "# Guides\n"),
+        ("guides/setup.md", PAGE),
+    ]);
+    let at = |p: &str| {
+        site.docs
+            .iter()
+            .position(|d| d.source.as_str() == p)
+            .unwrap()
+    };
+    let page = SiteConfig::default().kinds.page();
+    for (path, url) in [
+        ("index.md", "/"),
+        ("decisions/index.md", "/decisions/"),
+        ("guides/README.md", "/guides/"),
+    ] {
+        assert!(site.docs[at(path)].is_index, "{path}");
+        assert_eq!(site.urls[at(path)].as_str(), url, "{path}");
+    }
+    // `index.md` comes first; the README beside it is a page, never a record.
+    for path in ["README.md", "decisions/README.md"] {
+        assert!(!site.docs[at(path)].is_index, "{path}");
+        assert_eq!(site.docs[at(path)].kind, page, "{path}");
+    }
+    // Read as pages: no record's missing status or sections (only the unknown key is said).
+    assert_eq!(
+        diags,
+        ["content/decisions/index.md:2:1: warning: unknown key `has_children` in front matter"]
+    );
 }
