@@ -31,6 +31,17 @@ pub fn folder_page(path: &crate::names::SourcePath) -> bool {
     stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme")
 }
 
+/// Whether a file is a template for new documents, as record tools keep one beside the
+/// records (MADR's `adr-template.md`, Log4brains' `template.md`, `pattern.template.md`):
+/// published as a page, never counted as a record of its folder's kind.
+pub fn template(path: &crate::names::SourcePath) -> bool {
+    let stem = path.stem().to_ascii_lowercase();
+    stem == "template"
+        || ["-template", "_template", ".template"]
+            .iter()
+            .any(|end| stem.ends_with(end))
+}
+
 /// Keys of record formats shown as they are (MADR's `consulted`, `informed`).
 pub(super) const SHOWN_KEYS: [&str; 2] = ["consulted", "informed"];
 

@@ -193,3 +193,29 @@ fn front_matter_statuses_other_tools_write_map_and_unknown_words_stay_errors() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn templates_and_folder_pages_beside_records_are_pages() {
+    let record = "---\nstatus: accepted\ndate: 2020-01-02\n---\n# Use X\n";
+    for path in [
+        "decisions/adr-template.md",
+        "decisions/template.md",
+        "decisions/index.md",
+        "decisions/README.md",
+        "patterns/pattern.template.md",
+    ] {
+        let (d, _) = parse_str(path, record);
+        assert_eq!(d.kind, SiteConfig::default().kinds.page(), "{path}");
+    }
+    let (d, _) = parse_str("decisions/0001-templates.md", record);
+    assert_eq!(
+        d.kind,
+        SiteConfig::default().kinds.find("decision").unwrap()
+    );
+    // Under --strict the folder decides, as for a native document.
+    let (d, _) = parse_in(true, "decisions/adr-template.md", record);
+    assert_eq!(
+        d.kind,
+        SiteConfig::default().kinds.find("decision").unwrap()
+    );
+}

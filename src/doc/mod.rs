@@ -146,7 +146,7 @@ pub fn parse(file: SourceFile, config: &SiteConfig) -> (Doc, Diagnostics) {
         adopt::record_body(&file.text[front.body_offset..])
     };
     let kind_id = if !config.strict
-        && adopt::folder_page(&file.path)
+        && (adopt::folder_page(&file.path) || adopt::template(&file.path))
         && !entries.iter().any(|e| e.key == "kind")
     {
         config.kinds.page()
