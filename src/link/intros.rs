@@ -36,7 +36,9 @@ pub(super) fn read_intros(docs: &mut [Doc], config: &SiteConfig) {
             introduced.insert(d.source.dir());
         } else if d.kind != page {
             listed.insert(kinds.get(d.kind).folder.as_str());
-        } else {
+        } else if !crate::doc::adopt::folder_page(&d.source) {
+            // A folder's own `index.md` does not make it listed: alone (a Hugo leaf bundle)
+            // it stays the page it is.
             // A folder of pages is listed, and every folder above it (see `outputs`).
             let dir = d.source.dir();
             if dir

@@ -208,6 +208,7 @@ fn index_and_readme_files_introduce_their_folder_and_are_never_records() {
         ),
         ("guides/README.md", "# Guides\n"),
         ("guides/setup.md", PAGE),
+        ("posts/first/index.md", "# A bundle\n"),
     ]);
     let at = |p: &str| {
         site.docs
@@ -224,8 +225,9 @@ fn index_and_readme_files_introduce_their_folder_and_are_never_records() {
         assert!(site.docs[at(path)].is_index, "{path}");
         assert_eq!(site.urls[at(path)].as_str(), url, "{path}");
     }
-    // `index.md` comes first; the README beside it is a page, never a record.
-    for path in ["README.md", "decisions/README.md"] {
+    // `index.md` comes first; the README beside it is a page, never a record. A folder's
+    // `index.md` alone (a Hugo leaf bundle) is the page it is.
+    for path in ["README.md", "decisions/README.md", "posts/first/index.md"] {
         assert!(!site.docs[at(path)].is_index, "{path}");
         assert_eq!(site.docs[at(path)].kind, page, "{path}");
     }
