@@ -259,7 +259,8 @@ pub(super) fn closest_status(written: &str, kind: &Kind) -> Option<String> {
         "accepted" | "approved" | "adopted" | "agreed" | "decided" | "done" | "implemented" => {
             "accepted"
         }
-        "proposed" | "proposal" | "open" | "pending" | "wip" => "proposed",
+        "proposed" | "proposal" | "open" | "pending" | "wip" | "inprogress" => "proposed",
+        "in" if norm == "in progress" => "proposed",
         "rejected" | "declined" | "refused" => "rejected",
         "deprecated" | "obsolete" | "retired" | "withdrawn" | "abandoned" => "deprecated",
         "draft" => "draft",
@@ -305,8 +306,9 @@ pub(super) fn file_number(stem: &str) -> Option<u32> {
 }
 
 /// A date as other tools write it: a timestamp (`2018-01-10T00:00:00.000Z`, `2020-01-02
-/// 10:00`) gives its calendar date; `05/02/2018` is day/month/year, as adr-tools' users in
-/// most of the world write it; `2018/02/05` is year/month/day.
+/// 10:00`) gives its calendar date; `05/02/2018` (or `05-02-2018`, `05.02.2018`) is
+/// day/month/year, as adr-tools' users in most of the world write it; `2018/02/05` is
+/// year/month/day.
 pub(super) fn loose_date(s: &str) -> Option<Date> {
     let s = s.trim();
     if let Some(d) = s.get(..10).and_then(parse_date) {
@@ -316,7 +318,7 @@ pub(super) fn loose_date(s: &str) -> Option<Date> {
         }
         return None;
     }
-    let parts: Vec<&str> = s.split('/').collect();
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     let [a, b, c] = parts[..] else {
         return None;
     };
@@ -382,6 +384,9 @@ mod tests {
         assert_eq!(c("approved").as_deref(), Some("accepted"));
         assert_eq!(c("Obsolete").as_deref(), Some("deprecated"));
         assert_eq!(c("under review").as_deref(), Some("proposed"));
+        assert_eq!(c("Inprogress").as_deref(), Some("proposed"));
+        assert_eq!(c("In progress").as_deref(), Some("proposed"));
+        assert_eq!(c("in doubt"), None);
         assert_eq!(c("on hold"), None);
         let kinds = crate::kinds::KindTable::default();
         let strategy = kinds.get(kinds.find("strategy").unwrap());
@@ -447,6 +452,9 @@ mod tests {
         assert_eq!(loose_date("2019-03-06"), date(2019, 3, 6));
         assert_eq!(loose_date("05/02/2018"), date(2018, 2, 5));
         assert_eq!(loose_date("2018/02/05"), date(2018, 2, 5));
+        assert_eq!(loose_date("21-02-2023"), date(2023, 2, 21));
+        assert_eq!(loose_date("21.02.2023"), date(2023, 2, 21));
+        assert_eq!(loose_date("21-13-2023"), None);
         assert_eq!(loose_date("31/02/2018"), None);
         assert_eq!(loose_date("2019-03-06x"), None);
         assert_eq!(loose_date("soon"), None);
