@@ -66,6 +66,8 @@ pub(super) struct RecordBody {
     pub superseded_by: Vec<Said>,
     /// Records this one amends (`Amends [..](..)`), by id.
     pub amends: Vec<Said>,
+    /// Whether it has MADR's `## Decision Outcome` section: a decision was taken.
+    pub outcome: bool,
 }
 
 impl RecordBody {
@@ -101,6 +103,7 @@ pub(super) fn record_body(body: &str) -> RecordBody {
                 in_preamble = false;
             }
             in_status = level == 2 && name.eq_ignore_ascii_case("status");
+            out.outcome |= level == 2 && name.eq_ignore_ascii_case("decision outcome");
             continue;
         }
         let lead = text.len() - bare.len();

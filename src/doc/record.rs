@@ -24,6 +24,7 @@ pub(super) fn take(
     }
     let pos = |offset: usize| lines.pos(text, doc.body_offset + offset);
     let given = |key: &str| entries.iter().any(|e| e.key == key);
+    let said_status = record.status.is_some();
     if let Some(s) = record.status.filter(|_| !given("status")) {
         // The reader counts lines from the front matter; the body's are file lines already.
         let at = file_pos(pos(s.offset), r);
@@ -32,6 +33,13 @@ pub(super) fn take(
         } else {
             adopted_status(&s.text, kind, at, s.len, r)
         });
+    }
+    // A MADR record that names its chosen option and says nothing of its status is in force, as
+    // Log4brains reads it (MADR makes the status optional).
+    if doc.status.is_none() && !said_status && !given("status") && record.outcome {
+        if let Some(accepted) = kind.statuses.iter().find(|s| *s == ACCEPTED) {
+            doc.status = Some(accepted.clone());
+        }
     }
     if let Some((date, _)) = record.date.filter(|_| doc.created.is_none()) {
         doc.created = Some(date);
@@ -65,6 +73,8 @@ pub(super) fn take(
         });
     }
 }
+
+const ACCEPTED: &str = "accepted";
 
 /// A file position turned into one the reader turns back (it adds its first line).
 fn file_pos(p: Pos, r: &Reader) -> Pos {

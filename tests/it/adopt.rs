@@ -356,6 +356,83 @@ No.
 }
 
 #[test]
+fn a_madr_record_that_says_nothing_of_its_status_is_accepted_as_log4brains_reads_it() {
+    // MADR's own records: front matter for the site's navigation only, a chosen option, no
+    // status anywhere. One beside it says it is on hold.
+    let decided = "---
+parent: Decisions
+nav_order: 100
+---
+# Use Markdown Any Decision Records
+
+## Context and Problem Statement
+
+Which format?
+
+## Decision Outcome
+
+Chosen option: \"MADR\", because it is lean.
+";
+    let held = "---
+parent: Decisions
+status: on hold
+---
+# Use a log4brains site
+
+## Decision Outcome
+
+Chosen option: none yet.
+";
+    let nygard_without_status = "# 3. Keep a log
+
+Date: 2020-01-01
+
+## Context
+
+Logs.
+";
+    let site = site(&[
+        ("decisions/0001-use-madr.md", decided),
+        ("decisions/0002-use-log4brains.md", held),
+        ("decisions/0003-keep-a-log.md", nygard_without_status),
+    ]);
+    let a = pipeline::analyse(&site.options()).unwrap();
+    let madr = seen(&a, "0001-use-madr");
+    assert_eq!(madr.kind, "decision");
+    assert_eq!(madr.status.as_deref(), Some("accepted"));
+    assert_eq!(
+        seen(&a, "0002-use-log4brains").status.as_deref(),
+        Some("on hold")
+    );
+    // Only a chosen option says a decision was taken: a record without one keeps the warning.
+    let out = site.cairn(&["lint"]);
+    assert!(
+        !out.stderr
+            .contains("0001-use-madr.md:1:1: warning: missing `status`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("0003-keep-a-log.md:1:1: warning: missing `status`"),
+        "{}",
+        out.stderr
+    );
+    // Under --strict the status is as missing as in Cairn's own format.
+    let strict = site.cairn(&["lint", "--strict"]);
+    assert!(
+        strict
+            .stderr
+            .contains("0001-use-madr.md:1:1: warning: missing `status`")
+            || strict
+                .stderr
+                .contains("0001-use-madr.md:1:1: error: missing `status`"),
+        "{}",
+        strict.stderr
+    );
+}
+
+#[test]
 fn log4brains_records_are_decisions_and_odd_statuses_never_stop_the_site() {
     let l4b = |status: &str| {
         format!(
