@@ -186,3 +186,42 @@ fn the_same_site_gives_the_same_bytes() {
     };
     assert_eq!(bytes(&Split::new(&site)), bytes(&Split::new(&site)));
 }
+
+#[test]
+fn a_body_edit_changes_only_the_parts_of_the_words_it_changed() {
+    let body = |extra: &str| {
+        let mut files: Vec<(String, String)> = (0..600)
+            .map(|i| {
+                let words: Vec<String> = (0..60)
+                    .map(|w| format!("ledger{}x{}", (i * 7 + w) % 997, w % 5))
+                    .collect();
+                (
+                    format!("patterns/p{i}.md"),
+                    format!("---\ntitle: Pattern {i}\n---\n{}\n", words.join(" ")),
+                )
+            })
+            .collect();
+        files[10].1.push_str(extra);
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let site = linked(&SiteConfig::default(), &refs);
+        let split = Split::new(&site);
+        split
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), serde_json::to_vec(&split.part(i)).unwrap()))
+            .collect::<BTreeMap<String, Vec<u8>>>()
+    };
+    let before = body("");
+    let after = body("\nzebra\n");
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, bytes)| before.get(*k) != Some(bytes))
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(changed, ["z"], "one new word, one part");
+    assert_eq!(before.len() + 1, after.len());
+}
