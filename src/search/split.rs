@@ -77,26 +77,31 @@ impl Split {
         });
         type Map<'a, V> = HashMap<Cow<'a, str>, V, BuildHasherDefault<Digest>>;
         let mut index: Map<'a, Vec<u32>> = Map::default();
-        let mut fields: Map<'a, u32> = Map::default();
         for (n, &i) in order.iter().enumerate() {
             let d = &site.docs[i];
+            let number = u32::try_from(n).expect("fewer than 2^28 documents") << 4;
+            // One hash per word: the body's words are already split, lower-case, distinct and
+            // without stop words; a word of the title, tags or summary that the document
+            // already holds adds its field to that posting.
+            for w in d.search_words.split(' ').filter(|w| !w.is_empty()) {
+                index
+                    .entry(Cow::Borrowed(w))
+                    .or_default()
+                    .push(number | BODY);
+            }
             let mut add = |text: &'a str, field: u32| {
                 for w in words(text).filter(|w| !is_stop(w)) {
-                    *fields.entry(w).or_default() |= field;
+                    let postings = index.entry(w).or_default();
+                    match postings.last_mut() {
+                        Some(last) if *last >> 4 == number >> 4 => *last |= field,
+                        _ => postings.push(number | field),
+                    }
                 }
             };
             add(&d.title, TITLE);
             d.tags.iter().for_each(|t| add(t, TAGS));
             if let Some(s) = &d.summary {
                 add(s, SUMMARY);
-            }
-            // Already split, lower-case, distinct and without stop words.
-            for w in d.search_words.split(' ').filter(|w| !w.is_empty()) {
-                *fields.entry(Cow::Borrowed(w)).or_default() |= BODY;
-            }
-            let number = u32::try_from(n).expect("fewer than 2^28 documents") << 4;
-            for (w, f) in fields.drain() {
-                index.entry(w).or_default().push(number | f);
             }
         }
         // Each distinct word is copied once; its occurrences were borrowed.
