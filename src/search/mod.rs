@@ -3,7 +3,7 @@
 //! parts holding its words, and the records of the results it shows, never the whole index.
 //!
 //! - `search.json`, the manifest: the stop words, the kinds, how many documents and how many
-//!   records a chunk holds, where parts and chunks live, and every part's key and size.
+//!   records a chunk holds, where parts and chunks live, and every part's key.
 //! - `search/words/<key>.json` ([`split`]): the words that begin with `key`, each with the
 //!   documents holding it and in which fields.
 //! - `search/docs/<n>.json`: the records (title, URL, kind, status, summary) of documents
@@ -138,8 +138,8 @@ pub struct Manifest<'a> {
     /// Where parts and chunks are, relative to the base path.
     words: &'a str,
     records: &'a str,
-    /// Every part's key and size in bytes, sorted by key.
-    parts: Vec<(&'a str, usize)>,
+    /// Every part's key, sorted.
+    parts: Vec<&'a str>,
 }
 
 /// The manifest of `split`, with parts under `words` and chunks under `records`.
@@ -161,11 +161,7 @@ pub fn manifest<'a>(
         chunk: CHUNK,
         words,
         records,
-        parts: split
-            .parts
-            .iter()
-            .map(|p| (p.key.as_str(), p.bytes))
-            .collect(),
+        parts: split.parts.iter().map(|p| p.key.as_str()).collect(),
     }
 }
 

@@ -1,11 +1,11 @@
 //! The index split into parts by the first letters of its words.
 //!
 //! Every word of every document, with the documents holding it, sorted; then divided like a
-//! trie: the part keyed `""` holds every word until it would exceed [`PART_BYTES`], and a part
-//! too large is divided by the next letter of its words (`"l"` into `"la"`, `"le"`…; the word
-//! equal to the key, if any, keeps a part of its own). A part holding one word is never
-//! divided, however many documents hold it. A small site is one part, a large one a few
-//! thousand, each change touching only the parts of the words it changed.
+//! trie: while the words beginning with some letters exceed [`PART_BYTES`], they are divided
+//! by their next letter (`"l"` into `"la"`, `"le"`…; the word equal to those letters goes
+//! first), and neighbouring divisions are packed together again while they fit. A part
+//! holding one word is never divided, however many documents hold it. A small site is one
+//! part; a change touches only the parts of the words it changed.
 //!
 //! A part is a JSON array of words, each an array of the word and its postings:
 //! `[["ledger",24,40,9],…]`. A posting is `gap << 4 | fields`: the document's number minus the
@@ -13,8 +13,9 @@
 //! [`SUMMARY`] and [`BODY`] hold the word. Documents are numbered in title order, so ranking
 //! ties break by title without fetching records.
 //!
-//! The browser finds the words beginning with a term `t` in the parts whose key is `t`, or
-//! begins with `t`, or is the one undivided part whose key `t` begins ([`Split::parts_for`]).
+//! Parts are keyed by letters that begin their first word, sorted: a part holds the words from
+//! its key up to the next part's. The words beginning with a term are in the last part keyed
+//! at or before it and in the parts whose keys begin with it ([`Split::parts_for`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -56,7 +57,7 @@ struct Word {
     postings: Vec<u32>,
 }
 
-/// A run of words sharing the first letters `key`.
+/// A run of words, the first of which begins with `key`.
 pub struct Part {
     pub key: String,
     words: std::ops::Range<usize>,
@@ -113,8 +114,17 @@ impl Split {
             })
             .collect();
         words.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        // `ends[i]`: the size of words `..i` as a part writes them, but for the brackets and
+        // commas between words.
+        let mut ends = Vec::with_capacity(words.len() + 1);
+        ends.push(0);
+        for w in &words {
+            ends.push(ends.last().copied().unwrap_or(0) + word_bytes(w));
+        }
+        let size =
+            |r: std::ops::Range<usize>| 2 + ends[r.end] - ends[r.start] + r.len().saturating_sub(1);
         let mut parts = Vec::new();
-        divide(&words, 0, String::new(), &mut parts);
+        divide(&words, 0..words.len(), String::new(), &size, &mut parts);
         Split {
             order,
             words,
@@ -134,86 +144,93 @@ impl Split {
             .ok()
     }
 
-    /// Whether part `i` holds every word beginning with its key (it was not divided).
-    fn whole(&self, i: usize) -> bool {
-        let key = &self.parts[i].key;
-        self.parts
-            .get(i + 1)
-            .is_none_or(|next| !next.key.starts_with(key.as_str()))
-    }
-
     /// The parts holding the words that begin with `term`, by the rule `search.js` follows:
-    /// the part keyed `term`, the parts whose keys begin with it, and the undivided part
-    /// whose key `term` begins.
+    /// the last part keyed at or before `term`, and the parts whose keys begin with it.
     pub fn parts_for(&self, term: &str) -> Vec<usize> {
-        (0..self.parts.len())
-            .filter(|&i| {
-                let key = self.parts[i].key.as_str();
-                key.starts_with(term) || (term.starts_with(key) && self.whole(i))
-            })
-            .collect()
+        let after = self.parts.partition_point(|p| p.key.as_str() <= term);
+        let more = self.parts[after..]
+            .iter()
+            .take_while(|p| p.key.starts_with(term))
+            .count();
+        (after.saturating_sub(1)..after + more).collect()
     }
 }
 
-/// Appends the parts of `words` (sorted, all beginning with `key`, the first at `offset` in
-/// the whole list) to `parts`.
-fn divide(words: &[Word], offset: usize, key: String, parts: &mut Vec<Part>) {
-    let bytes = part_bytes(words);
-    if bytes <= PART_BYTES || words.len() == 1 {
-        if !words.is_empty() {
+/// Appends the parts of `words[range]` (sorted, all beginning with `key`) to `parts`;
+/// `size` is the size of a part of the given words.
+fn divide(
+    words: &[Word],
+    range: std::ops::Range<usize>,
+    key: String,
+    size: &dyn Fn(std::ops::Range<usize>) -> usize,
+    parts: &mut Vec<Part>,
+) {
+    if range.len() == 1 || size(range.clone()) <= PART_BYTES {
+        if !range.is_empty() {
+            let bytes = size(range.clone());
             parts.push(Part {
                 key,
-                words: offset..offset + words.len(),
+                words: range,
                 bytes,
             });
         }
         return;
     }
-    let mut at = 0;
-    // The word that is the key itself sorts first and has no next letter.
-    if words[0].text.len() == key.len() {
-        parts.push(Part {
-            key: key.clone(),
-            words: offset..offset + 1,
-            bytes: part_bytes(&words[..1]),
-        });
-        at = 1;
+    // The word that is the key itself sorts first, then the words by their next letter.
+    let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut at = range.start;
+    if words[at].text.len() == key.len() {
+        groups.push((key.clone(), at..at + 1));
+        at += 1;
     }
-    while at < words.len() {
+    while at < range.end {
         let next = words[at].text[key.len()..]
             .chars()
             .next()
             .expect("longer than the key");
         let mut child = key.clone();
         child.push(next);
-        let len = words[at..]
+        let len = words[at..range.end]
             .iter()
             .take_while(|w| w.text.starts_with(child.as_str()))
             .count();
-        divide(&words[at..at + len], offset + at, child, parts);
+        groups.push((child, at..at + len));
         at += len;
     }
+    // Neighbours packed while they fit; a group too large alone is divided in turn.
+    let mut open: Option<(String, std::ops::Range<usize>)> = None;
+    let close = |open: &mut Option<(String, std::ops::Range<usize>)>, parts: &mut Vec<Part>| {
+        if let Some((key, words)) = open.take() {
+            let bytes = size(words.clone());
+            parts.push(Part { key, words, bytes });
+        }
+    };
+    for (child, group) in groups {
+        if group.len() > 1 && size(group.clone()) > PART_BYTES {
+            close(&mut open, parts);
+            divide(words, group, child, size, parts);
+            continue;
+        }
+        match &mut open {
+            Some((_, run)) if size(run.start..group.end) <= PART_BYTES => run.end = group.end,
+            _ => {
+                close(&mut open, parts);
+                open = Some((child, group));
+            }
+        }
+    }
+    close(&mut open, parts);
 }
 
-/// The size of the JSON array of `words`, as [`PartView`] writes it.
-fn part_bytes(words: &[Word]) -> usize {
-    // `[` `]` and a comma between words; each word `["text"` `]` and `,n` per posting.
-    let each: usize = words
+/// The size of one word as a part writes it: `["text"`, `,n` per posting, `]`.
+fn word_bytes(w: &Word) -> usize {
+    let mut last = 0;
+    let postings: usize = w
+        .postings
         .iter()
-        .map(|w| {
-            let mut last = 0;
-            let postings: usize = w
-                .postings
-                .iter()
-                .map(|&p| {
-                    let n = gap(p, &mut last);
-                    1 + digits(n)
-                })
-                .sum();
-            4 + w.text.len() + postings
-        })
+        .map(|&p| 1 + digits(gap(p, &mut last)))
         .sum();
-    2 + each + words.len().saturating_sub(1)
+    4 + w.text.len() + postings
 }
 
 /// A posting as written: its number's gap from the previous one, and its fields.

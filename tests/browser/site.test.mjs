@@ -137,7 +137,7 @@ test('on a phone, a query lists titles linking to their pages from a few small f
   // The manifest, the part of the words beginning "l" and the records shown: not the index.
   const manifest = JSON.parse(readFileSync(join(SITE, 'search.json'), 'utf8'));
   const parts = fetched.filter((f) => f.startsWith(manifest.words));
-  assert.ok(manifest.parts.length > 4, 'the example site is in several parts');
+  assert.ok(manifest.parts.length >= 2, 'the example site is in more than one part');
   assert.equal(parts.length, 1, `one part fetched: ${fetched}`);
   assert.ok(fetched.includes('search.json'));
   const chunks = fetched.filter((f) => f.startsWith(manifest.records));

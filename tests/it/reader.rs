@@ -30,7 +30,7 @@ fn the_search_index_is_compact_relative_to_the_base_path_and_has_body_words() {
     assert!(manifest["stop"].as_array().unwrap().contains(&"the".into()));
     // A small site's words are one part, keyed by no letters at all.
     assert_eq!(manifest["parts"].as_array().unwrap().len(), 1);
-    assert_eq!(manifest["parts"][0][0], "");
+    assert_eq!(manifest["parts"][0], "");
     assert_eq!(manifest["words"], "search/words/");
     assert_eq!(manifest["records"], "search/docs/");
     let records = json(&site, "search/docs/0.json");

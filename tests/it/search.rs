@@ -80,14 +80,13 @@ fn a_site_of_thousands_of_documents_is_searched_from_small_files() {
     assert!(*largest <= 32 * 1024, "{name} is {largest} bytes");
     let total: u64 = words.iter().map(|(_, n)| n).sum();
     assert!(total > 200 * 1024, "the whole index is {total} bytes");
-    // The sizes the manifest gives, which the browser weighs before fetching, are exact.
+    // Each part the manifest names is there.
     for part in parts {
-        let key = part[0].as_str().unwrap();
+        let key = part.as_str().unwrap();
         let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
-        let file = out.join(format!("search/words/{hex}.json"));
-        assert_eq!(
-            std::fs::metadata(&file).unwrap().len(),
-            part[1].as_u64().unwrap(),
+        let name = if hex.is_empty() { "_".to_string() } else { hex };
+        assert!(
+            out.join(format!("search/words/{name}.json")).is_file(),
             "{key:?}"
         );
     }

@@ -78,7 +78,7 @@ fn every_word_of_every_document_is_found_from_every_prefix_in_bounded_parts() {
     let split = Split::new(&site);
     let parsed = files(&split);
     assert!(
-        split.parts.len() > 20,
+        split.parts.len() > 5,
         "{} parts: the site is divided",
         split.parts.len()
     );
@@ -98,11 +98,14 @@ fn every_word_of_every_document_is_found_from_every_prefix_in_bounded_parts() {
             file.len(),
             part.bytes
         );
-        assert!(
-            file.keys().all(|w| w.starts_with(&part.key)),
-            "{:?}",
-            part.key
-        );
+    }
+    // A part holds the words from its key up to the next part's.
+    for (i, file) in parsed.iter().enumerate() {
+        let next = split.parts.get(i + 1).map(|p| p.key.as_str());
+        for w in file.keys() {
+            assert!(w.as_str() >= split.parts[i].key.as_str(), "{w}");
+            assert!(next.is_none_or(|n| w.as_str() < n), "{w} before {next:?}");
+        }
     }
     let mut checked = 0;
     for (n, &i) in split.order.iter().enumerate() {
@@ -128,18 +131,30 @@ fn a_prefix_reaches_only_the_parts_of_its_words() {
     let site = site_of(600, 60);
     let split = Split::new(&site);
     let parsed = files(&split);
-    for term in ["le", "ledger4", "ledger41x", "pa", "zz"] {
-        for p in split.parts_for(term) {
-            assert!(
-                parsed[p].keys().any(|w| w.starts_with(term))
-                    || split.parts[p].key.starts_with(term),
-                "{term:?} fetches {:?}, which has none of its words",
-                split.parts[p].key
-            );
+    for term in ["le", "ledger4", "ledger41x", "pa", "zz", "0"] {
+        let found = split.parts_for(term);
+        // The part keyed at or before the term, then only parts keyed by its letters.
+        for &p in found.iter().skip(1) {
+            assert!(split.parts[p].key.starts_with(term), "{term:?}");
+        }
+        for w in parsed.iter().flat_map(|f| f.keys()) {
+            if w.starts_with(term) {
+                assert!(
+                    found.iter().any(|&p| parsed[p].contains_key(w)),
+                    "{w} from {term:?}"
+                );
+            }
         }
     }
     // A long term reaches one part.
     assert_eq!(split.parts_for("ledger417x2").len(), 1);
+    // Divisions too small alone are packed with their neighbours.
+    let total: usize = split.parts.iter().map(|p| p.bytes).sum();
+    assert!(
+        total / split.parts.len() > PART_BYTES / 2,
+        "{} parts for {total} bytes",
+        split.parts.len()
+    );
 }
 
 #[test]
@@ -222,6 +237,6 @@ fn a_body_edit_changes_only_the_parts_of_the_words_it_changed() {
         .filter(|(k, bytes)| before.get(*k) != Some(bytes))
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(changed, ["z"], "one new word, one part");
-    assert_eq!(before.len() + 1, after.len());
+    assert_eq!(changed.len(), 1, "one new word, one part: {changed:?}");
+    assert!(before.len() <= after.len() && after.len() <= before.len() + 1);
 }

@@ -15,9 +15,9 @@
   var list = form.querySelector(".search-results");
   var MAX_MENU = 8;
   var MAX_PAGE = 100;
-  // A term whose words fill more than this many bytes of parts (two letters, on a large
-  // site) is matched as a whole word until more letters narrow it.
-  var BUDGET = 256 * 1024;
+  // A term whose words span more parts than this (two letters, on a large site) is matched
+  // as a whole word until more letters narrow it.
+  var MAX_PARTS = 8;
   // A posting's low bits say which fields hold the word; each field's weight in a score.
   var WEIGHTS = [[1, 6], [2, 3], [4, 2], [8, 1]];
   var loading = null;
@@ -63,12 +63,7 @@
             chunk: raw.chunk,
             words: raw.words,
             records: raw.records,
-            keys: raw.parts.map(function (p) {
-              return p[0];
-            }),
-            sizes: raw.parts.map(function (p) {
-              return p[1];
-            }),
+            keys: raw.parts,
           };
         });
       loading.catch(function () {
@@ -86,24 +81,31 @@
     return out || "_";
   }
 
-  // Which parts hold the words beginning with `term` (the rule of Split::parts_for): the
-  // part keyed `term`, those whose keys begin with it, and the undivided part whose key
-  // `term` begins. Over budget, only the part that holds `term` itself.
+  // Whether `a` sorts before `b` by code points, as the manifest's keys are sorted.
+  function before(a, b) {
+    var x = Array.from(a);
+    var y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) < y[i].codePointAt(0);
+    }
+    return x.length < y.length;
+  }
+
+  // Which parts hold the words beginning with `term` (the rule of Split::parts_for): the last
+  // part keyed at or before `term`, which holds `term` itself, and the parts whose keys begin
+  // with it. Past MAX_PARTS, only the first.
   function partsFor(index, term) {
     var keys = index.keys;
-    var all = [];
-    var own = [];
-    var bytes = 0;
-    for (var i = 0; i < keys.length; i++) {
-      var key = keys[i];
-      var whole = i + 1 === keys.length || keys[i + 1].indexOf(key) !== 0;
-      if (key.indexOf(term) === 0 || (term.indexOf(key) === 0 && whole)) {
-        all.push(i);
-        bytes += index.sizes[i];
-        if (key === term || key.length < term.length) own.push(i);
-      }
+    var lo = 0;
+    var hi = keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (before(term, keys[mid])) hi = mid;
+      else lo = mid + 1;
     }
-    return bytes <= BUDGET ? { parts: all, prefix: true } : { parts: own, prefix: false };
+    var parts = lo > 0 ? [lo - 1] : [];
+    for (var i = lo; i < keys.length && keys[i].indexOf(term) === 0; i++) parts.push(i);
+    return parts.length <= MAX_PARTS ? { parts: parts, prefix: true } : { parts: parts.slice(0, 1), prefix: false };
   }
 
   // Document number → score for one term: per field, 2 for the word itself, 1 for a word
