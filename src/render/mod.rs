@@ -64,6 +64,8 @@ pub struct Renderer<'a> {
     lists: std::sync::OnceLock<pages::Lists>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
+    /// The search index in parts; built on first use.
+    search: std::sync::OnceLock<crate::search::Split>,
     /// Folder → documents, for breadcrumbs, sidebars and previous/next; built on first use.
     folders: std::sync::OnceLock<nav::Folders>,
     /// Built when the first packet is rendered.
@@ -155,6 +157,7 @@ impl<'a> Renderer<'a> {
             tag_hrefs: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
+            search: std::sync::OnceLock::new(),
             folders: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
             members: (0..site.docs.len())
@@ -193,6 +196,11 @@ impl<'a> Renderer<'a> {
     fn graph(&self) -> &crate::graph::Graph {
         self.graph
             .get_or_init(|| crate::graph::Graph::new(self.site, self.config))
+    }
+
+    fn search(&self) -> &crate::search::Split {
+        self.search
+            .get_or_init(|| crate::search::Split::new(self.site))
     }
 
     fn folders(&self) -> &nav::Folders {

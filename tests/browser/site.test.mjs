@@ -106,6 +106,52 @@ test('search finds a document by a word from its body, from the keyboard, under 
   await context.close();
 });
 
+test('on a phone, a query lists titles linking to their pages from a few small files, and nothing overflows', async () => {
+  const { page, context, problems } = await site.open('', { viewport: { width: 390, height: 844 } });
+  const fetched = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith(`${PREFIX}search`)) fetched.push(path.slice(PREFIX.length));
+  });
+  await page.fill('#site-search-input', 'ledger');
+  const results = page.locator('.search-results a:not(.search-more a)');
+  await results.first().waitFor();
+  const shown = await results.evaluateAll((links) =>
+    links.map((a) => ({ href: a.getAttribute('href'), title: a.querySelector('.result-title')?.textContent }))
+  );
+  assert.ok(shown.length >= 2, `results: ${JSON.stringify(shown)}`);
+  for (const { href, title } of shown) {
+    const rel = `${href.slice(PREFIX.length).replace(/\/$/, '')}.md`;
+    assert.equal(title, frontMatter(rel).title, `${href} shows its document's title`);
+  }
+  const overflow = await page.evaluate(() => {
+    const wide = [...document.querySelectorAll('.search-panel, .search-panel *')].filter(
+      (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
+    );
+    return { page: document.documentElement.scrollWidth - window.innerWidth, wide: wide.map((el) => el.className) };
+  });
+  assert.ok(overflow.page <= 0, `the page is ${overflow.page}px wider than a 390px screen`);
+  assert.deepEqual(overflow.wide, [], 'nothing in the results sticks out');
+  await screenshot(page, 'search-phone');
+
+  // The manifest, the part of the words beginning "l" and the records shown: not the index.
+  const manifest = JSON.parse(readFileSync(join(SITE, 'search.json'), 'utf8'));
+  const parts = fetched.filter((f) => f.startsWith(manifest.words));
+  assert.ok(manifest.parts.length >= 2, 'the example site is in more than one part');
+  assert.equal(parts.length, 1, `one part fetched: ${fetched}`);
+  assert.ok(fetched.includes('search.json'));
+  const chunks = fetched.filter((f) => f.startsWith(manifest.records));
+  assert.ok(chunks.length >= 1 && chunks.length <= Math.min(shown.length, manifest.docs / manifest.chunk));
+
+  // A result's title is a link to that page.
+  const first = shown[0];
+  await results.first().click();
+  await page.waitForURL(site.origin + first.href);
+  assert.equal((await page.locator('h1').first().textContent()).trim(), first.title);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the graph shows every document, filters by kind and a click opens the document', async () => {
   const expected = ['visions', 'strategies', 'decisions', 'patterns'].flatMap(documents).length;
   const graph = JSON.parse(readFileSync(join(SITE, 'graph.json'), 'utf8'));

@@ -42,6 +42,7 @@ fn a_status_draft_is_left_out_of_every_output_and_links_to_it_warn() {
         "atom.xml",
         "sitemap.xml",
         "search.json",
+        "search/docs/0.json",
         "graph.json",
         "decisions/index.html",
         "index.html",

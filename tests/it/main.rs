@@ -18,6 +18,7 @@ mod progress;
 mod props;
 mod reader;
 mod scaffold;
+mod search;
 mod serve;
 mod serve_limits;
 mod site;

@@ -22,12 +22,23 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 #[test]
 fn the_search_index_is_compact_relative_to_the_base_path_and_has_body_words() {
     let site = built("basic");
-    let index = json(&site, "search.json");
-    let docs = index["docs"].as_array().unwrap();
-    let titles: BTreeSet<&str> = docs.iter().map(|d| d["t"].as_str().unwrap()).collect();
+    let manifest = json(&site, "search.json");
+    assert_eq!(
+        manifest["docs"], 7,
+        "every document, no draft, no folder introduction"
+    );
+    assert!(manifest["stop"].as_array().unwrap().contains(&"the".into()));
+    // A small site's words are one part, keyed by no letters at all.
+    assert_eq!(manifest["parts"].as_array().unwrap().len(), 1);
+    assert_eq!(manifest["parts"][0], "");
+    assert_eq!(manifest["words"], "search/words/");
+    assert_eq!(manifest["records"], "search/docs/");
+    let records = json(&site, "search/docs/0.json");
+    let records = records.as_array().unwrap();
+    let titles: Vec<&str> = records.iter().map(|r| r[0].as_str().unwrap()).collect();
     assert_eq!(
         titles,
-        BTreeSet::from([
+        [
             "About <this> \"site\"",
             "Backups runbook",
             "Cloud cost",
@@ -35,28 +46,53 @@ fn the_search_index_is_compact_relative_to_the_base_path_and_has_body_words() {
             "RFC 1",
             "The grand migration",
             "Use spot instances",
-        ]),
-        "every document, no draft, no folder introduction"
+        ],
+        "in title order, which is their numbers"
     );
-    let cloud = docs.iter().find(|d| d["t"] == "Cloud cost").unwrap();
-    assert_eq!(cloud["u"], "strategies/cloud-cost/");
-    let kind = cloud["k"].as_u64().unwrap() as usize;
+    let number = titles.iter().position(|t| *t == "Cloud cost").unwrap() as u64;
+    let cloud = &records[number as usize];
+    assert_eq!(cloud[1], "strategies/cloud-cost/");
+    let kind = cloud[2].as_u64().unwrap() as usize;
     assert_eq!(
-        index["kinds"][kind],
+        manifest["kinds"][kind],
         serde_json::json!(["strategy", "Strategy"])
     );
-    assert_eq!(cloud["s"], "active");
-    assert_eq!(cloud["d"], "Spend less on compute.");
-    assert_eq!(cloud["g"], serde_json::json!(["cost", "reliability"]));
-    let words: Vec<&str> = cloud["w"].as_str().unwrap().split(' ').collect();
+    assert_eq!(cloud[3], "active");
+    assert_eq!(cloud[4], "Spend less on compute.");
+    // Word → the documents holding it, with the fields they hold it in.
+    let part = json(&site, "search/words/_.json");
+    let words: std::collections::BTreeMap<String, Vec<(u64, u64)>> = part
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let w = w.as_array().unwrap();
+            let mut n = 0;
+            let postings = w[1..]
+                .iter()
+                .map(|p| {
+                    let p = p.as_u64().unwrap();
+                    n += p >> 4;
+                    (n, p & 15)
+                })
+                .collect();
+            (w[0].as_str().unwrap().to_string(), postings)
+        })
+        .collect();
+    let fields = |w: &str| {
+        words
+            .get(w)
+            .and_then(|p| p.iter().find(|(n, _)| *n == number))
+            .map(|(_, f)| *f)
+    };
     for w in ["expensive", "guiding", "policy", "measure", "trap"] {
-        assert!(words.contains(&w), "{w} in {words:?}");
+        assert_eq!(fields(w).map(|f| f & 8), Some(8), "{w} in the body");
     }
-    let distinct: BTreeSet<&&str> = words.iter().collect();
-    assert_eq!(distinct.len(), words.len(), "no word twice");
-    assert!(!words.contains(&"the"), "stop words are left out");
-    assert!(!words.contains(&"println"), "code is not prose");
-    assert!(index["stop"].as_array().unwrap().contains(&"the".into()));
+    assert_eq!(fields("cloud").map(|f| f & 1), Some(1), "in the title");
+    assert_eq!(fields("reliability"), Some(2), "a tag");
+    assert_eq!(fields("compute").map(|f| f & 4), Some(4), "in the summary");
+    assert!(!words.contains_key("the"), "stop words are left out");
+    assert!(!words.contains_key("println"), "code is not prose");
     // Every page carries the box, pointing at the index and results page under the prefix.
     for (path, bytes) in tree(&site.out()) {
         let html = String::from_utf8_lossy(&bytes);

@@ -31,6 +31,8 @@ page_types!(
     timeline::Timeline,
     search::Search,
     search_index::SearchIndex,
+    search_words::SearchWords,
+    search_records::SearchRecords,
     kind::KindIndex,
     folder::Folder,
     tag::Tag,

@@ -1,8 +1,9 @@
-//! `search.json`: the index the search box loads (see `crate::search` for its shape).
+//! `search.json`: the manifest the search box loads first (see `crate::search` for the
+//! index's shape); the parts and chunks it names are their own page types.
 
-use super::{PageType, Route};
+use super::{PageType, Route, search_records, search_words};
 use crate::render::{Key, Prepared, Renderer};
-use crate::search::Index;
+use crate::search::Manifest;
 
 pub(super) struct SearchIndex;
 
@@ -20,9 +21,14 @@ impl PageType for SearchIndex {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let view = crate::search::index(r.site, r.config);
-        r.direct(self.url(r, key), view, |v: &Index| {
-            serde_json::to_vec(v).expect("the index is plain data")
+        let view = crate::search::manifest(
+            r.search(),
+            r.config,
+            search_words::FOLDER,
+            search_records::FOLDER,
+        );
+        r.direct(self.url(r, key), view, |v: &Manifest| {
+            serde_json::to_vec(v).expect("the manifest is plain data")
         })
     }
 }

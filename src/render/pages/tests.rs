@@ -74,9 +74,8 @@ fn digest_of(start: PageDigest, tokens: &[Token]) -> u64 {
 }
 
 /// Fields whose readable form is made from what their compact form holds (a body's HTML from
-/// its source, a drawing from its graph, search words from the document's text): the only
-/// places the two forms may differ.
-const MADE: [&str; 5] = ["intro", "content", "neighbourhood", "svg", "w"];
+/// its source, a drawing from its graph): the only places the two forms may differ.
+const MADE: [&str; 4] = ["intro", "content", "neighbourhood", "svg"];
 
 /// The fields of a link to a document, which digests hold by their own digest.
 const LINK_FIELDS: [&str; 7] = [

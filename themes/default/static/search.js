@@ -1,8 +1,9 @@
-// Cairn offline search. Loads the index written at build time (search.json, next to the
-// site's home page) on first use and searches it in the browser; nothing leaves the page.
-// Index shape: see src/search.rs. Queries are split exactly as the index was built: runs
-// of letters and digits, lower-cased, at least two characters, stop words dropped. Every
-// term must match; a term matches a word it begins, so "migr" finds "migration".
+// Cairn offline search. Reads the index written at build time in parts (src/search/): first
+// the manifest (search.json, next to the site's home page), then only the parts holding a
+// query's words and the record chunks of the results shown; nothing leaves the page.
+// Queries are split exactly as the index was built: runs of letters and digits, lower-cased,
+// at least two characters, stop words dropped. Every term must match; a term matches a word
+// it begins, so "migr" finds "migration".
 (function () {
   "use strict";
   var form = document.querySelector("form.site-search");
@@ -14,7 +15,13 @@
   var list = form.querySelector(".search-results");
   var MAX_MENU = 8;
   var MAX_PAGE = 100;
+  // A term whose words span more parts than this (two letters, on a large site) is matched
+  // as a whole word until more letters narrow it.
+  var MAX_PARTS = 8;
+  // A posting's low bits say which fields hold the word; each field's weight in a score.
+  var WEIGHTS = [[1, 6], [2, 3], [4, 2], [8, 1]];
   var loading = null;
+  var files = {};
 
   function tokens(text) {
     return String(text || "")
@@ -25,6 +32,20 @@
       });
   }
 
+  function json(path) {
+    if (!files[path]) {
+      // Revalidated like the manifest: a part keeps its name when a build changes it.
+      files[path] = fetch(base + path, { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) throw new Error("search index: HTTP " + r.status);
+        return r.json();
+      });
+      files[path].catch(function () {
+        delete files[path];
+      });
+    }
+    return files[path];
+  }
+
   function load() {
     if (!loading) {
       loading = fetch(form.getAttribute("data-index"), { cache: "no-cache" })
@@ -33,23 +54,16 @@
           return r.json();
         })
         .then(function (raw) {
+          // The parts and chunks a manifest names are written with it: a new build names
+          // new ones, so what was fetched for an older manifest is forgotten.
+          files = {};
           return {
             stop: new Set(raw.stop),
-            docs: raw.docs.map(function (d) {
-              var kind = raw.kinds[d.k] || ["page", "Page"];
-              return {
-                title: d.t,
-                url: base + d.u,
-                kind: kind[0],
-                kindLabel: kind[1],
-                status: d.s || "",
-                summary: d.d || "",
-                inTitle: " " + tokens(d.t).join(" "),
-                inTags: " " + tokens((d.g || []).join(" ")).join(" "),
-                inSummary: " " + tokens(d.d).join(" "),
-                inBody: " " + d.w,
-              };
-            }),
+            kinds: raw.kinds,
+            chunk: raw.chunk,
+            words: raw.words,
+            records: raw.records,
+            keys: raw.parts,
           };
         });
       loading.catch(function () {
@@ -59,43 +73,130 @@
     return loading;
   }
 
-  // 2 when `term` is a whole word of `text`, 1 when it starts one, 0 otherwise.
-  function hit(text, term) {
-    var at = text.indexOf(" " + term);
-    while (at >= 0) {
-      var end = at + 1 + term.length;
-      if (end === text.length || text.charAt(end) === " ") return 2;
-      var next = text.indexOf(" " + term, at + 1);
-      if (next < 0) return 1;
-      at = next;
-    }
-    return 0;
+  function hex(key) {
+    var out = "";
+    new TextEncoder().encode(key).forEach(function (b) {
+      out += (b < 16 ? "0" : "") + b.toString(16);
+    });
+    return out || "_";
   }
 
+  // Whether `a` sorts before `b` by code points, as the manifest's keys are sorted.
+  function before(a, b) {
+    var x = Array.from(a);
+    var y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) < y[i].codePointAt(0);
+    }
+    return x.length < y.length;
+  }
+
+  // Which parts hold the words beginning with `term` (the rule of Split::parts_for): the last
+  // part keyed at or before `term`, which holds `term` itself, and the parts whose keys begin
+  // with it. Past MAX_PARTS, only the first.
+  function partsFor(index, term) {
+    var keys = index.keys;
+    var lo = 0;
+    var hi = keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (before(term, keys[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    var parts = lo > 0 ? [lo - 1] : [];
+    for (var i = lo; i < keys.length && keys[i].indexOf(term) === 0; i++) parts.push(i);
+    return parts.length <= MAX_PARTS ? { parts: parts, prefix: true } : { parts: parts.slice(0, 1), prefix: false };
+  }
+
+  // Document number → score for one term: per field, 2 for the word itself, 1 for a word
+  // it begins.
+  function scores(index, term) {
+    var want = partsFor(index, term);
+    return Promise.all(
+      want.parts.map(function (i) {
+        return json(index.words + hex(index.keys[i]) + ".json");
+      })
+    ).then(function (parts) {
+      var hits = new Map();
+      parts.forEach(function (words) {
+        words.forEach(function (w) {
+          var word = w[0];
+          if (word !== term && !(want.prefix && word.indexOf(term) === 0)) return;
+          var strength = word === term ? 2 : 1;
+          var number = 0;
+          for (var j = 1; j < w.length; j++) {
+            number += Math.floor(w[j] / 16);
+            var fields = w[j] % 16;
+            var h = hits.get(number);
+            if (!h) hits.set(number, (h = [0, 0, 0, 0]));
+            for (var f = 0; f < WEIGHTS.length; f++) {
+              if (fields & WEIGHTS[f][0] && h[f] < strength) h[f] = strength;
+            }
+          }
+        });
+      });
+      var out = new Map();
+      hits.forEach(function (h, number) {
+        var s = 0;
+        for (var f = 0; f < WEIGHTS.length; f++) s += h[f] * WEIGHTS[f][1];
+        out.set(number, s);
+      });
+      return { scores: out, prefix: want.prefix };
+    });
+  }
+
+  // The matching documents' numbers, best first (ties in title order, which is number
+  // order), and whether every term was matched as a prefix.
   function search(index, query) {
     var terms = tokens(query).filter(function (t) {
       return !index.stop.has(t);
     });
-    if (!terms.length) return [];
-    var found = [];
-    index.docs.forEach(function (doc) {
-      var score = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var t = terms[i];
-        var s =
-          hit(doc.inTitle, t) * 6 + hit(doc.inTags, t) * 3 + hit(doc.inSummary, t) * 2 + hit(doc.inBody, t);
-        if (!s) return;
-        score += s;
-      }
-      found.push({ doc: doc, score: score });
+    if (!terms.length) return Promise.resolve({ found: [], prefix: true });
+    return Promise.all(
+      terms.map(function (t) {
+        return scores(index, t);
+      })
+    ).then(function (each) {
+      var total = each[0].scores;
+      each.slice(1).forEach(function (e) {
+        var next = new Map();
+        total.forEach(function (s, number) {
+          var more = e.scores.get(number);
+          if (more) next.set(number, s + more);
+        });
+        total = next;
+      });
+      var found = Array.from(total.keys());
+      found.sort(function (a, b) {
+        return total.get(b) - total.get(a) || a - b;
+      });
+      return {
+        found: found,
+        prefix: each.every(function (e) {
+          return e.prefix;
+        }),
+      };
     });
-    found.sort(function (a, b) {
-      if (b.score !== a.score) return b.score - a.score;
-      return a.doc.title < b.doc.title ? -1 : a.doc.title > b.doc.title ? 1 : 0;
-    });
-    return found.map(function (f) {
-      return f.doc;
-    });
+  }
+
+  // The records of the documents numbered `numbers`, in that order.
+  function records(index, numbers) {
+    return Promise.all(
+      numbers.map(function (n) {
+        return json(index.records + Math.floor(n / index.chunk) + ".json").then(function (chunk) {
+          var r = chunk[n % index.chunk];
+          var kind = index.kinds[r[2]] || ["page", "Page"];
+          return {
+            title: r[0],
+            url: base + r[1],
+            kind: kind[0],
+            kindLabel: kind[1],
+            status: r[3],
+            summary: r[4],
+          };
+        });
+      })
+    );
   }
 
   function slug(s) {
@@ -127,9 +228,10 @@
     return li;
   }
 
-  function said(n, query) {
-    if (!n) return "No document matches “" + query + "”.";
-    return n === 1 ? "1 document matches." : n + " documents match.";
+  function said(n, query, prefix) {
+    var more = prefix ? "" : " Type more letters to match longer words too.";
+    if (!n) return "No document matches “" + query + "”." + more;
+    return (n === 1 ? "1 document matches." : n + " documents match.") + more;
   }
 
   // The box in the header: a short menu under the field.
@@ -141,31 +243,40 @@
       close();
       return;
     }
-    load().then(
-      function (index) {
-        if (ticket !== pending) return;
-        var docs = search(index, query);
-        list.textContent = "";
-        docs.slice(0, MAX_MENU).forEach(function (doc) {
-          list.appendChild(result(doc, true));
+    load()
+      .then(function (index) {
+        return search(index, query).then(function (result) {
+          return records(index, result.found.slice(0, MAX_MENU)).then(function (docs) {
+            return { result: result, docs: docs };
+          });
         });
-        if (docs.length > MAX_MENU) {
-          var li = document.createElement("li");
-          li.className = "search-more";
-          var a = document.createElement("a");
-          a.href = form.getAttribute("action") + "?q=" + encodeURIComponent(query);
-          a.textContent = "All " + docs.length + " results";
-          li.appendChild(a);
-          list.appendChild(li);
+      })
+      .then(
+        function (got) {
+          if (ticket !== pending) return;
+          var n = got.result.found.length;
+          list.textContent = "";
+          got.docs.forEach(function (doc) {
+            list.appendChild(result(doc, true));
+          });
+          if (n > MAX_MENU) {
+            var li = document.createElement("li");
+            li.className = "search-more";
+            var a = document.createElement("a");
+            a.href = form.getAttribute("action") + "?q=" + encodeURIComponent(query);
+            a.textContent = "All " + n + " results";
+            li.appendChild(a);
+            list.appendChild(li);
+          }
+          statusLine.textContent = said(n, query, got.result.prefix);
+          panel.hidden = false;
+        },
+        function () {
+          if (ticket !== pending) return;
+          statusLine.textContent = "Search is unavailable: the index could not be loaded.";
+          panel.hidden = false;
         }
-        statusLine.textContent = said(docs.length, query);
-        panel.hidden = false;
-      },
-      function () {
-        statusLine.textContent = "Search is unavailable: the index could not be loaded.";
-        panel.hidden = false;
-      }
-    );
+      );
   }
 
   function close() {
@@ -241,19 +352,27 @@
     pageInput.value = query;
     if (query.trim()) {
       pageStatus.textContent = "Searching…";
-      load().then(
-        function (index) {
-          var docs = search(index, query);
-          docs.slice(0, MAX_PAGE).forEach(function (doc) {
-            pageList.appendChild(result(doc, true));
+      load()
+        .then(function (index) {
+          return search(index, query).then(function (result) {
+            return records(index, result.found.slice(0, MAX_PAGE)).then(function (docs) {
+              return { result: result, docs: docs };
+            });
           });
-          pageStatus.textContent =
-            said(docs.length, query) + (docs.length > MAX_PAGE ? " Showing the first " + MAX_PAGE + "." : "");
-        },
-        function () {
-          pageStatus.textContent = "Search is unavailable: the index could not be loaded.";
-        }
-      );
+        })
+        .then(
+          function (got) {
+            var n = got.result.found.length;
+            got.docs.forEach(function (doc) {
+              pageList.appendChild(result(doc, true));
+            });
+            pageStatus.textContent =
+              said(n, query, got.result.prefix) + (n > MAX_PAGE ? " Showing the first " + MAX_PAGE + "." : "");
+          },
+          function () {
+            pageStatus.textContent = "Search is unavailable: the index could not be loaded.";
+          }
+        );
     } else {
       pageInput.focus();
     }
