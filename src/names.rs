@@ -240,14 +240,22 @@ impl BaseUrl {
 
     /// The link to use inside the site: prefix + path, percent-encoded.
     pub fn href(&self, path: &UrlPath) -> String {
-        let mut s = self.prefix.clone();
-        s.push_str(&encode_path(path.as_str().trim_start_matches('/')));
-        s
+        self.joined("", path)
     }
 
     /// The absolute URL (for feeds and sitemaps). Without an origin it is the href.
     pub fn absolute(&self, path: &UrlPath) -> String {
-        format!("{}{}", self.origin, self.href(path))
+        self.joined(&self.origin, path)
+    }
+
+    /// `start`, the prefix and `path` encoded, in one string (pages make thousands of these).
+    fn joined(&self, start: &str, path: &UrlPath) -> String {
+        let path = path.as_str().trim_start_matches('/');
+        let mut s = String::with_capacity(start.len() + self.prefix.len() + path.len());
+        s.push_str(start);
+        s.push_str(&self.prefix);
+        s.extend(utf8_percent_encode(path, PATH_RAW));
+        s
     }
 }
 
@@ -275,7 +283,7 @@ const PATH_RAW: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes what may not appear raw in a URL path, keeping `/`.
 pub fn encode_path(s: &str) -> String {
-    utf8_percent_encode(s, PATH_RAW).to_string()
+    utf8_percent_encode(s, PATH_RAW).collect()
 }
 
 /// Lower-case letters and digits kept, runs of spaces, `-` and `_` become one `-`, everything

@@ -106,17 +106,20 @@ pub fn template(message: &str) -> String {
 
 /// `in content/a/b.md` → `in …`: a word with a `/` and a file extension names a file.
 fn mask_paths(text: &str) -> String {
-    text.split(' ')
-        .map(|w| {
-            let bare = w.trim_end_matches([',', ';', ':', ')']);
-            if bare.contains('/') && bare.rsplit('/').next().is_some_and(|f| f.contains('.')) {
-                format!("…{}", &w[bare.len()..])
-            } else {
-                w.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    for (n, w) in text.split(' ').enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        let bare = w.trim_end_matches([',', ';', ':', ')']);
+        if bare.contains('/') && bare.rsplit('/').next().is_some_and(|f| f.contains('.')) {
+            out.push('…');
+            out.push_str(&w[bare.len()..]);
+        } else {
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 /// `4539` → `4,539`.

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::views::LinkView;
+use super::views::{LinkView, linked};
 use super::{Renderer, humanize_key, pages};
 use crate::doc::Doc;
 use crate::link::Site;
@@ -107,11 +107,11 @@ pub(super) struct Crumb {
     href: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(super) struct SideItem<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    current: bool,
+linked! {
+    pub(super) struct SideItem<'r> {
+        link: &'r LinkView,
+        current: bool,
+    }
 }
 
 /// A document's place in the site, as its page shows it.

@@ -62,16 +62,76 @@ impl std::ops::Deref for LinkView {
 impl Serialize for LinkView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        if s.is_human_readable() {
-            return self.fields.serialize(s);
-        }
-        // A struct rather than a number, so that it can be flattened into the view it is
-        // part of, as its fields are for templates.
+        let human = s.is_human_readable();
         let mut st = s.serialize_struct(LINK, 1)?;
-        st.serialize_field(LINK, &self.digest)?;
+        self.fields_into(&mut st, human)?;
         st.end()
     }
 }
+
+impl LinkView {
+    /// Its fields into `st`, the struct it is part of: each of them in the readable form,
+    /// the digest alone in the compact form (`human` is false).
+    pub(super) fn fields_into<S: serde::ser::SerializeStruct>(
+        &self,
+        st: &mut S,
+        human: bool,
+    ) -> Result<(), S::Error> {
+        if !human {
+            return st.serialize_field(LINK, &self.digest);
+        }
+        let LinkFields {
+            title,
+            href,
+            kind,
+            kind_label,
+            status,
+            summary,
+            date,
+        } = &self.fields;
+        st.serialize_field("title", title)?;
+        st.serialize_field("href", href)?;
+        st.serialize_field("kind", kind)?;
+        st.serialize_field("kind_label", kind_label)?;
+        st.serialize_field("status", status)?;
+        st.serialize_field("summary", summary)?;
+        st.serialize_field("date", date)
+    }
+}
+
+/// A struct whose first field is a link to a document, whose fields templates read beside
+/// the struct's own (`item.title`, `item.current`). Written out rather than with serde's
+/// `flatten`, which reports every serialiser as readable: a flattened link would enter the
+/// digest field by field instead of by its own digest, at many times the cost.
+macro_rules! linked {
+    (
+        $(#[$m:meta])*
+        $vis:vis struct $name:ident<$lt:lifetime> {
+            $(#[$lm:meta])*
+            link: &$llt:lifetime LinkView,
+            $($(#[$fm:meta])* $f:ident: $t:ty,)*
+        }
+    ) => {
+        $(#[$m])*
+        $vis struct $name<$lt> {
+            $(#[$lm])*
+            link: &$llt $crate::render::views::LinkView,
+            $($(#[$fm])* $f: $t,)*
+        }
+
+        impl serde::Serialize for $name<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let human = s.is_human_readable();
+                let mut st = s.serialize_struct(stringify!($name), 0)?;
+                self.link.fields_into(&mut st, human)?;
+                $(st.serialize_field(stringify!($f), &self.$f)?;)*
+                st.end()
+            }
+        }
+    };
+}
+pub(super) use linked;
 
 /// A labelled list of links (relations by type, backlinks by kind, index by status).
 #[derive(Debug, Clone, Serialize)]

@@ -15,7 +15,7 @@ use crate::names::UrlPath;
 use crate::relation::Relation;
 use crate::render::lazy::{Body, Html, Lazy};
 use crate::render::nav::{self, NavView};
-use crate::render::views::{LinkView, TagView, by_title, date};
+use crate::render::views::{LinkView, TagView, by_title, date, linked};
 use crate::render::{Key, Prepared, Renderer, humanize_key};
 
 pub(super) struct Document;
@@ -36,51 +36,51 @@ struct TocEntry<'r> {
     anchor: &'r str,
 }
 
-/// Everything a document page shows.
-#[derive(Serialize)]
-struct DocView<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    id: &'r str,
-    /// Shown under a "draft" banner: only a build with drafts has it.
-    draft: bool,
-    /// Open proposals to supersede it (not accepted yet: it is still in force).
-    proposals: Vec<&'r LinkView>,
-    owners: &'r [String],
-    /// Which dates and people came from git where front matter is silent.
-    from_git: &'r crate::doc::FromGit,
-    tags: Vec<TagView<'r>>,
-    created: Option<String>,
-    updated: Option<String>,
-    review_by: Option<String>,
-    review_overdue: bool,
-    fields: Vec<Field<'r>>,
-    toc: Vec<TocEntry<'r>>,
-    /// Every document it is related to or linked from, once each.
-    connections: Vec<Connection<'r>>,
-    content: Html<'r>,
-    words: usize,
-    source: &'r str,
-    /// The document and its one-hop neighbours as inline SVG, when it has relations.
-    neighbourhood: Option<Lazy<'r, Around>>,
-    /// Its print packet, for kinds that have one.
-    packet_href: Option<String>,
-    /// Its commits and status transitions, when git knows it.
-    history: Option<crate::render::history::HistoryView<'r>>,
-    /// "Edit this page" and "View source", when `site.yaml` names the repository.
-    edit_href: Option<String>,
-    source_href: Option<String>,
-    /// Breadcrumbs, its folder's sidebar, previous and next.
-    nav: NavView<'r>,
+linked! {
+    /// Everything a document page shows.
+    struct DocView<'r> {
+        link: &'r LinkView,
+        id: &'r str,
+        /// Shown under a "draft" banner: only a build with drafts has it.
+        draft: bool,
+        /// Open proposals to supersede it (not accepted yet: it is still in force).
+        proposals: Vec<&'r LinkView>,
+        owners: &'r [String],
+        /// Which dates and people came from git where front matter is silent.
+        from_git: &'r crate::doc::FromGit,
+        tags: Vec<TagView<'r>>,
+        created: Option<String>,
+        updated: Option<String>,
+        review_by: Option<String>,
+        review_overdue: bool,
+        fields: Vec<Field<'r>>,
+        toc: Vec<TocEntry<'r>>,
+        /// Every document it is related to or linked from, once each.
+        connections: Vec<Connection<'r>>,
+        content: Html<'r>,
+        words: usize,
+        source: &'r str,
+        /// The document and its one-hop neighbours as inline SVG, when it has relations.
+        neighbourhood: Option<Lazy<'r, Around>>,
+        /// Its print packet, for kinds that have one.
+        packet_href: Option<String>,
+        /// Its commits and status transitions, when git knows it.
+        history: Option<crate::render::history::HistoryView<'r>>,
+        /// "Edit this page" and "View source", when `site.yaml` names the repository.
+        edit_href: Option<String>,
+        source_href: Option<String>,
+        /// Breadcrumbs, its folder's sidebar, previous and next.
+        nav: NavView<'r>,
+    }
 }
 
-/// A document this one is connected to, with every way they are: `Serves`, `Used by`,
-/// `Linked from`…
-#[derive(Serialize)]
-struct Connection<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    labels: Vec<&'static str>,
+linked! {
+    /// A document this one is connected to, with every way they are: `Serves`, `Used by`,
+    /// `Linked from`…
+    struct Connection<'r> {
+        link: &'r LinkView,
+        labels: Vec<&'static str>,
+    }
 }
 
 #[derive(Serialize)]

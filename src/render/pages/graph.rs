@@ -15,7 +15,7 @@ use super::{PageType, Route, graph_json};
 use crate::graph::svg::{self, SvgOptions};
 use crate::graph::{Graph, Node, layout};
 use crate::relation::Relation;
-use crate::render::views::{Group, LinkView};
+use crate::render::views::{Group, linked};
 use crate::render::{Key, Prepared, Renderer};
 
 pub(super) struct GraphPage;
@@ -49,12 +49,13 @@ struct FacetView {
     count: usize,
 }
 
-/// One node of the list view: the document and what it points at.
-#[derive(Debug, Clone, Serialize)]
-struct GraphListItem<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    relations: Vec<Group<'r>>,
+linked! {
+    /// One node of the list view: the document and what it points at.
+    #[derive(Debug, Clone)]
+    struct GraphListItem<'r> {
+        link: &'r LinkView,
+        relations: Vec<Group<'r>>,
+    }
 }
 
 #[derive(Serialize)]

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{PageType, Route, kind_url};
 use crate::render::lazy::Html;
-use crate::render::views::{LinkView, by_title};
+use crate::render::views::{LinkView, by_title, linked};
 use crate::render::{Key, NavItem, Prepared, Renderer};
 use crate::relation::Relation;
 
@@ -22,22 +22,24 @@ const SHOWN: usize = 20;
 /// How many children of a tree node the page shows.
 const CHILDREN: usize = 8;
 
-/// A node of the tree (vision → strategy → decision, from `serves`).
-#[derive(Debug, Clone, Serialize)]
-struct TreeNode<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    children: Vec<TreeNode<'r>>,
-    /// Children left out.
-    more: usize,
+linked! {
+    /// A node of the tree (vision → strategy → decision, from `serves`).
+    #[derive(Debug, Clone)]
+    struct TreeNode<'r> {
+        link: &'r LinkView,
+        children: Vec<TreeNode<'r>>,
+        /// Children left out.
+        more: usize,
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct ReviewItem<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    review_by: String,
-    overdue: bool,
+linked! {
+    #[derive(Debug, Clone)]
+    struct ReviewItem<'r> {
+        link: &'r LinkView,
+        review_by: String,
+        overdue: bool,
+    }
 }
 
 #[derive(Serialize)]

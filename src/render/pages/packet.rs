@@ -19,22 +19,22 @@ use crate::markdown::RenderOptions;
 use crate::names::{UrlPath, slugify};
 use crate::relation::Relation;
 use crate::render::lazy::{self, Body, Html};
-use crate::render::views::{LinkView, date};
+use crate::render::views::{LinkView, date, linked};
 use crate::render::{Key, Prepared, Renderer};
 
 pub(super) struct Packet;
 
-/// A document inside a print packet, with its body rendered for that page.
-#[derive(Serialize)]
-struct PacketDoc<'r> {
-    #[serde(flatten)]
-    link: &'r LinkView,
-    anchor: &'r str,
-    owners: &'r [String],
-    created: Option<&'r str>,
-    updated: Option<&'r str>,
-    url: &'r str,
-    content: Html<'r>,
+linked! {
+    /// A document inside a print packet, with its body rendered for that page.
+    struct PacketDoc<'r> {
+        link: &'r LinkView,
+        anchor: &'r str,
+        owners: &'r [String],
+        created: Option<&'r str>,
+        updated: Option<&'r str>,
+        url: &'r str,
+        content: Html<'r>,
+    }
 }
 
 /// What a document shows in every packet that holds it, made once.
