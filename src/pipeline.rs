@@ -199,6 +199,8 @@ pub struct Analysis {
     /// Documents' history from git, read once (never again after an edit: an edit is not a
     /// commit); `None` outside a work tree.
     pub history: Option<History>,
+    /// The HEAD commit `history` was read at (`None` outside a repository).
+    pub history_head: Option<String>,
     /// Notes about reading the history (a shallow clone, an unreadable repository).
     pub history_diags: Diagnostics,
     /// Drift warnings, made again after every edit (see [`drift_diagnostics`]).
@@ -230,8 +232,10 @@ impl Configured {
         let read = opts
             .progress
             .start(crate::progress::Stage::Read, sources.docs.len());
-        let (history, history_diags) =
-            read_noted(&config.content.path(&opts.root), opts.cache.as_deref());
+        let content = config.content.path(&opts.root);
+        // HEAD before the read: a commit made during it shows as a move on the next edit.
+        let history_head = crate::history::head(&content);
+        let (history, history_diags) = read_noted(&content, opts.cache.as_deref());
         let parsed: Vec<(Doc, Diagnostics)> = sources
             .docs
             .into_par_iter()
@@ -262,6 +266,7 @@ impl Configured {
             parse_diags,
             link_diags,
             history,
+            history_head,
             history_diags,
             drift_diags,
         })
@@ -272,6 +277,12 @@ impl Analysis {
     /// Documents, not counting folder introductions.
     pub fn documents(&self) -> usize {
         self.site.docs.iter().filter(|d| !d.is_index).count()
+    }
+
+    /// Whether the repository's HEAD moved since the history was read (a commit, a checkout):
+    /// then the history is read again, never on an edit alone (an edit is not a commit).
+    pub fn head_moved(&self, root: &Path) -> bool {
+        crate::history::head(&self.config.content.path(root)) != self.history_head
     }
 
     /// Every diagnostic, sorted; warnings promoted under `strict`.

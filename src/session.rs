@@ -49,6 +49,9 @@ enum Change {
     Content(Vec<PathBuf>),
     /// `site.yaml`, a template or a static file, or something not understood: start over.
     Everything,
+    /// Documents changed and the repository's HEAD moved: every document again with the new
+    /// history (the checks' configuration did not change, so they do not run again).
+    History,
 }
 
 impl Session {
@@ -98,9 +101,10 @@ impl Session {
             return self.build();
         };
         let change = self.classify(&state, changed);
+        let rerun_checks = matches!(change, Change::Everything);
         let mut reread = None;
         match change {
-            Change::Everything => {
+            Change::Everything | Change::History => {
                 let status = state.status.take();
                 let written = std::mem::take(&mut state.written);
                 state = match self.analyse() {
@@ -113,10 +117,12 @@ impl Session {
                     }
                 };
                 state.written = written;
-                // A new configuration may change the checks themselves: run them again.
                 state.status = status;
-                let diagnostics = self.diagnostics(&state);
-                self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
+                if rerun_checks {
+                    // A new configuration may change the checks themselves: run them again.
+                    let diagnostics = self.diagnostics(&state);
+                    self.run_checks(&mut state, &diagnostics, jiff::Timestamp::now());
+                }
             }
             Change::Content(paths) => {
                 let (root, _) = self.watched_dirs(&state);
@@ -205,6 +211,9 @@ impl Session {
                 }
                 _ => return Change::Everything,
             }
+        }
+        if state.analysis.head_moved(&self.opts.root) {
+            return Change::History;
         }
         Change::Content(paths)
     }

@@ -207,6 +207,13 @@ pub fn read(content: &Path, cache: Option<&Path>) -> Result<Option<History>, Str
     Ok(Some(history))
 }
 
+/// The HEAD commit of the repository `content` is in, `None` outside one (or before its first
+/// commit): what a history read holds for, so that a long-running caller can tell, cheaply,
+/// when a commit made it stale.
+pub fn head(content: &Path) -> Option<String> {
+    walk::Repo::discover(content).ok().flatten()?.head()
+}
+
 /// The status a document's text gives: the `status` key of its front matter. Only that key is
 /// read (its line and the lines indented under it), so reading every version of every
 /// document stays cheap; anything but a plain value is no status.

@@ -521,25 +521,45 @@ fn a_build_takes_dates_and_contributors_from_git_where_front_matter_is_silent() 
 }
 
 #[test]
-fn an_edit_while_serving_does_not_read_the_history_again() {
+fn serving_reads_the_history_again_after_a_commit_never_after_an_edit_alone() {
     let r = site_repo();
     let p = "content/patterns/p.md";
     r.write(p, &doc("pattern", "P", "active", "", BODY));
     r.commit(HANNAH, "2025-03-01", "Add");
-    let mut session = cairn::session::Session::new(options(&r));
+    let cache = tempfile::tempdir().unwrap();
+    let mut opts = options(&r);
+    opts.cache = Some(cache.path().to_path_buf());
+    let mut session = cairn::session::Session::new(opts);
     session.build().unwrap();
-    // A commit the session does not know of, then an edit of the body it does see.
+    // The history read is stored by HEAD; reading it again at this commit would take this
+    // altered copy, so the page tells whether it was read again.
+    let stored = std::fs::read_dir(cache.path().join("history"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&stored).unwrap();
+    std::fs::write(&stored, text.replace("\"Add\"", "\"Stored\"")).unwrap();
+    // An edit of the body, not committed: the history is not read again.
     r.write(p, &doc("pattern", "P", "active", "", "Edited."));
-    r.commit(TOMAS, "2025-06-06", "Edit");
     let report = session.rebuild(&[r.root().join(p)]).unwrap();
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     let html = page(&r, "patterns/p/index.html");
     assert!(html.contains("Edited."), "the body edit is shown");
     assert!(
-        html.contains("<time datetime=\"2025-03-01\">") && !html.contains("2025-06-06"),
-        "the history is the one read when the session started"
+        html.contains("Hannah Lindqvist: Add") && !html.contains("Stored"),
+        "{html}"
     );
-    assert!(html.contains("<dd>Hannah Lindqvist</dd>"), "{html}");
+    // A commit moves HEAD: the next edit reads the history again, and shows the commit.
+    r.commit(TOMAS, "2025-06-06", "Edit");
+    r.write(p, &doc("pattern", "P", "active", "", "Edited twice."));
+    let report = session.rebuild(&[r.root().join(p)]).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let html = page(&r, "patterns/p/index.html");
+    assert!(html.contains("Edited twice."));
+    assert!(html.contains("Tomás Ferreira: Edit"), "{html}");
+    assert!(html.contains("<time datetime=\"2025-06-06\">"), "{html}");
 }
 
 #[test]
