@@ -96,33 +96,42 @@
       .catch(function () {});
   }
   // Link previews: hovering or focusing a link to another document shows its kind, status,
-  // title and summary, read from the site's own search.json (fetched once, from this site
-  // only). Without JavaScript links are plain links.
+  // title and summary, read from that page itself (fetched once per page, from this site
+  // only, as the browser would on a click; the search index is in parts and has no lookup by
+  // address). Without JavaScript links are plain links.
   var form = document.querySelector(".site-search[data-index]");
-  if (form && window.fetch && window.URL) {
+  if (form && window.fetch && window.URL && window.DOMParser) {
     var base = new URL(form.getAttribute("data-base") || "/", location.href);
-    var index = null;
-    var loading = null;
+    var index = {};
     var tip = null;
     var shownFor = null;
-    var load = function () {
-      if (!loading) {
-        loading = fetch(form.getAttribute("data-index"))
+    var text = function (page, selector) {
+      var el = page.querySelector(selector);
+      return el ? el.textContent.trim() : "";
+    };
+    var load = function (rel) {
+      if (!index[rel]) {
+        index[rel] = fetch(new URL(rel, base).href, { credentials: "same-origin" })
           .then(function (r) {
-            return r.ok ? r.json() : null;
+            var type = r.headers.get("content-type") || "";
+            return r.ok && type.indexOf("text/html") === 0 ? r.text() : "";
           })
-          .then(function (data) {
-            index = {};
-            if (!data || !data.docs) return;
-            data.docs.forEach(function (d) {
-              index[d.u] = { title: d.t, kind: (data.kinds[d.k] || [])[1] || "", status: d.s || "", summary: d.d || "" };
-            });
+          .then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var title = text(page, "#doc-title");
+            if (!title) return null;
+            return {
+              title: title,
+              kind: text(page, ".eyebrow .kind-badge"),
+              status: text(page, ".eyebrow .status"),
+              summary: text(page, "#doc-title ~ .summary"),
+            };
           })
           .catch(function () {
-            index = {};
+            return null;
           });
       }
-      return loading;
+      return index[rel];
     };
     var target = function (link) {
       var u;
@@ -149,8 +158,7 @@
     var show = function (link) {
       var rel = target(link);
       if (rel === null) return;
-      load().then(function () {
-        var doc = index && index[rel];
+      load(rel).then(function (doc) {
         if (!doc || (link !== document.activeElement && !link.matches(":hover"))) return;
         if (!tip) {
           tip = document.createElement("div");
