@@ -11,15 +11,7 @@ const SITE_YAML: &str = "title: Imported\nbase_url: /\nlinks: {broken: warn}\n";
 
 /// A site of `files` (paths under `content/`) with a minimal `site.yaml`.
 fn site(files: &[(&str, &str)]) -> Site {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-        cache: tempfile::tempdir().unwrap(),
-    };
-    site.write("site.yaml", SITE_YAML);
-    for (path, text) in files {
-        site.write(&format!("content/{path}"), text);
-    }
-    site
+    Site::of(SITE_YAML, "content", files)
 }
 
 /// One document as the rest of the site sees it.

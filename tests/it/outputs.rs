@@ -7,15 +7,7 @@ use crate::support::Site;
 const SITE_YAML: &str = "title: Standards\nbase_url: /\ncontent: docs\nlinks: {broken: warn}\n";
 
 fn site(files: &[(&str, &str)]) -> Site {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-        cache: tempfile::tempdir().unwrap(),
-    };
-    site.write("site.yaml", SITE_YAML);
-    for (path, text) in files {
-        site.write(&format!("docs/{path}"), text);
-    }
-    site
+    Site::of(SITE_YAML, "docs", files)
 }
 
 const PATTERN: &str = "---\ntitle: Make small changes\nstatus: active\n---\n## When it works\n\na\n\n## Failure modes\n\nb\n\n## Examples\n\nc\n";

@@ -4,17 +4,9 @@
 
 use crate::support::*;
 
-/// An empty temporary folder.
-fn empty() -> Site {
-    Site {
-        dir: tempfile::tempdir().unwrap(),
-        cache: tempfile::tempdir().unwrap(),
-    }
-}
-
 /// A freshly scaffolded site.
 fn scaffolded() -> Site {
-    let site = empty();
+    let site = Site::empty();
     let out = site.cairn(&["init"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
     site
@@ -72,7 +64,7 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
 #[test]
 fn init_creates_the_folder_and_accepts_one_with_only_hidden_entries() {
     // `git init && cairn init` is the usual start.
-    let site = empty();
+    let site = Site::empty();
     site.write(".git/HEAD", "ref: refs/heads/main\n");
     let out = site.cairn(&["init"]);
     assert_eq!(out.code, 0, "{out:?}");
@@ -88,7 +80,7 @@ fn init_creates_the_folder_and_accepts_one_with_only_hidden_entries() {
 
 #[test]
 fn init_refuses_a_folder_that_is_not_empty_and_never_overwrites() {
-    let site = empty();
+    let site = Site::empty();
     site.write("notes.txt", "mine");
     let out = site.cairn(&["init"]);
     assert_eq!(out.code, 2);
@@ -484,7 +476,7 @@ fn other_refusals_exit_2_and_write_nothing() {
     }
     assert_eq!(content(&site), before);
 
-    let out = empty().cairn(&["new", "pattern", "X"]);
+    let out = Site::empty().cairn(&["new", "pattern", "X"]);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
@@ -496,7 +488,7 @@ fn other_refusals_exit_2_and_write_nothing() {
 
 #[test]
 fn init_and_new_date_from_the_day_they_run_so_nothing_is_overdue() {
-    let site = empty();
+    let site = Site::empty();
     let out = site.command().arg("init").env_remove("CAIRN_TODAY").run();
     assert_eq!(out.code, 0, "{out:?}");
     let out = site
@@ -630,7 +622,7 @@ fn theme_eject_copies_built_in_templates_and_keeps_edited_ones() {
 
 #[test]
 fn the_gitignore_of_a_new_site_ignores_what_serve_and_an_inside_cache_write() {
-    let site = empty();
+    let site = Site::empty();
     let out = Cairn::new(site.root())
         .arg("init")
         .env("CAIRN_CACHE_DIR", site.root().join(".cache/cairn"))

@@ -36,6 +36,24 @@ impl Site {
         }
     }
 
+    /// An empty temporary folder, with its own cache.
+    pub fn empty() -> Site {
+        Site {
+            dir: tempfile::tempdir().unwrap(),
+            cache: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A site written from strings: `site.yaml`, and each file under the documents folder.
+    pub fn of(site_yaml: &str, folder: &str, files: &[(&str, &str)]) -> Site {
+        let site = Site::empty();
+        site.write("site.yaml", site_yaml);
+        for (path, text) in files {
+            site.write(&format!("{folder}/{path}"), text);
+        }
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
