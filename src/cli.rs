@@ -536,6 +536,11 @@ fn progress(env: &Env) -> cairn::progress::Progress {
                 .with_prefix(stage.label());
                 *bar = Some(b);
             }
+            Event::Total { total, .. } => {
+                if let Some(b) = bar.as_ref() {
+                    b.set_length(*total as u64);
+                }
+            }
             Event::Advance { done, .. } => {
                 if let Some(b) = bar.as_ref() {
                     b.set_position(*done as u64);

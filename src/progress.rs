@@ -32,6 +32,8 @@ impl Stage {
 pub enum Event<'a> {
     /// A stage starts with this many units of work.
     Start { stage: Stage, total: usize },
+    /// The stage found more work while it ran: this many units in all.
+    Total { stage: Stage, total: usize },
     /// `done` units of the stage are finished.
     Advance { stage: Stage, done: usize },
     /// The checks not finished yet, by name (sent whenever one finishes).
@@ -74,6 +76,7 @@ impl Progress {
             progress: self,
             stage,
             done: AtomicUsize::new(0),
+            total: AtomicUsize::new(total),
         }
     }
 }
@@ -83,9 +86,19 @@ pub struct Counter<'p> {
     progress: &'p Progress,
     stage: Stage,
     done: AtomicUsize,
+    total: AtomicUsize,
 }
 
 impl Counter<'_> {
+    /// Adds `more` units to the stage's total, for work listed while the stage runs.
+    pub fn grow(&self, more: usize) {
+        let total = self.total.fetch_add(more, Ordering::Relaxed) + more;
+        self.progress.event(&Event::Total {
+            stage: self.stage,
+            total,
+        });
+    }
+
     pub fn tick(&self) {
         if self.progress.0.is_none() {
             return;

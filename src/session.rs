@@ -257,7 +257,7 @@ impl Session {
     /// Returns the files written and how many pages were rendered.
     fn write_staged(&self, state: &mut State, output: &Path) -> Result<(usize, usize)> {
         let renderer = self.renderer(state)?;
-        let pages = renderer.pages();
+        let docs: Vec<Page> = renderer.doc_pages().collect();
         let cache =
             self.opts.cache.as_ref().map(|dir| {
                 PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
@@ -266,29 +266,39 @@ impl Session {
         let counter = self
             .opts
             .progress
-            .start(crate::progress::Stage::Pages, pages.len());
-        let written: Vec<(OutPath, Option<u64>, bool)> = pages
-            .par_iter()
-            .map(|p| {
-                let page = renderer.prepare(p);
-                let (digest, out) = (page.digest(), page.out_path());
-                if let (Some(c), Some(d)) = (&cache, digest) {
-                    if let Some(file) = c.get(d) {
-                        if staging.copy(&out, &file).is_ok() {
-                            counter.tick();
-                            return Ok((out, digest, false));
-                        }
+            .start(crate::progress::Stage::Pages, docs.len());
+        let one = |p: &Page| -> Result<(OutPath, Option<u64>, bool)> {
+            let page = renderer.prepare(p);
+            let (digest, out) = (page.digest(), page.out_path());
+            if let (Some(c), Some(d)) = (&cache, digest) {
+                if let Some(file) = c.get(d) {
+                    if staging.copy(&out, &file).is_ok() {
+                        counter.tick();
+                        return Ok((out, digest, false));
                     }
                 }
-                let (out, bytes) = page.render()?;
-                staging.write(&out, &bytes)?;
-                if let (Some(c), Some(d)) = (&cache, digest) {
-                    c.put(d, &bytes);
-                }
-                counter.tick();
-                Ok((out, digest, true))
-            })
-            .collect::<Result<_>>()?;
+            }
+            let (out, bytes) = page.render()?;
+            staging.write(&out, &bytes)?;
+            if let (Some(c), Some(d)) = (&cache, digest) {
+                c.put(d, &bytes);
+            }
+            counter.tick();
+            Ok((out, digest, true))
+        };
+        // Listing the site-wide pages builds the search index's parts, a long step of its
+        // own: the documents' pages render meanwhile instead of waiting for the list.
+        let (others, from_docs) = rayon::join(
+            || {
+                let others = renderer.other_pages();
+                counter.grow(others.len());
+                others
+            },
+            || docs.par_iter().map(one).collect::<Result<Vec<_>>>(),
+        );
+        let mut written: Vec<(OutPath, Option<u64>, bool)> =
+            others.par_iter().map(one).collect::<Result<_>>()?;
+        written.extend(from_docs?);
         drop(counter);
         drop(renderer);
         self.copy_assets(state, |out, from| staging.copy(out, from))?;

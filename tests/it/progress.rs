@@ -11,6 +11,7 @@ use crate::support::*;
 #[derive(Debug, Clone, PartialEq)]
 enum Seen {
     Start(Stage, usize),
+    Total(Stage, usize),
     Advance(Stage, usize),
     Running(Vec<String>),
     Finish(Stage),
@@ -22,6 +23,7 @@ fn observer() -> (Progress, Arc<Mutex<Vec<Seen>>>) {
     let progress = Progress::new(move |e| {
         let s = match e {
             Event::Start { stage, total } => Seen::Start(*stage, *total),
+            Event::Total { stage, total } => Seen::Total(*stage, *total),
             Event::Advance { stage, done } => Seen::Advance(*stage, *done),
             Event::Running { names } => Seen::Running(names.to_vec()),
             Event::Finish { stage } => Seen::Finish(*stage),
@@ -68,11 +70,18 @@ fn a_build_reports_documents_read_pages_written_and_checks_running() {
         .count();
     assert_eq!(read_total, Some(files), "{seen:?}");
     assert_eq!(last_advance(&seen, Stage::Read), read_total);
-    let pages = seen.iter().find_map(|s| match s {
-        Seen::Start(Stage::Pages, n) => Some(*n),
+    // The pages' total is the last one the stage announced: it starts with the documents'
+    // pages and grows by the site-wide ones once they are listed.
+    let pages = seen.iter().rev().find_map(|s| match s {
+        Seen::Start(Stage::Pages, n) | Seen::Total(Stage::Pages, n) => Some(*n),
         _ => None,
     });
     assert!(pages.is_some_and(|n| n > report.documents), "{seen:?}");
+    let first = seen.iter().find_map(|s| match s {
+        Seen::Start(Stage::Pages, n) => Some(*n),
+        _ => None,
+    });
+    assert!(first < pages, "the total grows once the site-wide pages are listed: {seen:?}");
     assert_eq!(last_advance(&seen, Stage::Pages), pages);
     assert_eq!(last_advance(&seen, Stage::Checks), Some(2));
     // First both are running, and at the end none is.
