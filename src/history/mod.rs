@@ -3,7 +3,8 @@
 //!
 //! [`read`] makes one pass over the repository the site lives in (`walk`, the only module
 //! that knows the git library) and keeps the result in the build cache folder keyed by the
-//! HEAD commit (`store`), so a rebuild at the same commit reads one file. Outside a work tree
+//! HEAD commit (`store`), so a rebuild at the same commit reads one file, and a build at a
+//! later commit reads only the commits since (`resume`), with the same result. Outside a work tree
 //! the feature is off without a word; a shallow clone gives no facts, only a warning (its
 //! oldest commit would pass for every document's creation). The facts are plain values: the
 //! merge with front matter ([`merge`]) and the drift rules (`drift`) are pure, and every value
@@ -13,6 +14,7 @@
 
 mod apply;
 mod drift;
+mod resume;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -180,8 +182,9 @@ impl History {
 
 /// Reads the history of the documents in `content` (the site's content folder) from the git
 /// work tree it is in, or `Ok(None)` when it is in none (or the repository has no commit yet).
-/// With a `cache` folder, a result for the same HEAD commit is read from there, and a new one
-/// stored. An `Err` is a repository that could not be read; its message names the reason.
+/// With a `cache` folder, a result for the same HEAD commit is read from there, one for an
+/// older commit is carried forward, and the new one stored. An `Err` is a repository that
+/// could not be read; its message names the reason.
 pub fn read(content: &Path, cache: Option<&Path>) -> Result<Option<History>, String> {
     let Some(repo) = walk::Repo::discover(content)? else {
         return Ok(None);
@@ -197,14 +200,15 @@ pub fn read(content: &Path, cache: Option<&Path>) -> Result<Option<History>, Str
         return Ok(None);
     };
     let key = store::Key::new(&head, &repo.prefix(), &repo.git_dir());
-    if let Some(h) = cache.and_then(|dir| store::load(dir, &key)) {
-        return Ok(Some(h));
+    let stored = cache.and_then(|dir| store::load(dir, &key));
+    if stored.as_ref().is_some_and(|b| b.history.head == head) {
+        return Ok(stored.map(|b| b.history));
     }
-    let history = repo.history(&head)?;
+    let walked = repo.history(&head, stored.as_ref())?;
     if let Some(dir) = cache {
-        store::save(dir, &key, &history);
+        store::save(dir, &key, &walked.history, &walked.resume);
     }
-    Ok(Some(history))
+    Ok(Some(walked.history))
 }
 
 /// The HEAD commit of the repository `content` is in, `None` outside one (or before its first

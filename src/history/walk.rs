@@ -11,7 +11,7 @@
 //! committed objects are read (never the work tree), and every read is bounded: the walk stops
 //! after [`MAX_COMMITS`] commits and a blob over [`MAX_BLOB`] bytes gives no status.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,7 +19,8 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 
-use super::{Change, Commit, DocHistory, History, status_of};
+use super::resume::{self, Base, Resume, Walked};
+use super::{Change, Commit, status_of};
 
 /// A walk stops after this many commits, so a giant repository costs a bounded time.
 pub const MAX_COMMITS: usize = 1_000_000;
@@ -88,12 +89,20 @@ impl Repo {
         repo.head_id().ok().map(|id| id.to_string())
     }
 
-    /// The whole pass, from `head`.
-    pub fn history(&self, head: &str) -> Result<History, String> {
+    /// The pass from `head`. With `base` (a history stored for an older commit, and how it was
+    /// walked), only the commits the walk meets before that older walk's commits are read,
+    /// when the result is sure to be the one a whole pass gives (see `resume`); otherwise, or
+    /// without `base`, the whole history is.
+    pub fn history(&self, head: &str, base: Option<&Base>) -> Result<Walked, String> {
         let repo = self.repo.to_thread_local();
         let head = ObjectId::from_hex(head.as_bytes()).map_err(|e| e.to_string())?;
         let mut trees = Trees::new(&repo, self.prefix.clone());
-        let mailmap = mailmap(&repo, head, &mut trees);
+        let (mailmap, mailmap_id) = mailmap(&repo, head, &mut trees);
+        let order = order(&repo, head)?;
+        let ids: Vec<&[u8]> = order.iter().map(|c| c.0.as_bytes()).collect();
+        let mailmap_id = mailmap_id.map(|id| id.to_string());
+        let from = base.and_then(|b| resume::split(b, &ids, mailmap_id.as_deref(), MAX_COMMITS));
+        let end = from.unwrap_or(order.len());
         let head_tree = trees.content_of_commit(head)?;
         // Every document at HEAD, by its path at the point of history the walk has reached.
         let mut names: HashMap<String, usize> = HashMap::new();
@@ -108,15 +117,8 @@ impl Repo {
         }
         let mut changes: Vec<Vec<(u32, ObjectId)>> = vec![Vec::new(); paths.len()];
         let mut commits = Vec::new();
-        let mut truncated = false;
-        let walk = repo
-            .rev_walk([head])
-            .sorting(gix::revision::walk::Sorting::ByCommitTime(
-                gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
-            ))
-            .all()
-            .map_err(|e| format!("cannot walk the history: {e}"))?;
-        for (n, info) in walk.enumerate() {
+        let (mut truncated, mut clobbered, mut walked) = (false, false, 0);
+        for (n, &(id, parent, merge)) in order[..end].iter().enumerate() {
             if names.is_empty() {
                 break;
             }
@@ -124,13 +126,13 @@ impl Repo {
                 truncated = true;
                 break;
             }
-            let info = info.map_err(|e| format!("cannot walk the history: {e}"))?;
-            if info.parent_ids.len() > 1 {
+            walked += 1;
+            if merge {
                 continue;
             }
-            let (tree, commit) = trees.commit(info.id)?;
-            let parent = match info.parent_ids.first() {
-                Some(p) => trees.content_of_commit(*p)?,
+            let (tree, commit) = trees.commit(id)?;
+            let parent = match parent {
+                Some(p) => trees.content_of_commit(p)?,
                 None => None,
             };
             if tree == parent {
@@ -149,7 +151,7 @@ impl Repo {
                 if old.is_none() {
                     names.remove(path);
                     if let Some(from) = renames.get(path.as_str()) {
-                        names.insert(from.to_string(), doc);
+                        clobbered |= names.insert(from.to_string(), doc).is_some();
                     }
                 }
             }
@@ -157,6 +159,13 @@ impl Repo {
                 commits.push(commit.into_commit(&mailmap));
             }
         }
+        // Where the documents still followed were when the older walk began.
+        let boundary: HashMap<usize, String> = names.into_iter().map(|(p, d)| (d, p)).collect();
+        let base = match (from, base) {
+            (Some(_), Some(b)) if boundary.values().all(|p| b.history.docs.contains_key(p)) => b,
+            (Some(_), Some(_)) => return self.history(&head.to_string(), None),
+            _ => &Base::default(),
+        };
         let blobs: Vec<ObjectId> = {
             let mut all: Vec<ObjectId> = changes.iter().flatten().map(|(_, b)| *b).collect();
             all.sort_unstable();
@@ -167,7 +176,6 @@ impl Repo {
         let docs = paths
             .into_iter()
             .zip(changes)
-            .filter(|(_, c)| !c.is_empty())
             .map(|(path, c)| {
                 let changes = c
                     .into_iter()
@@ -179,17 +187,41 @@ impl Repo {
                             .and_then(|i| statuses[i].clone()),
                     })
                     .collect();
-                (path, DocHistory { changes })
+                (path, changes)
             })
-            .collect::<BTreeMap<_, _>>();
-        Ok(History {
-            head: head.to_string(),
-            shallow: false,
-            truncated,
-            commits,
-            docs,
-        })
+            .collect();
+        let history = resume::join(head.to_string(), truncated, commits, docs, &boundary, base);
+        let resume = Resume {
+            order: ids.len(),
+            digest: resume::digest(&ids),
+            clobbered,
+            mailmap: mailmap_id,
+            walked,
+        };
+        Ok(Walked { history, resume })
     }
+}
+
+/// Every commit from `head` in the order the walk meets them (newest commit time first), with
+/// its first parent and whether it is a merge; at most one more than [`MAX_COMMITS`].
+fn order(
+    repo: &gix::Repository,
+    head: ObjectId,
+) -> Result<Vec<(ObjectId, Option<ObjectId>, bool)>, String> {
+    let walk = repo
+        .rev_walk([head])
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
+        ))
+        .all()
+        .map_err(|e| format!("cannot walk the history: {e}"))?;
+    let mut out = Vec::new();
+    for info in walk.take(MAX_COMMITS + 1) {
+        let info = info.map_err(|e| format!("cannot walk the history: {e}"))?;
+        let parent = info.parent_ids.first().copied();
+        out.push((info.id, parent, info.parent_ids.len() > 1));
+    }
+    Ok(out)
 }
 
 /// Documents are Markdown files, as `source` has them.
@@ -231,19 +263,24 @@ impl RawCommit {
     }
 }
 
-/// `.mailmap` at the top of HEAD's tree (committed, like everything read here).
-fn mailmap(repo: &gix::Repository, head: ObjectId, trees: &mut Trees<'_>) -> gix_mailmap::Snapshot {
+/// `.mailmap` at the top of HEAD's tree (committed, like everything read here), and its blob.
+fn mailmap(
+    repo: &gix::Repository,
+    head: ObjectId,
+    trees: &mut Trees<'_>,
+) -> (gix_mailmap::Snapshot, Option<ObjectId>) {
     let blob = trees
         .commit(head)
         .ok()
         .and_then(|(_, _)| trees.root_entry(head, ".mailmap"));
-    match blob {
+    let map = match blob {
         Some(id) if repo.find_header(id).is_ok_and(|h| h.size() <= MAX_MAILMAP) => repo
             .find_object(id)
             .map(|o| gix_mailmap::Snapshot::from_bytes(&o.data))
             .unwrap_or_default(),
         _ => gix_mailmap::Snapshot::default(),
-    }
+    };
+    (map, blob)
 }
 
 /// Each blob's status, read in parallel (a repository handle per thread).
