@@ -132,10 +132,19 @@ impl Staging {
         let full = self.staging.join(path.as_str());
         // The staging folder is this build's own, made empty by `begin`, and nothing else
         // writes into it (checks have ended before it exists): no link can be on the way.
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(self.shown(parent), e))?;
-        }
-        match fence::create_new(&full) {
+        // Most files go into a folder an earlier file made, so the file is tried first and
+        // its folders are made only when missing: one `mkdir` per folder, not one per file.
+        let created = match fence::create_new(&full) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| Error::io(self.shown(parent), e))?;
+                }
+                fence::create_new(&full)
+            }
+            other => other,
+        };
+        match created {
             Ok(f) => Ok((f, full)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::io(
                 self.shown(&full),
