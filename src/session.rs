@@ -263,6 +263,7 @@ impl Session {
                 PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
             });
         let staging = Staging::begin(output)?;
+        staging.make_folders(pages.iter().map(|p| renderer.out_path(p)))?;
         let counter = self
             .opts
             .progress

@@ -94,6 +94,32 @@ impl Staging {
         })
     }
 
+    /// Makes the folders the files at `paths` go into, each once, parents first: the page
+    /// list names every folder, so writing a file needs no `mkdir` at all.
+    pub fn make_folders(&self, paths: impl IntoIterator<Item = OutPath>) -> Result<()> {
+        let mut folders = std::collections::BTreeSet::new();
+        for p in paths.into_iter().filter(OutPath::is_contained) {
+            let mut dir = Path::new(p.as_str()).parent();
+            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                if !folders.insert(d.to_path_buf()) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        // Sorted, a folder comes before the folders inside it.
+        for d in folders {
+            let full = self.staging.join(d);
+            match std::fs::create_dir(&full) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(self.shown(&full), e));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Writes one file of the new site. Safe to call from many threads.
     pub fn write(&self, path: &OutPath, bytes: &[u8]) -> Result<()> {
         let (mut file, full) = self.create(path)?;
@@ -132,10 +158,19 @@ impl Staging {
         let full = self.staging.join(path.as_str());
         // The staging folder is this build's own, made empty by `begin`, and nothing else
         // writes into it (checks have ended before it exists): no link can be on the way.
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(self.shown(parent), e))?;
-        }
-        match fence::create_new(&full) {
+        // Its folder is made by `make_folders` beforehand, so the file is tried first and its
+        // folders are made only when missing (attachments, a caller that made none).
+        let created = match fence::create_new(&full) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| Error::io(self.shown(parent), e))?;
+                }
+                fence::create_new(&full)
+            }
+            other => other,
+        };
+        match created {
             Ok(f) => Ok((f, full)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::io(
                 self.shown(&full),

@@ -90,8 +90,6 @@ pub struct Doc {
     pub text: String,
     /// A stable digest of the path and text: everything the document is made of.
     pub hash: u64,
-    /// The distinct words of its headings and body, for the search index (see `search`).
-    pub search_words: String,
     /// How many words its body has, shown on its page.
     pub words: usize,
     pub body_offset: usize,
@@ -266,7 +264,6 @@ impl Doc {
             is_index: path.is_index(),
             text: String::new(),
             hash: 0,
-            search_words: String::new(),
             words: 0,
             body_offset,
             outline,
@@ -289,17 +286,13 @@ fn check_file_name(file: &SourceFile, is_index: bool, r: &mut Reader) {
     }
 }
 
-/// Takes what search and the page need from the body, and keeps the file's text.
+/// Takes what the page needs from the body, and keeps the file's text. The search index
+/// takes its words from the text when it is built (`search::body_words`).
 fn finish(doc: &mut Doc, file: SourceFile) {
     doc.hash = crate::digest::of(&[file.path.as_str(), &file.text]);
-    let headings = doc.outline.headings.iter().map(|h| h.text.as_str());
-    doc.search_words = crate::search::word_list(
-        headings.chain([doc.outline.text.as_str()]),
-        crate::search::MAX_WORDS_PER_DOC,
-    );
     doc.words = doc.outline.text.split_whitespace().count();
-    // The plain text was for the word list and the count; kept, it would hold a second copy
-    // of every body for the whole build.
+    // The plain text was for the count; kept, it would hold a second copy of every body for
+    // the whole build.
     doc.outline.text = String::new();
     doc.text = file.text;
 }

@@ -327,13 +327,13 @@ fn ids_that_cannot_be_folder_names_are_refused() {
 }
 
 #[test]
-fn the_word_count_and_search_words_are_kept_but_not_a_second_copy_of_the_body() {
+fn the_word_count_is_kept_but_not_a_second_copy_of_the_body_nor_its_words() {
     let (doc, _) = parse_str(
         "patterns/p.md",
         "---\ntitle: P\n---\nOne *two* three.\n\n```rust\nfn not_counted() {}\n```\n\n## Four five\n",
     );
     assert_eq!(doc.words, 3, "prose only: not code, not headings");
-    assert_eq!(doc.search_words, "four five one two three");
+    assert_eq!(crate::search::body_words(&doc), "four five one two three");
     assert!(doc.outline.text.is_empty(), "{:?}", doc.outline.text);
 }
 

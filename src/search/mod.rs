@@ -126,6 +126,16 @@ pub fn word_list<'t>(parts: impl IntoIterator<Item = &'t str> + Clone, cap: usiz
     out
 }
 
+/// The distinct words of a document's headings and body, as the index takes them: made from
+/// its text when the index is built rather than kept from the parse stage, since held for
+/// every document through the whole build they would take two thirds as much memory as the
+/// text itself.
+pub fn body_words(doc: &crate::doc::Doc) -> String {
+    let outline = crate::markdown::analyse(doc.body());
+    let headings = outline.headings.iter().map(|h| h.text.as_str());
+    word_list(headings.chain([outline.text.as_str()]), MAX_WORDS_PER_DOC)
+}
+
 /// `search.json`: what the browser reads before any part.
 #[derive(Serialize)]
 pub struct Manifest<'a> {

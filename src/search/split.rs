@@ -17,10 +17,10 @@
 //! its key up to the next part's. The words beginning with a term are in the last part keyed
 //! at or before it and in the parts whose keys begin with it ([`Split::parts_for`]).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
@@ -46,15 +46,39 @@ pub const BODY: u32 = 8;
 pub struct Split {
     /// The indexed documents (indices into `site.docs`) in title order: position is number.
     pub order: Vec<usize>,
-    /// Every word with its postings (`number << 4 | fields`, by number), sorted by word.
-    words: Vec<Word>,
+    /// Every word with its postings, sorted by word.
+    words: Words,
     /// The parts, sorted by key.
     pub parts: Vec<Part>,
 }
 
-struct Word {
+/// Every word of the index, sorted, in three flat arrays rather than a `String` and a `Vec`
+/// each: at 100,000 documents there are 1.8 million distinct words and 29 million postings,
+/// and two allocations per word cost more than the words themselves.
+struct Words {
+    /// The words, one after another; word `i` ends at `ends[i]`.
     text: String,
+    ends: Vec<u32>,
+    /// Each word's postings (`number << 4 | fields`, by number): word `i`'s are
+    /// `postings[at[i].0..at[i].1]`.
     postings: Vec<u32>,
+    at: Vec<(u32, u32)>,
+}
+
+impl Words {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn text(&self, i: usize) -> &str {
+        let from = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[from..self.ends[i] as usize]
+    }
+
+    fn postings(&self, i: usize) -> &[u32] {
+        let (from, to) = self.at[i];
+        &self.postings[from as usize..to as usize]
+    }
 }
 
 /// A run of words, the first of which begins with `key`.
@@ -65,10 +89,14 @@ pub struct Part {
     pub bytes: usize,
 }
 
+/// Documents whose body words are taken at once (in parallel) while the index is built: the
+/// lists of a batch are held only until its words are numbered.
+const BATCH: usize = 2048;
+
 impl Split {
     /// The index of every document of the site but folder introductions (drafts are not in
     /// a built site's documents).
-    pub fn new<'a>(site: &'a Site) -> Split {
+    pub fn new(site: &Site) -> Split {
         let mut order: Vec<usize> = (0..site.docs.len())
             .filter(|&i| !site.docs[i].is_index)
             .collect();
@@ -76,50 +104,103 @@ impl Split {
             (site.docs[a].title.as_str(), site.urls[a].as_str())
                 .cmp(&(site.docs[b].title.as_str(), site.urls[b].as_str()))
         });
-        type Map<'a, V> = HashMap<Cow<'a, str>, V, BuildHasherDefault<Digest>>;
-        let mut index: Map<'a, Vec<u32>> = Map::default();
-        for (n, &i) in order.iter().enumerate() {
-            let d = &site.docs[i];
-            let number = u32::try_from(n).expect("fewer than 2^28 documents") << 4;
-            // One hash per word: the body's words are already split, lower-case, distinct and
-            // without stop words; a word of the title, tags or summary that the document
-            // already holds adds its field to that posting.
-            for w in d.search_words.split(' ').filter(|w| !w.is_empty()) {
-                index
-                    .entry(Cow::Borrowed(w))
-                    .or_default()
-                    .push(number | BODY);
+        // Each distinct word gets a number in order of first appearance; each document's
+        // words go into `held` as `word << 4 | fields`, document after document (`ends`).
+        let mut ids: HashMap<Box<str>, u32, BuildHasherDefault<Digest>> = HashMap::default();
+        let mut held: Vec<u32> = Vec::new();
+        let mut doc_ends: Vec<usize> = Vec::with_capacity(order.len());
+        // Per word: the last document (number + 1) that holds it and where, in `held`.
+        let mut last: Vec<(u32, usize)> = Vec::new();
+        let mut id_of = |w: &str, last: &mut Vec<(u32, usize)>| -> u32 {
+            if let Some(&id) = ids.get(w) {
+                return id;
             }
-            let mut add = |text: &'a str, field: u32| {
-                for w in words(text).filter(|w| !is_stop(w)) {
-                    let postings = index.entry(w).or_default();
-                    match postings.last_mut() {
-                        Some(last) if *last >> 4 == number >> 4 => *last |= field,
-                        _ => postings.push(number | field),
-                    }
+            let id = u32::try_from(last.len()).expect("fewer than 2^28 words");
+            ids.insert(w.into(), id);
+            last.push((0, 0));
+            id
+        };
+        for (b, batch) in order.chunks(BATCH).enumerate() {
+            let lists: Vec<String> = batch
+                .par_iter()
+                .map(|&i| super::body_words(&site.docs[i]))
+                .collect();
+            for (k, (&i, list)) in batch.iter().zip(&lists).enumerate() {
+                let d = &site.docs[i];
+                let n = u32::try_from(b * BATCH + k + 1).expect("fewer than 2^28 documents");
+                // The body's words are split, lower-case, distinct and without stop words; a
+                // word of the title, tags or summary that the document already holds adds
+                // its field to that posting.
+                for w in list.split(' ').filter(|w| !w.is_empty()) {
+                    let id = id_of(w, &mut last);
+                    last[id as usize] = (n, held.len());
+                    held.push(id << 4 | BODY);
                 }
-            };
-            add(&d.title, TITLE);
-            d.tags.iter().for_each(|t| add(t, TAGS));
-            if let Some(s) = &d.summary {
-                add(s, SUMMARY);
+                let mut add = |text: &str, field: u32| {
+                    for w in words(text).filter(|w| !is_stop(w)) {
+                        let id = id_of(&w, &mut last);
+                        match last[id as usize] {
+                            (m, at) if m == n => held[at] |= field,
+                            _ => {
+                                last[id as usize] = (n, held.len());
+                                held.push(id << 4 | field);
+                            }
+                        }
+                    }
+                };
+                add(&d.title, TITLE);
+                d.tags.iter().for_each(|t| add(t, TAGS));
+                if let Some(s) = &d.summary {
+                    add(s, SUMMARY);
+                }
+                doc_ends.push(held.len());
             }
         }
-        // Each distinct word is copied once; its occurrences were borrowed.
-        let mut words: Vec<Word> = index
-            .into_iter()
-            .map(|(text, postings)| Word {
-                text: text.into_owned(),
-                postings,
-            })
-            .collect();
-        words.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        drop(last);
+        // Postings by word (a counting sort of `held`), documents in number order.
+        let mut start = vec![0u32; ids.len() + 1];
+        for &h in &held {
+            start[(h >> 4) as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut postings = vec![0u32; held.len()];
+        let mut next = start.clone();
+        let mut from = 0;
+        for (n, &to) in doc_ends.iter().enumerate() {
+            let number = u32::try_from(n).expect("fewer than 2^28 documents") << 4;
+            for &h in &held[from..to] {
+                let slot = &mut next[(h >> 4) as usize];
+                postings[*slot as usize] = number | (h & 0xf);
+                *slot += 1;
+            }
+            from = to;
+        }
+        drop((held, next, doc_ends));
+        // Sorted: each word's text into one string, its postings found by its number.
+        let mut sorted: Vec<(Box<str>, u32)> = ids.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let bytes: usize = sorted.iter().map(|(w, _)| w.len()).sum();
+        let mut words = Words {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(sorted.len()),
+            postings,
+            at: Vec::with_capacity(sorted.len()),
+        };
+        for (w, id) in sorted {
+            words.text.push_str(&w);
+            words
+                .ends
+                .push(u32::try_from(words.text.len()).expect("under 4 GiB of words"));
+            words.at.push((start[id as usize], start[id as usize + 1]));
+        }
         // `ends[i]`: the size of words `..i` as a part writes them, but for the brackets and
         // commas between words.
         let mut ends = Vec::with_capacity(words.len() + 1);
         ends.push(0);
-        for w in &words {
-            ends.push(ends.last().copied().unwrap_or(0) + word_bytes(w));
+        for i in 0..words.len() {
+            ends.push(ends.last().copied().unwrap_or(0) + word_bytes(&words, i));
         }
         let size =
             |r: std::ops::Range<usize>| 2 + ends[r.end] - ends[r.start] + r.len().saturating_sub(1);
@@ -134,7 +215,7 @@ impl Split {
 
     /// Part `i`'s file, as a view: what it is written from and its digest is taken from.
     pub fn part(&self, i: usize) -> PartView<'_> {
-        PartView(&self.words[self.parts[i].words.clone()])
+        PartView(&self.words, self.parts[i].words.clone())
     }
 
     /// The part keyed `key`.
@@ -159,7 +240,7 @@ impl Split {
 /// Appends the parts of `words[range]` (sorted, all beginning with `key`) to `parts`;
 /// `size` is the size of a part of the given words.
 fn divide(
-    words: &[Word],
+    words: &Words,
     range: std::ops::Range<usize>,
     key: String,
     size: &dyn Fn(std::ops::Range<usize>) -> usize,
@@ -179,20 +260,19 @@ fn divide(
     // The word that is the key itself sorts first, then the words by their next letter.
     let mut groups: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     let mut at = range.start;
-    if words[at].text.len() == key.len() {
+    if words.text(at).len() == key.len() {
         groups.push((key.clone(), at..at + 1));
         at += 1;
     }
     while at < range.end {
-        let next = words[at].text[key.len()..]
+        let next = words.text(at)[key.len()..]
             .chars()
             .next()
             .expect("longer than the key");
         let mut child = key.clone();
         child.push(next);
-        let len = words[at..range.end]
-            .iter()
-            .take_while(|w| w.text.starts_with(child.as_str()))
+        let len = (at..range.end)
+            .take_while(|&i| words.text(i).starts_with(child.as_str()))
             .count();
         groups.push((child, at..at + len));
         at += len;
@@ -223,14 +303,14 @@ fn divide(
 }
 
 /// The size of one word as a part writes it: `["text"`, `,n` per posting, `]`.
-fn word_bytes(w: &Word) -> usize {
+fn word_bytes(words: &Words, i: usize) -> usize {
     let mut last = 0;
-    let postings: usize = w
-        .postings
+    let postings: usize = words
+        .postings(i)
         .iter()
         .map(|&p| 1 + digits(gap(p, &mut last)))
         .sum();
-    4 + w.text.len() + postings
+    4 + words.text(i).len() + postings
 }
 
 /// A posting as written: its number's gap from the previous one, and its fields.
@@ -246,15 +326,15 @@ fn digits(n: u32) -> usize {
 }
 
 /// A part's words as its file holds them.
-pub struct PartView<'s>(&'s [Word]);
+pub struct PartView<'s>(&'s Words, std::ops::Range<usize>);
 
-struct WordView<'s>(&'s Word);
+struct WordView<'s>(&'s Words, usize);
 
 impl Serialize for PartView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for w in self.0 {
-            seq.serialize_element(&WordView(w))?;
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for i in self.1.clone() {
+            seq.serialize_element(&WordView(self.0, i))?;
         }
         seq.end()
     }
@@ -262,11 +342,11 @@ impl Serialize for PartView<'_> {
 
 impl Serialize for WordView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let w = self.0;
-        let mut seq = s.serialize_seq(Some(1 + w.postings.len()))?;
-        seq.serialize_element(w.text.as_str())?;
+        let postings = self.0.postings(self.1);
+        let mut seq = s.serialize_seq(Some(1 + postings.len()))?;
+        seq.serialize_element(self.0.text(self.1))?;
         let mut last = 0;
-        for &p in &w.postings {
+        for &p in postings {
             seq.serialize_element(&gap(p, &mut last))?;
         }
         seq.end()

@@ -195,3 +195,30 @@ fn live_writes_never_go_through_a_link() {
     assert_eq!(std::fs::read_to_string(victim.join("f")).unwrap(), "keep");
     assert_eq!(std::fs::read_to_string(out.join("f.css")).unwrap(), "new");
 }
+
+#[test]
+fn the_page_list_makes_every_folder_once_before_any_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let s = Staging::begin(&out).unwrap();
+    let pages = [
+        UrlPath::page(["a", "b", "c"]).out_path(),
+        UrlPath::page(["a", "b"]).out_path(),
+        UrlPath::page(["a-z"]).out_path(),
+        UrlPath::file("search.json").out_path(),
+    ];
+    s.make_folders(pages.iter().cloned()).unwrap();
+    let staged = sibling(&absolute(&out).unwrap(), "cairn-staging");
+    for d in ["a", "a/b", "a/b/c", "a-z"] {
+        assert!(staged.join(d).is_dir(), "{d} made before any file");
+    }
+    for (i, p) in pages.iter().enumerate() {
+        s.write(p, format!("{i}").as_bytes()).unwrap();
+    }
+    // A file whose folder was not listed still finds it made.
+    s.write(&UrlPath::file("files/x/y.pdf").out_path(), b"pdf")
+        .unwrap();
+    s.commit().unwrap();
+    assert_eq!(std::fs::read(out.join("a/b/c/index.html")).unwrap(), b"0");
+    assert_eq!(std::fs::read(out.join("files/x/y.pdf")).unwrap(), b"pdf");
+}

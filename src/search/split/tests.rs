@@ -68,7 +68,7 @@ fn words_of(site: &Site, i: usize) -> BTreeMap<String, u32> {
     add(&d.title, TITLE);
     d.tags.iter().for_each(|t| add(t, TAGS));
     add(d.summary.as_deref().unwrap_or(""), SUMMARY);
-    add(&d.search_words, BODY);
+    add(&crate::search::body_words(d), BODY);
     out
 }
 
