@@ -263,7 +263,7 @@ impl Session {
                 PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
             });
         let staging = Staging::begin(output)?;
-        staging.make_folders(pages.iter().map(|p| renderer.out_path(p)))?;
+        staging.make_folders(docs.iter().map(|p| renderer.out_path(p)))?;
         let counter = self
             .opts
             .progress
@@ -290,15 +290,16 @@ impl Session {
         // Listing the site-wide pages builds the search index's parts, a long step of its
         // own: the documents' pages render meanwhile instead of waiting for the list.
         let (others, from_docs) = rayon::join(
-            || {
+            || -> Result<Vec<Page>> {
                 let others = renderer.other_pages();
+                staging.make_folders(others.iter().map(|p| renderer.out_path(p)))?;
                 counter.grow(others.len());
-                others
+                Ok(others)
             },
             || docs.par_iter().map(one).collect::<Result<Vec<_>>>(),
         );
         let mut written: Vec<(OutPath, Option<u64>, bool)> =
-            others.par_iter().map(one).collect::<Result<_>>()?;
+            others?.par_iter().map(one).collect::<Result<_>>()?;
         written.extend(from_docs?);
         drop(counter);
         drop(renderer);
