@@ -54,38 +54,26 @@ pub struct Graph {
 impl Graph {
     /// Nodes sorted by column, then id; edges by their source node, in the order written.
     pub fn new(site: &Site, config: &SiteConfig) -> Graph {
-        Graph::of(site, config, 0..site.docs.len())
+        let columns = column_order(&config.kinds);
+        Graph::named(
+            site,
+            config,
+            Members::of(site, &columns, 0..site.docs.len()),
+        )
     }
 
     /// Document `doc` and its one-hop neighbours only, in the same order as in the whole
     /// graph: enough to draw its neighbourhood without building the rest.
     pub fn around(site: &Site, config: &SiteConfig, doc: usize) -> Graph {
-        let near = std::iter::once(doc)
-            .chain(site.relations[doc].iter().map(|r| r.1))
-            .chain(site.inverse[doc].iter().map(|r| r.1));
-        let mut docs: Vec<usize> = near.collect();
-        docs.sort_unstable();
-        docs.dedup();
-        Graph::of(site, config, docs)
+        let columns = column_order(&config.kinds);
+        Graph::named(site, config, Members::around(site, &columns, doc))
     }
 
-    fn of(site: &Site, config: &SiteConfig, docs: impl IntoIterator<Item = usize>) -> Graph {
+    /// The graph of `members`, its nodes named and titled.
+    pub fn named(site: &Site, config: &SiteConfig, members: Members) -> Graph {
         let kinds = &config.kinds;
-        let columns = column_order(kinds);
-        let column = |k: KindId| columns.iter().position(|&c| c == k);
-        let mut docs: Vec<usize> = docs
-            .into_iter()
-            .filter(|&i| !site.docs[i].is_index && column(site.docs[i].kind).is_some())
-            .collect();
-        docs.sort_by(|&a, &b| {
-            let (da, db) = (&site.docs[a], &site.docs[b]);
-            column(da.kind)
-                .cmp(&column(db.kind))
-                .then_with(|| da.id.as_str().cmp(db.id.as_str()))
-        });
-        let node_of = index_of(docs.iter().copied());
-        let node_at = |doc: usize| lookup(&node_of, doc);
-        let nodes: Vec<Node> = docs
+        let nodes: Vec<Node> = members
+            .docs
             .iter()
             .map(|&i| {
                 let d = &site.docs[i];
@@ -99,25 +87,7 @@ impl Graph {
                 }
             })
             .collect();
-        let edges = nodes
-            .iter()
-            .enumerate()
-            .flat_map(|(n, node)| {
-                site.relations[node.doc]
-                    .iter()
-                    .filter_map(|&(relation, j)| node_at(j).map(|to| (relation, to)))
-                    .map(move |(relation, to)| Edge {
-                        from: n,
-                        to,
-                        relation,
-                    })
-            })
-            .collect();
-        let present: Vec<KindId> = columns
-            .into_iter()
-            .filter(|k| nodes.iter().any(|n| n.kind == *k))
-            .collect();
-        Graph::from_parts(nodes, edges, present)
+        Graph::from_parts(nodes, members.edges, members.columns)
     }
 
     /// A graph from its parts (tests build them by hand), with its lookup tables.
@@ -181,6 +151,80 @@ impl Graph {
             .filter(|&k| nodes.iter().any(|n| n.kind == k))
             .collect();
         Graph::from_parts(nodes, edges, columns)
+    }
+}
+
+/// Which documents a graph holds and how they are related, before anything is named: what
+/// a document page needs to know of its neighbourhood until it is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Members {
+    /// Documents in node order: by column, then id.
+    pub docs: Vec<usize>,
+    /// Between `docs` (indices into it), by source node, in the order written.
+    pub edges: Vec<Edge>,
+    /// The kinds present, in column order.
+    pub columns: Vec<KindId>,
+}
+
+impl Members {
+    /// The documents among `docs` that are nodes (not pages, not folder introductions),
+    /// with `columns` the kinds' column order.
+    pub fn of(site: &Site, columns: &[KindId], docs: impl IntoIterator<Item = usize>) -> Members {
+        let column = |k: KindId| columns.iter().position(|&c| c == k);
+        let mut docs: Vec<(usize, usize)> = docs
+            .into_iter()
+            .filter(|&i| !site.docs[i].is_index)
+            .filter_map(|i| Some((column(site.docs[i].kind)?, i)))
+            .collect();
+        docs.sort_by(|&(ca, a), &(cb, b)| {
+            ca.cmp(&cb)
+                .then_with(|| site.docs[a].id.as_str().cmp(site.docs[b].id.as_str()))
+        });
+        let mut present: Vec<KindId> = Vec::new();
+        for &(c, _) in &docs {
+            if present.last() != Some(&columns[c]) {
+                present.push(columns[c]);
+            }
+        }
+        let docs: Vec<usize> = docs.into_iter().map(|(_, i)| i).collect();
+        let node_of = index_of(docs.iter().copied());
+        let node_of = &node_of;
+        let edges = docs
+            .iter()
+            .enumerate()
+            .flat_map(|(n, &doc)| {
+                site.relations[doc]
+                    .iter()
+                    .filter_map(move |&(relation, j)| {
+                        Some(Edge {
+                            from: n,
+                            to: lookup(node_of, j)?,
+                            relation,
+                        })
+                    })
+            })
+            .collect();
+        Members {
+            docs,
+            edges,
+            columns: present,
+        }
+    }
+
+    /// Document `doc` and its one-hop neighbours.
+    pub fn around(site: &Site, columns: &[KindId], doc: usize) -> Members {
+        let near = std::iter::once(doc)
+            .chain(site.relations[doc].iter().map(|r| r.1))
+            .chain(site.inverse[doc].iter().map(|r| r.1));
+        let mut docs: Vec<usize> = near.collect();
+        docs.sort_unstable();
+        docs.dedup();
+        Members::of(site, columns, docs)
+    }
+
+    /// The node of document `doc`, if it is one.
+    pub fn node_of_doc(&self, doc: usize) -> Option<usize> {
+        self.docs.iter().position(|&d| d == doc)
     }
 }
 

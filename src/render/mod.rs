@@ -64,6 +64,8 @@ pub struct Renderer<'a> {
     lists: std::sync::OnceLock<pages::Lists>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
     graph: std::sync::OnceLock<crate::graph::Graph>,
+    /// Kinds in the graph's column order; made on first use.
+    columns: std::sync::OnceLock<Vec<crate::kinds::KindId>>,
     /// The search index in parts; built on first use.
     search: std::sync::OnceLock<crate::search::Split>,
     /// Folder → documents, for breadcrumbs, sidebars and previous/next; built on first use.
@@ -157,6 +159,7 @@ impl<'a> Renderer<'a> {
             tag_hrefs: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
+            columns: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
             folders: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
@@ -198,13 +201,18 @@ impl<'a> Renderer<'a> {
             .get_or_init(|| crate::graph::Graph::new(self.site, self.config))
     }
 
+    fn columns(&self) -> &[crate::kinds::KindId] {
+        self.columns
+            .get_or_init(|| crate::graph::column_order(&self.config.kinds))
+    }
+
     fn search(&self) -> &crate::search::Split {
         self.search
             .get_or_init(|| crate::search::Split::new(self.site))
     }
 
     fn folders(&self) -> &nav::Folders {
-        self.folders.get_or_init(|| nav::Folders::new(self.site))
+        self.folders.get_or_init(|| nav::Folders::new(self))
     }
 
     /// Every file of the site, in a fixed order: [`Renderer::other_pages`], then
@@ -334,11 +342,39 @@ impl<'a> Renderer<'a> {
 }
 
 /// What a template sees besides the globals: the common `page` values and the view's fields.
-#[derive(Serialize)]
 struct Shown<V> {
     page: PageView,
-    #[serde(flatten)]
     view: V,
+}
+
+/// The name of the field that holds a [`Shown`] view in its compact form, whose readable
+/// form has the view's fields beside `page`.
+pub(super) const FLAT: &str = "cairn::flat";
+
+impl<V: Serialize> Serialize for Shown<V> {
+    /// Readable: the view's fields beside `page`, as templates read them. Compact: the two
+    /// side by side, since serde's `flatten` reports every serialiser as readable and writes
+    /// each field's name.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if s.is_human_readable() {
+            #[derive(Serialize)]
+            struct Flat<'a, V> {
+                page: &'a PageView,
+                #[serde(flatten)]
+                view: &'a V,
+            }
+            return Flat {
+                page: &self.page,
+                view: &self.view,
+            }
+            .serialize(s);
+        }
+        let mut st = s.serialize_struct("Shown", 2)?;
+        st.serialize_field("page", &self.page)?;
+        st.serialize_field(FLAT, &self.view)?;
+        st.end()
+    }
 }
 
 /// One page with its view built and its digest taken, not yet rendered.

@@ -27,6 +27,17 @@ pub(super) struct Folders {
     intros: HashMap<String, usize>,
     /// Each document's place in its folder's list.
     position: Vec<usize>,
+    /// Folder → what every document in it shows alike: made once per folder, not once per
+    /// document.
+    places: HashMap<String, Place>,
+}
+
+/// What the page of every document of one folder shows of the tree around it.
+pub(super) struct Place {
+    /// Home, then each folder down to this one.
+    crumbs: Vec<Crumb>,
+    /// The folders inside it.
+    folders: Vec<Crumb>,
 }
 
 /// The position a document asks for among its folder's, lowest first; documents without one
@@ -59,7 +70,8 @@ fn parent(dir: &str) -> &str {
 }
 
 impl Folders {
-    pub(super) fn new(site: &Site) -> Folders {
+    pub(super) fn new(r: &Renderer<'_>) -> Folders {
+        let site = r.site;
         let mut docs: HashMap<String, Vec<usize>> = HashMap::new();
         let mut children: HashMap<String, BTreeSet<String>> = HashMap::new();
         let mut intros = HashMap::new();
@@ -90,13 +102,49 @@ impl Folders {
                 position[i] = p;
             }
         }
-        Folders {
+        let mut f = Folders {
             docs,
             children,
             intros,
             position,
-        }
+            places: HashMap::new(),
+        };
+        f.places = places(r, &f);
+        f
     }
+}
+
+/// Every folder's [`Place`], from one crumb per folder.
+fn places(r: &Renderer<'_>, f: &Folders) -> HashMap<String, Place> {
+    let mut dirs: BTreeSet<&str> = f.docs.keys().map(String::as_str).collect();
+    dirs.insert("");
+    for (dir, inside) in &f.children {
+        dirs.insert(dir);
+        dirs.extend(inside.iter().map(String::as_str));
+    }
+    let crumbs: HashMap<&str, Crumb> = dirs.iter().map(|&d| (d, crumb(r, f, d))).collect();
+    f.docs
+        .keys()
+        .map(|dir| {
+            let mut chain = vec![crumbs[""].clone()];
+            let mut at = 0;
+            while at < dir.len() {
+                let end = dir[at..].find('/').map_or(dir.len(), |e| at + e);
+                chain.push(crumbs[&dir[..end]].clone());
+                at = end + 1;
+            }
+            let folders = f
+                .children
+                .get(dir)
+                .map(|c| c.iter().map(|d| crumbs[d.as_str()].clone()).collect())
+                .unwrap_or_default();
+            let place = Place {
+                crumbs: chain,
+                folders,
+            };
+            (dir.clone(), place)
+        })
+        .collect()
 }
 
 /// One step of the breadcrumbs, or a sub-folder in the sidebar: a folder's title and its
@@ -118,11 +166,11 @@ linked! {
 #[derive(Serialize)]
 pub(super) struct NavView<'r> {
     /// Home, then each folder above the document; the document itself is the page's title.
-    crumbs: Vec<Crumb>,
+    crumbs: &'r [Crumb],
     /// The folder the document is in.
-    folder: Crumb,
+    folder: &'r Crumb,
     /// The folders inside it.
-    folders: Vec<Crumb>,
+    folders: &'r [Crumb],
     /// Its documents (a window of them in a large folder), the current one marked.
     items: Vec<SideItem<'r>>,
     /// How many documents the folder has, when the sidebar shows only some.
@@ -174,17 +222,7 @@ fn crumb(r: &Renderer<'_>, f: &Folders, dir: &str) -> Crumb {
 pub(super) fn of<'r>(r: &'r Renderer<'r>, i: usize) -> NavView<'r> {
     let f = r.folders();
     let dir = r.site.docs[i].source.dir();
-    let mut crumbs = vec![crumb(r, f, "")];
-    let mut at = 0;
-    while at < dir.len() {
-        let end = dir[at..].find('/').map_or(dir.len(), |e| at + e);
-        crumbs.push(crumb(r, f, &dir[..end]));
-        at = end + 1;
-    }
-    let folder = crumbs
-        .last()
-        .cloned()
-        .expect("the home page is always a crumb");
+    let place = &f.places[dir];
     let items = f.docs.get(dir).map_or(&[][..], Vec::as_slice);
     let here = f.position[i];
     let (from, to) = if items.len() <= SIDEBAR_LIMIT {
@@ -195,15 +233,13 @@ pub(super) fn of<'r>(r: &'r Renderer<'r>, i: usize) -> NavView<'r> {
             .min(items.len() - SIDEBAR_LIMIT);
         (from, from + SIDEBAR_LIMIT)
     };
-    let folders = f
-        .children
-        .get(dir)
-        .map(|c| c.iter().map(|d| crumb(r, f, d)).collect())
-        .unwrap_or_default();
     NavView {
-        crumbs,
-        folder,
-        folders,
+        crumbs: &place.crumbs,
+        folder: place
+            .crumbs
+            .last()
+            .expect("the home page is always a crumb"),
+        folders: &place.folders,
         items: items[from..to]
             .iter()
             .map(|&j| SideItem {

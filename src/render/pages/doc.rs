@@ -5,12 +5,11 @@
 
 use serde::Serialize;
 
-use super::graph::Drawn;
 use super::packet::has_packet;
 use super::{PageType, Route, kind_url};
 use crate::graph::layout;
 use crate::graph::svg::{self, SvgOptions};
-use crate::graph::Graph;
+use crate::graph::{Graph, Members};
 use crate::names::UrlPath;
 use crate::relation::Relation;
 use crate::render::lazy::{Body, Html, Lazy};
@@ -61,7 +60,7 @@ linked! {
         words: usize,
         source: &'r str,
         /// The document and its one-hop neighbours as inline SVG, when it has relations.
-        neighbourhood: Option<Lazy<'r, Around>>,
+        neighbourhood: Option<Lazy<'r, Around<'r>>>,
         /// Its print packet, for kinds that have one.
         packet_href: Option<String>,
         /// Its commits and status transitions, when git knows it.
@@ -89,16 +88,30 @@ struct DocPage<'r> {
     kind_href: String,
 }
 
-/// What a neighbourhood is drawn from: the document's node in the graph of it and its
-/// neighbours.
-struct Around {
-    graph: Graph,
+/// What a neighbourhood is drawn from: the document's node among its neighbours, not yet
+/// named. Its compact form is each node's id and link (title, address, kind, status), the
+/// edges and columns: what the drawing shows, at the cost of no graph built.
+struct Around<'r> {
+    r: &'r Renderer<'r>,
+    members: Members,
     node: usize,
 }
 
-impl Serialize for Around {
+impl Serialize for Around<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (Drawn(&self.graph), self.node, NEIGHBOURS_PER_SIDE).serialize(s)
+        let Around { r, members, node } = self;
+        let Members {
+            docs,
+            edges,
+            columns,
+        } = members;
+        let nodes: Vec<(&str, &LinkView)> = docs
+            .iter()
+            .map(|&j| (r.site.docs[j].id.as_str(), &r.views[j]))
+            .collect();
+        let edges: Vec<(usize, usize, Relation)> =
+            edges.iter().map(|e| (e.from, e.to, e.relation)).collect();
+        (nodes, edges, columns, node, NEIGHBOURS_PER_SIDE).serialize(s)
     }
 }
 
@@ -244,17 +257,21 @@ fn doc_of(key: &Key) -> usize {
 }
 
 /// Document `i` and its one-hop neighbours; `None` when it has no relations to draw.
-fn around(r: &Renderer<'_>, i: usize) -> Option<Around> {
-    let graph = Graph::around(r.site, r.config, i);
-    let node = graph.node_of_doc(i)?;
-    graph.edges_of(node).next()?;
-    Some(Around { graph, node })
+fn around<'r>(r: &'r Renderer<'r>, i: usize) -> Option<Around<'r>> {
+    let members = Members::around(r.site, r.columns(), i);
+    let node = members.node_of_doc(i)?;
+    members
+        .edges
+        .iter()
+        .any(|e| e.from == node || e.to == node)
+        .then_some(Around { r, members, node })
 }
 
 /// The neighbourhood's caption and picture. The caption says which sides are drawn, read
 /// from the laid-out scene: a neighbour related both ways is drawn on the right.
-fn draw(r: &Renderer<'_>, a: &Around) -> String {
-    let (g, kinds) = (&a.graph, &r.config.kinds);
+fn draw(r: &Renderer<'_>, a: &Around<'_>) -> String {
+    let g = &Graph::named(r.site, r.config, a.members.clone());
+    let kinds = &r.config.kinds;
     let Some(scene) = layout::neighbourhood(g, kinds, a.node, NEIGHBOURS_PER_SIDE) else {
         return String::new();
     };

@@ -5,7 +5,7 @@
 //! stays small; each document's neighbourhood is on its own page and `graph.json` stays
 //! complete. Layout and drawing live in `crate::graph`; this file only picks what to show and
 //! hands it to the template.
-//! [`Drawn`] is how a graph enters a page digest, here and for a document's neighbourhood.
+//! [`Drawn`] is how the graph enters the page digest (a neighbourhood enters by its members).
 
 use std::collections::BTreeMap;
 
@@ -134,7 +134,7 @@ impl Picture<'_> {
 
 /// What a drawing of `graph` is made from: its nodes (without the positions of their
 /// documents in the site, which no drawing shows), edges and columns.
-pub(super) struct Drawn<'g>(pub(super) &'g Graph);
+struct Drawn<'g>(pub(super) &'g Graph);
 
 impl Serialize for Drawn<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

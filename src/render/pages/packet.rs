@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use super::{PageType, Route};
-use crate::graph::column_order;
 use crate::link::packet_url;
 use crate::markdown::RenderOptions;
 use crate::names::{UrlPath, slugify};
@@ -233,8 +232,9 @@ impl Renderer<'_> {
     /// Splits documents by kind, in column order, each named by its label or plural.
     fn by_kind(&self, docs: Vec<usize>) -> Vec<(String, Vec<usize>)> {
         let kinds = &self.config.kinds;
-        column_order(kinds)
-            .into_iter()
+        self.columns()
+            .iter()
+            .copied()
             .filter_map(|k| {
                 let of_kind: Vec<usize> = docs
                     .iter()

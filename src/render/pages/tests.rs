@@ -36,8 +36,14 @@ impl Sink for Tokens {
             let last = self.path.last_mut().expect("a map key is inside an entry");
             last.push_str(&String::from_utf8_lossy(bytes));
         }
+        let at: Vec<&str> = self
+            .path
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .collect();
         self.tokens.push(Token {
-            at: self.path.join("."),
+            at: at.join("."),
             bytes: bytes.to_vec(),
             leaf,
             key: self.in_key,
@@ -46,6 +52,8 @@ impl Sink for Tokens {
 
     fn enter(&mut self, at: At) {
         self.path.push(match at {
+            // Its fields are beside the field's siblings in the readable form.
+            At::Field(crate::render::FLAT) => String::new(),
             At::Field(name) => name.to_string(),
             At::Item(i) => i.to_string(),
             At::Entry => {
