@@ -81,7 +81,10 @@ fn a_build_reports_documents_read_pages_written_and_checks_running() {
         Seen::Start(Stage::Pages, n) => Some(*n),
         _ => None,
     });
-    assert!(first < pages, "the total grows once the site-wide pages are listed: {seen:?}");
+    assert!(
+        first < pages,
+        "the total grows once the site-wide pages are listed: {seen:?}"
+    );
     assert_eq!(last_advance(&seen, Stage::Pages), pages);
     assert_eq!(last_advance(&seen, Stage::Checks), Some(2));
     // First both are running, and at the end none is.
