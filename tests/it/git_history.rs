@@ -67,10 +67,9 @@ impl Repo {
         std::fs::write(p, text).unwrap();
     }
 
-    /// Commits everything as `who` on `day` (noon UTC); returns the commit id.
-    fn commit(&self, who: (&str, &str), day: &str, subject: &str) -> String {
+    /// Runs `git args` as `who` on `day` (noon UTC), author and committer alike.
+    fn git_as(&self, who: (&str, &str), day: &str, args: &[&str]) {
         let when = format!("{day}T12:00:00+00:00");
-        self.git(&["add", "-A"]);
         let out = self
             .command(self.root())
             .env("GIT_AUTHOR_NAME", who.0)
@@ -79,14 +78,20 @@ impl Repo {
             .env("GIT_COMMITTER_EMAIL", who.1)
             .env("GIT_AUTHOR_DATE", &when)
             .env("GIT_COMMITTER_DATE", &when)
-            .args(["commit", "-q", "--allow-empty", "-m", subject])
+            .args(args)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "{}",
+            "git {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// Commits everything as `who` on `day` (noon UTC); returns the commit id.
+    fn commit(&self, who: (&str, &str), day: &str, subject: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git_as(who, day, &["commit", "-q", "--allow-empty", "-m", subject]);
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 

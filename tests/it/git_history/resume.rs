@@ -29,23 +29,7 @@ fn read(r: &Repo, cache: &Path) -> History {
 
 /// Merges `branch` into the current branch as `who` on `day`, always with a merge commit.
 fn merge(r: &Repo, who: (&str, &str), day: &str, branch: &str) {
-    let when = format!("{day}T12:00:00+00:00");
-    let out = r
-        .command(r.root())
-        .env("GIT_AUTHOR_NAME", who.0)
-        .env("GIT_AUTHOR_EMAIL", who.1)
-        .env("GIT_COMMITTER_NAME", who.0)
-        .env("GIT_COMMITTER_EMAIL", who.1)
-        .env("GIT_AUTHOR_DATE", &when)
-        .env("GIT_COMMITTER_DATE", &when)
-        .args(["merge", "-q", "--no-ff", "-m", "Merge", branch])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    r.git_as(who, day, &["merge", "-q", "--no-ff", "-m", "Merge", branch]);
 }
 
 /// Three documents and a `.mailmap`, committed over three days.
