@@ -67,6 +67,11 @@ impl PageCache {
             .then_some(f)
     }
 
+    /// The bytes filed under `digest`, if they are a regular file of at most `limit` bytes.
+    pub fn read(&self, digest: u64, limit: u64) -> Option<Vec<u8>> {
+        fence::read_regular(&self.get(digest)?, false, limit).ok()
+    }
+
     /// Files a page. Written beside and renamed into place, so a killed build never leaves a
     /// half-written entry, and never through a link (the folders on the way are checked).
     pub fn put(&self, digest: u64, bytes: &[u8]) {

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::names::{OutPath, SourcePath, UrlPath};
 use crate::pipeline::{self, Analysis, BuildOptions, BuildReport};
-use crate::render::{Page, RenderEnv, Renderer, Templates};
+use crate::render::{Page, RenderEnv, Renderer, SearchMemo, Templates};
 use crate::source::ContentDir;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -262,6 +262,17 @@ impl Session {
             self.opts.cache.as_ref().map(|dir| {
                 PageCache::open(dir, &cache_namespace(&state.analysis.config, &self.opts))
             });
+        // An index made from the same inputs as an earlier build's has its pages' keys and
+        // digests: listing them then builds nothing.
+        let memo_key = renderer.search_memo_key();
+        let remembered = cache
+            .as_ref()
+            .and_then(|c| c.read(memo_key, SearchMemo::limit()))
+            .and_then(|bytes| SearchMemo::from_bytes(&bytes));
+        let known = remembered.is_some();
+        if let Some(memo) = remembered {
+            renderer.remember_search(memo);
+        }
         let staging = Staging::begin(output)?;
         staging.make_folders(docs.iter().map(|p| renderer.out_path(p)))?;
         let counter = self
@@ -302,11 +313,22 @@ impl Session {
             others?.par_iter().map(one).collect::<Result<_>>()?;
         written.extend(from_docs?);
         drop(counter);
+        if let (Some(c), false) = (&cache, known) {
+            let digests: HashMap<&OutPath, u64> = written
+                .iter()
+                .filter_map(|(out, d, _)| Some((out, (*d)?)))
+                .collect();
+            if let Some(memo) = renderer.search_memo(|out| digests.get(out).copied()) {
+                c.put(memo_key, &memo.to_bytes());
+            }
+        }
         drop(renderer);
         self.copy_assets(state, |out, from| staging.copy(out, from))?;
         staging.commit()?;
         if let Some(c) = &cache {
-            c.prune(&written.iter().filter_map(|(_, d, _)| *d).collect());
+            let mut keep: HashSet<u64> = written.iter().filter_map(|(_, d, _)| *d).collect();
+            keep.insert(memo_key);
+            c.prune(&keep);
         }
         let files = written.len() + state.analysis.assets.len();
         let rendered = written.iter().filter(|(.., r)| *r).count();

@@ -12,6 +12,7 @@ mod history;
 mod lazy;
 mod nav;
 mod pages;
+mod remember;
 mod templates;
 mod views;
 
@@ -30,6 +31,7 @@ use crate::names::{OutPath, UrlPath};
 
 use lazy::Html;
 pub use pages::{Key, Page, is_page_address, reserved, reserved_folders};
+pub use remember::SearchMemo;
 pub use templates::Templates;
 use views::LinkView;
 
@@ -66,8 +68,13 @@ pub struct Renderer<'a> {
     graph: std::sync::OnceLock<crate::graph::Graph>,
     /// Kinds in the graph's column order; made on first use.
     columns: std::sync::OnceLock<Vec<crate::kinds::KindId>>,
+    /// The documents the search index numbers, in title order; made on first use.
+    search_order: std::sync::OnceLock<Vec<usize>>,
     /// The search index in parts; built on first use.
     search: std::sync::OnceLock<crate::search::Split>,
+    /// The index pages' keys and digests, when an earlier build of the same index inputs
+    /// left them (see [`remember`]): then the index is built only to make a page's bytes.
+    search_memo: std::sync::OnceLock<SearchMemo>,
     /// Folder → documents, for breadcrumbs, sidebars and previous/next; built on first use.
     folders: std::sync::OnceLock<nav::Folders>,
     /// Built when the first packet is rendered.
@@ -160,7 +167,9 @@ impl<'a> Renderer<'a> {
             lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             columns: std::sync::OnceLock::new(),
+            search_order: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
+            search_memo: std::sync::OnceLock::new(),
             folders: std::sync::OnceLock::new(),
             packet_bodies: std::sync::OnceLock::new(),
             members: (0..site.docs.len())
@@ -206,9 +215,37 @@ impl<'a> Renderer<'a> {
             .get_or_init(|| crate::graph::column_order(&self.config.kinds))
     }
 
+    fn search_order(&self) -> &[usize] {
+        self.search_order
+            .get_or_init(|| crate::search::order(self.site))
+    }
+
     fn search(&self) -> &crate::search::Split {
         self.search
-            .get_or_init(|| crate::search::Split::new(self.site))
+            .get_or_init(|| crate::search::Split::new(self.site, self.search_order()))
+    }
+
+    /// Where the memo of this build's search index pages is filed: a digest of everything
+    /// they are made from.
+    pub fn search_memo_key(&self) -> u64 {
+        remember::key(self.global, crate::search::split::inputs(self.site))
+    }
+
+    /// Takes the index pages' keys and digests from `memo`, read from where
+    /// [`Renderer::search_memo_key`] says, before any page is listed. Ignored once listed.
+    pub fn remember_search(&self, memo: SearchMemo) {
+        let _ = self.search_memo.set(memo);
+    }
+
+    fn remembered_search(&self) -> Option<&SearchMemo> {
+        self.search_memo.get()
+    }
+
+    /// The memo of this build's index pages, from the digests its pages were written with;
+    /// `None` if a page has none.
+    pub fn search_memo(&self, digest_of: impl Fn(&OutPath) -> Option<u64>) -> Option<SearchMemo> {
+        let (manifest, parts) = pages::search_pages(self);
+        SearchMemo::of(&manifest, parts.into_iter(), digest_of)
     }
 
     fn folders(&self) -> &nav::Folders {
@@ -324,6 +361,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A page whose digest an earlier build of the same inputs left: `later` prepares it,
+    /// view and all, only if its bytes are to be made.
+    fn remembered(
+        &'a self,
+        url: UrlPath,
+        digest: u64,
+        later: impl Fn() -> Prepared<'a> + 'a,
+    ) -> Prepared<'a> {
+        Prepared {
+            url,
+            template: "",
+            digest: Some(digest),
+            made: Box::new(Later(later)),
+        }
+    }
+
     /// What every page's digest starts with: the globals, its address and its template.
     fn digest_start(&self, url: &UrlPath, template: &str) -> digest::PageDigest {
         let mut d = digest::PageDigest::default();
@@ -419,6 +472,25 @@ impl<V: Serialize, F: FnOnce(V) -> Result<Vec<u8>>> Make for Made<V, F> {
     #[cfg(test)]
     fn readable(&self) -> serde_json::Value {
         serde_json::to_value(&self.shown).unwrap()
+    }
+}
+
+/// A page prepared only when its bytes are made (see [`Renderer::remembered`]).
+struct Later<F>(F);
+
+impl<'r, F: Fn() -> Prepared<'r>> Make for Later<F> {
+    fn make(self: Box<Self>) -> Result<Vec<u8>> {
+        (self.0)().made.make()
+    }
+
+    #[cfg(test)]
+    fn compact(&self, sink: &mut pages::tests::Tokens) {
+        (self.0)().made.compact(sink)
+    }
+
+    #[cfg(test)]
+    fn readable(&self) -> serde_json::Value {
+        (self.0)().made.readable()
     }
 }
 

@@ -361,3 +361,78 @@ fn a_large_graph_page_is_a_small_summary_and_graph_json_stays_whole() {
     assert_eq!(json["nodes"].as_array().unwrap().len(), 1111);
     assert_eq!(json["edges"].as_array().unwrap().len(), 1110);
 }
+
+/// A site whose index is several parts: `n` documents of distinct, shared words.
+fn wordy_site(config: &SiteConfig, n: usize, extra: &str) -> Site {
+    let files: Vec<(String, String)> = (0..n)
+        .map(|i| {
+            let body: Vec<String> = (0..60)
+                .map(|w| format!("ledger{}x{}", (i * 7 + w) % 997, w % 5))
+                .collect();
+            (
+                format!("patterns/p{i}.md"),
+                format!("---\ntitle: Pattern {i}\n---\n{}\n", body.join(" ")),
+            )
+        })
+        .collect();
+    let mut refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    refs.push(("patterns/extra.md", extra));
+    linked(config, &refs)
+}
+
+#[test]
+fn a_remembered_index_lists_and_digests_its_pages_without_being_built() {
+    let config = SiteConfig::default();
+    let site = wordy_site(&config, 400, "---\ntitle: Extra\n---\nWords.\n");
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let digests = |r: &Renderer| -> BTreeMap<OutPath, Option<u64>> {
+        r.pages()
+            .iter()
+            .map(|p| (r.out_path(p), r.digest(p)))
+            .collect()
+    };
+    let first = renderer_for(&site, &config, &templates, &hl);
+    let before = digests(&first);
+    let memo = first
+        .search_memo(|out| before.get(out).copied().flatten())
+        .unwrap();
+    assert!(memo.keys().count() > 3, "several parts");
+
+    let again = renderer_for(&site, &config, &templates, &hl);
+    assert_eq!(again.search_memo_key(), first.search_memo_key());
+    again.remember_search(memo);
+    assert_eq!(digests(&again), before, "the same pages, the same digests");
+    assert!(again.search.get().is_none(), "the index was not built");
+    // A page whose bytes are wanted is made from the index, as it would have been.
+    for page in again.pages() {
+        if page.kind().starts_with("search_") {
+            assert_eq!(again.render(&page).unwrap(), first.render(&page).unwrap());
+        }
+    }
+    assert!(again.search.get().is_some());
+}
+
+#[test]
+fn an_index_made_from_other_inputs_is_filed_elsewhere() {
+    let config = SiteConfig::default();
+    let hl = Highlighter::new();
+    let templates = Templates::new(&crate::theme::Theme::builtin(), &hl).unwrap();
+    let key = |extra: &str| {
+        let site = wordy_site(&config, 3, extra);
+        renderer_for(&site, &config, &templates, &hl).search_memo_key()
+    };
+    let base = key("---\ntitle: Extra\n---\nWords.\n");
+    assert_eq!(base, key("---\ntitle: Extra\n---\nWords.\n"));
+    for other in [
+        "---\ntitle: Extra\n---\nWords and more.\n",
+        "---\ntitle: Extras\n---\nWords.\n",
+        "---\ntitle: Extra\ntags: [x]\n---\nWords.\n",
+        "---\ntitle: Extra\nsummary: S.\n---\nWords.\n",
+    ] {
+        assert_ne!(key(other), base, "{other}");
+    }
+}

@@ -27,7 +27,7 @@ use crate::digest::Digest;
 use crate::link::Site;
 
 pub mod split;
-pub use split::{CHUNK, PART_BYTES, Split};
+pub use split::{CHUNK, PART_BYTES, Split, order};
 
 /// Words too common to tell documents apart, sorted. The browser drops them from queries too.
 pub const STOP_WORDS: [&str; 47] = [
@@ -152,9 +152,11 @@ pub struct Manifest<'a> {
     parts: Vec<&'a str>,
 }
 
-/// The manifest of `split`, with parts under `words` and chunks under `records`.
+/// The manifest of `split` of `docs` documents, with parts under `words` and chunks under
+/// `records`.
 pub fn manifest<'a>(
     split: &'a Split,
+    docs: usize,
     config: &'a SiteConfig,
     words: &'a str,
     records: &'a str,
@@ -167,7 +169,7 @@ pub fn manifest<'a>(
             .iter()
             .map(|(_, k)| [k.name.as_str(), k.label.as_str()])
             .collect(),
-        docs: split.order.len(),
+        docs,
         chunk: CHUNK,
         words,
         records,
@@ -179,18 +181,18 @@ pub fn manifest<'a>(
 /// index into the manifest's `kinds`), status and summary, `""` when it has none.
 pub type Record<'a> = (&'a str, String, usize, &'a str, &'a str);
 
-/// The records of chunk `n`: documents `n × CHUNK` onwards, in title order.
+/// The records of chunk `n`: documents `n × CHUNK` onwards of `order` (see [`order`]).
 pub fn records<'a>(
-    split: &Split,
+    order: &[usize],
     site: &'a Site,
     config: &SiteConfig,
     n: usize,
 ) -> Vec<Record<'a>> {
     let base = &config.base_url;
     let prefix = base.prefix().len();
-    let from = (n * CHUNK).min(split.order.len());
-    let to = (from + CHUNK).min(split.order.len());
-    split.order[from..to]
+    let from = (n * CHUNK).min(order.len());
+    let to = (from + CHUNK).min(order.len());
+    order[from..to]
         .iter()
         .map(|&i| {
             let d = &site.docs[i];

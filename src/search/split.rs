@@ -44,8 +44,6 @@ pub const BODY: u32 = 8;
 
 /// The index of a site, in parts.
 pub struct Split {
-    /// The indexed documents (indices into `site.docs`) in title order: position is number.
-    pub order: Vec<usize>,
     /// Every word with its postings, sorted by word.
     words: Words,
     /// The parts, sorted by key.
@@ -93,17 +91,45 @@ pub struct Part {
 /// lists of a batch are held only until its words are numbered.
 const BATCH: usize = 2048;
 
-impl Split {
-    /// The index of every document of the site but folder introductions (drafts are not in
-    /// a built site's documents).
-    pub fn new(site: &Site) -> Split {
-        let mut order: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| !site.docs[i].is_index)
-            .collect();
-        order.sort_by(|&a, &b| {
-            (site.docs[a].title.as_str(), site.urls[a].as_str())
-                .cmp(&(site.docs[b].title.as_str(), site.urls[b].as_str()))
+/// The documents the index numbers (indices into `site.docs`), in title order: every
+/// document of the site but folder introductions (drafts are not in a built site's
+/// documents). A document's position is its number.
+pub fn order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.docs.len())
+        .filter(|&i| !site.docs[i].is_index)
+        .collect();
+    order.sort_by(|&a, &b| {
+        (site.docs[a].title.as_str(), site.urls[a].as_str())
+            .cmp(&(site.docs[b].title.as_str(), site.urls[b].as_str()))
+    });
+    order
+}
+
+/// A digest of everything the index of `site` is made from: each document's path and text
+/// (its body's words), title, tags, summary and address, and whether it is a folder's
+/// introduction. Two sites with the same digest have the same [`Split`], word for word, so a
+/// build may take the parts' digests from an earlier build instead of making the index.
+pub fn inputs(site: &Site) -> u64 {
+    let mut d = Digest::new();
+    d.u64(site.docs.len() as u64);
+    for (doc, url) in site.docs.iter().zip(&site.urls) {
+        d.u64(doc.hash)
+            .u64(u64::from(doc.is_index))
+            .str(&doc.title)
+            .str(url.as_str())
+            .u64(doc.tags.len() as u64);
+        doc.tags.iter().for_each(|t| {
+            d.str(t);
         });
+        d.u64(u64::from(doc.summary.is_some()))
+            .str(doc.summary.as_deref().unwrap_or(""));
+    }
+    d.finish()
+}
+
+impl Split {
+    /// The index of the documents `order` numbers (see [`order`]).
+    pub fn new(site: &Site, order: &[usize]) -> Split {
         // Each distinct word gets a number in order of first appearance; each document's
         // words go into `held` as `word << 4 | fields`, document after document (`ends`).
         let mut ids: HashMap<Box<str>, u32, BuildHasherDefault<Digest>> = HashMap::default();
@@ -206,11 +232,7 @@ impl Split {
             |r: std::ops::Range<usize>| 2 + ends[r.end] - ends[r.start] + r.len().saturating_sub(1);
         let mut parts = Vec::new();
         divide(&words, 0..words.len(), String::new(), &size, &mut parts);
-        Split {
-            order,
-            words,
-            parts,
-        }
+        Split { words, parts }
     }
 
     /// Part `i`'s file, as a view: what it is written from and its digest is taken from.

@@ -230,3 +230,66 @@ fn the_build_cache_reuses_unchanged_pages_and_never_a_stale_one() {
     cairn::build(&plain).unwrap();
     assert_eq!(with_cache, tree(&site.root().join("plain")));
 }
+
+/// The cache's files: the search index's memo (a JSON object naming the manifest's digest) and
+/// the pages.
+fn cache_files(cache: &std::path::Path) -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+    walkdir::WalkDir::new(cache)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .partition(|p| std::fs::read(p).unwrap().starts_with(b"{\"manifest\":"))
+}
+
+#[test]
+fn the_search_index_is_remembered_only_for_the_same_documents_and_a_lost_memo_costs_time_only() {
+    let site = Site::copy("basic");
+    let mut opts = site.options();
+    opts.cache = Some(site.cache.path().to_owned());
+    let mut plain = opts.clone();
+    plain.cache = None;
+    plain.output = Some(site.root().join("plain"));
+    let fresh = |what: &str| {
+        cairn::build(&plain).unwrap();
+        assert_eq!(
+            tree(&site.out()),
+            tree(&site.root().join("plain")),
+            "{what}"
+        );
+    };
+    let first = cairn::build(&opts).unwrap();
+    let (memos, _) = cache_files(site.cache.path());
+    assert_eq!(memos.len(), 1, "one memo, for the index just built");
+
+    // The pages gone from the cache but the memo kept: the index's pages are listed from the
+    // memo and made from the index, byte for byte.
+    let (memos, pages) = cache_files(site.cache.path());
+    pages.iter().for_each(|p| std::fs::remove_file(p).unwrap());
+    let again = cairn::build(&opts).unwrap();
+    assert_eq!(again.rendered, first.rendered, "every page made");
+    assert_eq!(cache_files(site.cache.path()).0, memos, "the same memo");
+    fresh("pages made under a memo");
+
+    // A body edit: a new word, a new index, a new memo (the old one is let go).
+    let path = "content/patterns/grand-migration.md";
+    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(path, &format!("{text}\nZebracrossing.\n"));
+    cairn::build(&opts).unwrap();
+    let (after, _) = cache_files(site.cache.path());
+    assert_eq!(after.len(), 1);
+    assert_ne!(after, memos, "filed under the new inputs");
+    assert!(
+        tree(&site.out())
+            .iter()
+            .any(|(f, b)| f.starts_with("search/words/")
+                && b.windows(13).any(|w| w == b"zebracrossing")),
+        "the new word is found"
+    );
+    fresh("after an edit");
+
+    // A damaged memo is no memo.
+    std::fs::write(&after[0], b"{\"manifest\": nonsense").unwrap();
+    cairn::build(&opts).unwrap();
+    fresh("after a damaged memo");
+}

@@ -52,6 +52,7 @@ pub(super) use asset::asset_hrefs;
 pub(super) use folder::folder_url;
 pub(super) use kind::kind_url;
 pub(super) use packet::{Member, PacketBodies};
+pub(super) use search_index::files as search_pages;
 pub(super) use status::header_status;
 pub(super) use tag::tag_url;
 

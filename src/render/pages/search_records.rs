@@ -28,7 +28,7 @@ impl PageType for SearchRecords {
     }
 
     fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
-        (0..r.search().order.len().div_ceil(CHUNK))
+        (0..r.search_order().len().div_ceil(CHUNK))
             .map(Key::Index)
             .collect()
     }
@@ -38,7 +38,7 @@ impl PageType for SearchRecords {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let view = crate::search::records(r.search(), r.site, r.config, chunk_of(key));
+        let view = crate::search::records(r.search_order(), r.site, r.config, chunk_of(key));
         r.direct(self.url(r, key), view, |v: &Vec<Record>| {
             serde_json::to_vec(v).expect("records are plain data")
         })

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{PageType, Route};
-use crate::names::UrlPath;
+use crate::names::{OutPath, UrlPath};
 use crate::render::{Key, Prepared, Renderer};
 use crate::search::split::PartView;
 
@@ -42,6 +42,9 @@ impl PageType for SearchWords {
     }
 
     fn keys(&self, r: &Renderer<'_>) -> Vec<Key> {
+        if let Some(memo) = r.remembered_search() {
+            return memo.keys().map(|k| Key::Name(k.to_string())).collect();
+        }
         r.search()
             .parts
             .iter()
@@ -54,14 +57,37 @@ impl PageType for SearchWords {
     }
 
     fn prepare<'r>(&self, r: &'r Renderer<'r>, key: &Key) -> Prepared<'r> {
-        let split = r.search();
-        let i = split
-            .find(key_of(key))
-            .expect("a part the index lists");
-        r.direct(self.url(r, key), split.part(i), |v: &PartView| {
-            serde_json::to_vec(v).expect("a part is plain data")
-        })
+        let name = key_of(key);
+        match r.remembered_search().and_then(|m| m.part(name)) {
+            Some(digest) => {
+                let name = name.to_string();
+                r.remembered(self.url(r, key), digest, move || made(r, &name))
+            }
+            None => made(r, name),
+        }
     }
+}
+
+/// The part keyed `key`, from the index itself.
+fn made<'r>(r: &'r Renderer<'r>, key: &str) -> Prepared<'r> {
+    let split = r.search();
+    let i = split.find(key).expect("a part the index lists");
+    let url = SearchWords.url(r, &Key::Name(key.to_string()));
+    r.direct(url, split.part(i), |v: &PartView| {
+        serde_json::to_vec(v).expect("a part is plain data")
+    })
+}
+
+/// Each part's key and the file it is written to.
+pub(super) fn files(r: &Renderer<'_>) -> Vec<(String, OutPath)> {
+    SearchWords
+        .keys(r)
+        .into_iter()
+        .map(|k| {
+            let out = SearchWords.url(r, &k).out_path();
+            (key_of(&k).to_string(), out)
+        })
+        .collect()
 }
 
 #[cfg(test)]
