@@ -127,33 +127,40 @@ fn meta_line(line: &str, at: usize, out: &mut RecordBody) {
     let Some((key, value)) = item.split_once(':') else {
         return;
     };
-    let key = key.trim_matches(['*', '_', ' ']).to_lowercase();
+    // Most lines before a record's first section are prose: nothing is copied until the key
+    // is one of these.
+    let key = key.trim_matches(['*', '_', ' ']);
+    let is = |name: &str| key.eq_ignore_ascii_case(name);
+    let wanted = (is("status") && out.status.is_none())
+        || (is("date") && out.date.is_none())
+        || ((is("deciders") || is("decision-makers") || is("decision makers"))
+            && out.deciders.is_empty());
+    if !wanted {
+        return;
+    }
     let value = value.trim_start_matches(['*', '_']);
     let lead = value.len() - value.trim_start().len();
     let value = value.trim();
-    let said = Said {
+    if value.is_empty() {
+        return;
+    }
+    let said = || Said {
         text: value.to_string(),
         offset: at + skipped + key_len(item) + lead,
         len: value.chars().count() as u32,
     };
-    if value.is_empty() {
-        return;
-    }
-    match key.as_str() {
-        "status" if out.status.is_none() => out.status = Some(said),
-        "date" if out.date.is_none() => {
-            if let Some(d) = loose_date(value) {
-                out.date = Some((d, said));
-            }
+    if is("status") {
+        out.status = Some(said());
+    } else if is("date") {
+        if let Some(d) = loose_date(value) {
+            out.date = Some((d, said()));
         }
-        "deciders" | "decision-makers" | "decision makers" if out.deciders.is_empty() => {
-            out.deciders = value
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        }
-        _ => {}
+    } else {
+        out.deciders = value
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
