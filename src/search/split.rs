@@ -17,7 +17,6 @@
 //! its key up to the next part's. The words beginning with a term are in the last part keyed
 //! at or before it and in the parts whose keys begin with it ([`Split::parts_for`]).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -130,63 +129,62 @@ pub fn inputs(site: &Site) -> u64 {
 
 impl Split {
     /// The index of the documents `order` numbers (see [`order`]).
-    pub fn new<'a>(site: &'a Site, order: &[usize]) -> Split {
-        // Each document's words go into `held` as `word << 4 | fields`, document after
-        // document (`doc_ends`); words are numbered by `Numbers`, batch by batch.
-        let mut numbers = Numbers::default();
+    pub fn new(site: &Site, order: &[usize]) -> Split {
+        // Each distinct word gets a number in order of first appearance; each document's
+        // words go into `held` as `word << 4 | fields`, document after document (`ends`).
+        let mut ids: HashMap<Box<str>, u32, BuildHasherDefault<Digest>> = HashMap::default();
         let mut held: Vec<u32> = Vec::new();
         let mut doc_ends: Vec<usize> = Vec::with_capacity(order.len());
         // Per word: the last document (number + 1) that holds it and where, in `held`.
         let mut last: Vec<(u32, usize)> = Vec::new();
+        let mut id_of = |w: &str, last: &mut Vec<(u32, usize)>| -> u32 {
+            if let Some(&id) = ids.get(w) {
+                return id;
+            }
+            let id = u32::try_from(last.len()).expect("fewer than 2^28 words");
+            ids.insert(w.into(), id);
+            last.push((0, 0));
+            id
+        };
         for (b, batch) in order.chunks(BATCH).enumerate() {
-            // The body's words are split, lower-case, distinct and without stop words; then
-            // the words of the title, tags and summary, which may repeat.
-            let lists: Vec<(String, Vec<(Cow<str>, u32)>)> = batch
+            let lists: Vec<String> = batch
                 .par_iter()
-                .map(|&i| {
-                    let d = &site.docs[i];
-                    let mut more = Vec::new();
-                    let mut add = |text: &'a str, field: u32| {
-                        more.extend(words(text).filter(|w| !is_stop(w)).map(|w| (w, field)));
-                    };
-                    add(&d.title, TITLE);
-                    d.tags.iter().for_each(|t| add(t, TAGS));
-                    if let Some(s) = &d.summary {
-                        add(s, SUMMARY);
-                    }
-                    (super::body_words(d), more)
-                })
+                .map(|&i| super::body_words(&site.docs[i]))
                 .collect();
-            let found: Vec<Vec<(&str, u32)>> = lists
-                .iter()
-                .map(|(body, more)| {
-                    let body = body.split(' ').filter(|w| !w.is_empty());
-                    body.map(|w| (w, BODY))
-                        .chain(more.iter().map(|(w, f)| (w.as_ref(), *f)))
-                        .collect()
-                })
-                .collect();
-            let ids = numbers.number(&found);
-            last.resize(numbers.bound(), (0, 0));
-            let mut ids = ids.into_iter();
-            for (k, words) in found.iter().enumerate() {
+            for (k, (&i, list)) in batch.iter().zip(&lists).enumerate() {
+                let d = &site.docs[i];
                 let n = u32::try_from(b * BATCH + k + 1).expect("fewer than 2^28 documents");
-                // A word the document already holds adds its field to that posting.
-                for (&(_, field), id) in words.iter().zip(ids.by_ref()) {
-                    match last[id as usize] {
-                        (m, at) if m == n => held[at] |= field,
-                        _ => {
-                            last[id as usize] = (n, held.len());
-                            held.push(id << 4 | field);
+                // The body's words are split, lower-case, distinct and without stop words; a
+                // word of the title, tags or summary that the document already holds adds
+                // its field to that posting.
+                for w in list.split(' ').filter(|w| !w.is_empty()) {
+                    let id = id_of(w, &mut last);
+                    last[id as usize] = (n, held.len());
+                    held.push(id << 4 | BODY);
+                }
+                let mut add = |text: &str, field: u32| {
+                    for w in words(text).filter(|w| !is_stop(w)) {
+                        let id = id_of(&w, &mut last);
+                        match last[id as usize] {
+                            (m, at) if m == n => held[at] |= field,
+                            _ => {
+                                last[id as usize] = (n, held.len());
+                                held.push(id << 4 | field);
+                            }
                         }
                     }
+                };
+                add(&d.title, TITLE);
+                d.tags.iter().for_each(|t| add(t, TAGS));
+                if let Some(s) = &d.summary {
+                    add(s, SUMMARY);
                 }
                 doc_ends.push(held.len());
             }
         }
         drop(last);
         // Postings by word (a counting sort of `held`), documents in number order.
-        let mut start = vec![0u32; numbers.bound() + 1];
+        let mut start = vec![0u32; ids.len() + 1];
         for &h in &held {
             start[(h >> 4) as usize + 1] += 1;
         }
@@ -207,8 +205,8 @@ impl Split {
         }
         drop((held, next, doc_ends));
         // Sorted: each word's text into one string, its postings found by its number.
-        let mut sorted: Vec<(Box<str>, u32)> = numbers.into_words();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted: Vec<(Box<str>, u32)> = ids.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let bytes: usize = sorted.iter().map(|(w, _)| w.len()).sum();
         let mut words = Words {
             text: String::with_capacity(bytes),
@@ -258,87 +256,6 @@ impl Split {
             .take_while(|p| p.key.starts_with(term))
             .count();
         (after.saturating_sub(1)..after + more).collect()
-    }
-}
-
-/// Numbers for words, one shard per group of hashes so that a batch's words are numbered in
-/// parallel: word `l` of shard `s` is `l × SHARDS + s`, in order of first appearance in the
-/// batches, the same on every run.
-#[derive(Default)]
-struct Numbers {
-    shards: Vec<HashMap<Box<str>, u32, BuildHasherDefault<Digest>>>,
-}
-
-const SHARDS: usize = 64;
-
-fn shard_of(word: &str) -> usize {
-    let mut d = Digest::new();
-    d.str(word);
-    (d.finish() >> 58) as usize % SHARDS
-}
-
-impl Numbers {
-    /// The numbers of the words of `docs`, in order, document after document.
-    fn number(&mut self, docs: &[Vec<(&str, u32)>]) -> Vec<u32> {
-        if self.shards.is_empty() {
-            self.shards = (0..SHARDS).map(|_| HashMap::default()).collect();
-        }
-        let flat: Vec<&str> = docs.iter().flatten().map(|(w, _)| *w).collect();
-        let shard: Vec<u8> = flat.par_iter().map(|w| shard_of(w) as u8).collect();
-        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
-        for (i, &s) in shard.iter().enumerate() {
-            buckets[s as usize].push(u32::try_from(i).expect("a batch of fewer than 2^32 words"));
-        }
-        // Each shard numbers its own words, in the batch's order; the numbers are then put
-        // back in place.
-        let numbered: Vec<Vec<u32>> = self
-            .shards
-            .par_iter_mut()
-            .zip(&buckets)
-            .enumerate()
-            .map(|(s, (ids, bucket))| {
-                bucket
-                    .iter()
-                    .map(|&i| {
-                        let w = flat[i as usize];
-                        if let Some(&id) = ids.get(w) {
-                            return id;
-                        }
-                        let id =
-                            u32::try_from(ids.len() * SHARDS + s).expect("fewer than 2^28 words");
-                        ids.insert(w.into(), id);
-                        id
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut out = vec![0u32; flat.len()];
-        for (bucket, numbers) in buckets.iter().zip(&numbered) {
-            for (&i, &n) in bucket.iter().zip(numbers) {
-                out[i as usize] = n;
-            }
-        }
-        out
-    }
-
-    /// One more than the largest number given.
-    fn bound(&self) -> usize {
-        self.shards
-            .iter()
-            .enumerate()
-            .map(|(s, ids)| {
-                if ids.is_empty() {
-                    0
-                } else {
-                    (ids.len() - 1) * SHARDS + s + 1
-                }
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn into_words(self) -> Vec<(Box<str>, u32)> {
-        self.shards.into_iter().flatten().collect()
     }
 }
 
