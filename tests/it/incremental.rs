@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use cairn::session::Session;
+use std::sync::Mutex;
+
+use cairn::session::{Session, Steps};
 
 use crate::support::*;
 
@@ -174,6 +176,65 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
         )],
     );
     live.edit("a template overridden", &[("templates/tag.html", Some("{% extends \"base.html\" %}{% block content %}<p>{{ tag }} again</p>{% endblock content %}"))]);
+}
+
+#[test]
+fn a_rebuild_stopped_for_newer_edits_has_the_edited_page_and_the_next_one_finishes() {
+    let mut live = Live::start();
+    let out = live.site.root().join("live");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let rel = "content/patterns/grand-migration.md";
+    let pattern = live.read(rel);
+    live.site
+        .write(rel, &pattern.replace("The grand migration", "The big move"));
+    let seen = Mutex::new(None);
+    let fresh = || {
+        *seen.lock().unwrap() = Some((
+            read("patterns/grand-migration/index.html"),
+            read("patterns/index.html"),
+        ))
+    };
+    let steps = Steps {
+        fresh: Some(&fresh),
+        interrupted: Some(&|| true),
+    };
+    let report = live
+        .session
+        .rebuild_with(&[live.site.root().join(rel)], &steps)
+        .unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let (own, list) = seen
+        .lock()
+        .unwrap()
+        .take()
+        .expect("told when the page is out");
+    assert!(own.contains("The big move"), "the edited page comes first");
+    assert!(!list.contains("The big move"), "the lists come after it");
+    assert!(live.session.unfinished());
+    assert!(
+        !read("patterns/index.html").contains("The big move"),
+        "a stopped rebuild leaves the rest for the next one"
+    );
+    live.session.rebuild(&[]).unwrap();
+    assert!(!live.session.unfinished());
+    live.assert_matches_full_build("a stopped rebuild, then an empty one");
+
+    // A deleted document's page stays until a rebuild walks every page.
+    let rel = "content/runbooks/restores.md";
+    live.edit(
+        "a new runbook",
+        &[(rel, Some("# Restores runbook\n\nSteps.\n"))],
+    );
+    std::fs::remove_file(live.site.root().join(rel)).unwrap();
+    let report = live
+        .session
+        .rebuild_with(&[live.site.root().join(rel)], &steps)
+        .unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert!(live.session.unfinished());
+    assert!(out.join("runbooks/restores/index.html").exists());
+    live.edit("a deletion finished by the next edit", &[]);
+    assert!(!live.session.unfinished());
 }
 
 #[test]
