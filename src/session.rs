@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::names::{OutPath, SourcePath, UrlPath};
 use crate::pipeline::{self, Analysis, BuildOptions, BuildReport};
-use crate::render::{Page, RenderEnv, Renderer, Templates};
+use crate::render::{Links, Page, RenderEnv, Renderer, Templates};
 use crate::source::ContentDir;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -48,6 +48,8 @@ struct State {
     /// The last rebuild stopped early: some pages may be out of date, some gone pages still
     /// there.
     unfinished: bool,
+    /// The documents' links the last renderer made, for the next one (`None`: make them).
+    links: Option<Links>,
 }
 
 /// What a rebuild does on the way, for the development server: a reader waits for the page
@@ -150,27 +152,43 @@ impl Session {
             }
             Change::Content(paths) => {
                 let (root, _) = self.watched_dirs(&state);
-                reread = Some(state.analysis.reread(&root, &paths, self.opts.drafts));
+                let r = state.analysis.reread(&root, &paths, self.opts.drafts);
+                let links = state.links.take();
+                let site = &state.analysis.site;
+                state.links = links.filter(|_| !r.relinked).and_then(|l| {
+                    let edited: Vec<usize> = (0..site.docs.len())
+                        .filter(|&i| r.docs.contains(&site.docs[i].source))
+                        .collect();
+                    l.refresh(site, &state.analysis.config, &edited)
+                });
+                reread = Some(r);
             }
         }
+        if self.opts.strict {
+            // A drift warning is an error then, and stops the pages.
+            state.analysis.refresh_drift();
+        }
         let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
-        let diagnostics = |state: &State| match &reread {
-            Some(r) => state
-                .analysis
-                .rebuild_diagnostics(&r.docs, self.opts.strict),
-            None => self.diagnostics(state),
+        let diagnostics = |state: &mut State| {
+            state.analysis.refresh_drift();
+            match &reread {
+                Some(r) => state
+                    .analysis
+                    .rebuild_diagnostics(&r.docs, self.opts.strict),
+                None => self.diagnostics(state),
+            }
         };
         let documents = state.analysis.documents();
         // `any_errors` sees every problem the report would list (and is quicker than listing
         // them): the report is made once the edited pages are out.
         if state.analysis.any_errors(self.opts.strict) {
-            let diagnostics = diagnostics(&state);
+            let diagnostics = diagnostics(&mut state);
             self.state = Some(state);
             return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
         let result = self.write_live(&mut state, &output, assets, edited, steps);
-        let diagnostics = diagnostics(&state);
+        let diagnostics = diagnostics(&mut state);
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -267,6 +285,7 @@ impl Session {
             status: None,
             written: HashMap::new(),
             unfinished: false,
+            links: None,
         })
     }
 
@@ -274,10 +293,14 @@ impl Session {
         state.analysis.diagnostics(self.opts.strict)
     }
 
-    fn renderer<'s>(&self, state: &'s State) -> Result<Renderer<'s>> {
-        Renderer::new(
-            &state.analysis.site,
-            &state.analysis.config,
+    /// A renderer of the site as it is now, with the documents' links `links` if they were
+    /// kept.
+    fn renderer<'s>(&self, state: &'s State, links: Option<Links>) -> Result<Renderer<'s>> {
+        let (site, config) = (&state.analysis.site, &state.analysis.config);
+        let links = links.unwrap_or_else(|| Links::new(site, config));
+        Renderer::with_links(
+            site,
+            config,
             &state.templates,
             &state.hl,
             RenderEnv {
@@ -285,13 +308,14 @@ impl Session {
                 status: state.status.as_ref(),
                 history: state.analysis.history.as_ref(),
             },
+            links,
         )
     }
 
     /// Writes the whole site into a staging folder, taking unchanged pages from the cache.
     /// Returns the files written and how many pages were rendered.
     fn write_staged(&self, state: &mut State, output: &Path) -> Result<(usize, usize)> {
-        let renderer = self.renderer(state)?;
+        let renderer = self.renderer(state, None)?;
         let docs: Vec<Page> = renderer.doc_pages().collect();
         let cache =
             self.opts.cache.as_ref().map(|dir| {
@@ -337,7 +361,8 @@ impl Session {
             others?.par_iter().map(one).collect::<Result<_>>()?;
         written.extend(from_docs?);
         drop(counter);
-        drop(renderer);
+        let links = renderer.into_links();
+        state.links = Some(links);
         self.copy_assets(state, |out, from| staging.copy(out, from))?;
         staging.commit()?;
         if let Some(c) = &cache {
@@ -359,7 +384,8 @@ impl Session {
         edited: &[SourcePath],
         steps: &Steps<'_>,
     ) -> Result<usize> {
-        let renderer = self.renderer(state)?;
+        let links = state.links.take();
+        let renderer = self.renderer(state, links)?;
         let site = &state.analysis.site;
         let own: Vec<Page> = edited
             .iter()
@@ -389,7 +415,8 @@ impl Session {
         let complete = pass.run(renderer.doc_pages().collect(), true)?
             && pass.run(renderer.other_pages(), true)?;
         let Pass { keep, done, .. } = pass;
-        drop(renderer);
+        let links = renderer.into_links();
+        state.links = Some(links);
         if complete {
             state.written.retain(|out, _| {
                 let stays = keep.contains(out);

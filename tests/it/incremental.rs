@@ -291,3 +291,52 @@ fn the_build_cache_reuses_unchanged_pages_and_never_a_stale_one() {
     cairn::build(&plain).unwrap();
     assert_eq!(with_cache, tree(&site.root().join("plain")));
 }
+
+#[test]
+fn drift_warnings_follow_an_edit_made_in_place() {
+    let old = "---\ntitle: Old road\nstatus: retired\nupdated: 2025-03-05\n---\n\nBody.\n";
+    let site = Site::of(
+        "title: T\n",
+        "content",
+        &[
+            ("strategies/old.md", old),
+            (
+                "decisions/pick.md",
+                "---\ntitle: Pick\nstatus: accepted\nserves: [old]\n---\n\nBody.\n",
+            ),
+        ],
+    );
+    let mut opts = site.options();
+    opts.checks = false;
+    let mut session = Session::new(opts);
+    let drift = |r: &cairn::pipeline::BuildReport| -> Vec<String> {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.message.starts_with("serves the"))
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let first = session.build().unwrap();
+    assert_eq!(
+        drift(&first),
+        ["serves the strategy `Old road`, which is retired since 2025-03-05"]
+    );
+    // A new title and date, an edit no other document's links can see: re-linked in place,
+    // and the warning on the document serving it is made again.
+    let rel = "content/strategies/old.md";
+    site.write(
+        rel,
+        &old.replace("Old road", "Older road")
+            .replace("2025-03-05", "2025-04-01"),
+    );
+    let report = session.rebuild(&[site.root().join(rel)]).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert_eq!(
+        drift(&report),
+        ["serves the strategy `Older road`, which is retired since 2025-04-01"]
+    );
+    assert!(
+        site.read("strategies/old/index.html")
+            .contains("Older road")
+    );
+}
