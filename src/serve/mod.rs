@@ -5,7 +5,9 @@
 //! that folder ([`route`]); the reload script is injected into HTML responses by the server
 //! and never written to disk. When a rebuild fails, the last good site keeps being served and
 //! browsers show the diagnostics in an overlay until the next good build. A rebuild re-reads
-//! only the files that changed and rewrites only the pages they affect (see `session`). The
+//! only the files that changed and rewrites only the pages they affect (see `session`), the
+//! edited pages first: browsers reload then, and again once the rest is done; newer edits cut
+//! the rest short, and the first quiet moment after them finishes it. The
 //! status checks run with the first build and again on request (a same-origin `POST` to
 //! `/__cairn/check`), not on every edit. Binds to 127.0.0.1 unless told otherwise. Reports
 //! what happens through a callback; it never prints, and installs no signal handler: the
