@@ -50,6 +50,9 @@ struct State {
     unfinished: bool,
     /// The documents' links the last renderer made, for the next one (`None`: make them).
     links: Option<Links>,
+    /// Documents read again by rebuilds cut short, which reported nothing: the next rebuild
+    /// that finishes reports their warnings with its own.
+    unreported: Vec<SourcePath>,
 }
 
 /// What a rebuild does on the way, for the development server: a reader waits for the page
@@ -171,10 +174,12 @@ impl Session {
         let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
         let diagnostics = |state: &mut State| {
             state.analysis.refresh_drift();
+            let mut read = std::mem::take(&mut state.unreported);
             match &reread {
-                Some(r) => state
-                    .analysis
-                    .rebuild_diagnostics(&r.docs, self.opts.strict),
+                Some(r) => {
+                    read.extend(r.docs.iter().cloned());
+                    state.analysis.rebuild_diagnostics(&read, self.opts.strict)
+                }
                 None => self.diagnostics(state),
             }
         };
@@ -188,7 +193,15 @@ impl Session {
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
         let result = self.write_live(&mut state, &output, assets, edited, steps);
-        let diagnostics = diagnostics(&mut state);
+        let diagnostics = if state.unfinished && result.is_ok() {
+            // Cut short for newer edits: nothing is in error (`any_errors` said so), and the
+            // rebuild that finishes reports these files' warnings (listing them all, drift
+            // too, is a walk over every document the newer edit should not wait for).
+            state.unreported.extend(edited.iter().cloned());
+            Vec::new()
+        } else {
+            diagnostics(&mut state)
+        };
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -286,6 +299,7 @@ impl Session {
             written: HashMap::new(),
             unfinished: false,
             links: None,
+            unreported: Vec::new(),
         })
     }
 

@@ -329,3 +329,27 @@ fn rebuild(
     report(ServeEvent::Failed { messages });
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_asking_for_newer_edits_keeps_them_for_the_next_one() {
+        let (tx, rx) = channel();
+        let inbox = Inbox {
+            rx: Mutex::new((rx, Vec::new())),
+        };
+        assert!(!inbox.waiting());
+        assert!(inbox.take(Duration::from_millis(1)).is_empty());
+        tx.send(PathBuf::from("a.md")).unwrap();
+        assert!(inbox.waiting(), "an edit came in");
+        assert!(inbox.waiting(), "and waits until taken");
+        tx.send(PathBuf::from("b.md")).unwrap();
+        assert_eq!(
+            inbox.take(Duration::from_millis(1)),
+            [PathBuf::from("a.md"), PathBuf::from("b.md")]
+        );
+        assert!(!inbox.waiting());
+    }
+}
