@@ -205,6 +205,9 @@ pub struct Analysis {
     pub history_diags: Diagnostics,
     /// Drift warnings, made again after every edit (see [`drift_diagnostics`]).
     pub drift_diags: Diagnostics,
+    /// `drift_diags` are from before the last in-place edit: [`Analysis::refresh_drift`]
+    /// makes them again.
+    drift_stale: bool,
 }
 
 /// The files an [`Analysis::reread`] read again.
@@ -212,6 +215,8 @@ pub struct Analysis {
 pub struct Reread {
     pub docs: Vec<SourcePath>,
     pub assets: Vec<SourcePath>,
+    /// The site was linked afresh: anything kept from the old one is to be made again.
+    pub relinked: bool,
 }
 
 /// The stages every command shares: config, read, parse, link.
@@ -269,6 +274,7 @@ impl Configured {
             history_head,
             history_diags,
             drift_diags,
+            drift_stale: false,
         })
     }
 }
@@ -411,8 +417,8 @@ impl Analysis {
             }
             edited = rest;
             if edited.is_empty() {
-                self.drift_diags =
-                    drift_diagnostics(&self.site, &self.config, self.history.as_ref());
+                // Drift walks every document: made when asked, after the edited pages.
+                self.drift_stale = true;
                 return changed;
             }
         }
@@ -424,12 +430,23 @@ impl Analysis {
         // Documents keep the order a fresh read gives them, so output does not depend on the
         // order of edits.
         docs.sort_by(|a, b| a.source.cmp(&b.source));
+        changed.relinked = true;
         let (site, mut link_diags) = link::link(docs, &self.config, drafts, &self.assets);
         link_diags.extend(self.checks.resolve_links(&site, &self.config));
         self.site = site;
         self.link_diags = link_diags;
         self.drift_diags = drift_diagnostics(&self.site, &self.config, self.history.as_ref());
+        self.drift_stale = false;
         changed
+    }
+
+    /// Makes the drift warnings again if an in-place edit left them stale; every list of
+    /// diagnostics, and [`Analysis::any_errors`] under `strict`, wants this first.
+    pub fn refresh_drift(&mut self) {
+        if self.drift_stale {
+            self.drift_diags = drift_diagnostics(&self.site, &self.config, self.history.as_ref());
+            self.drift_stale = false;
+        }
     }
 }
 

@@ -4,12 +4,16 @@
 //! `cairn build` uses it once: a full build into a staging folder swapped in atomically,
 //! reusing pages from the build cache when their digest is known. `cairn serve` keeps it:
 //! after an edit it re-reads and re-parses only the changed files, links the site again
-//! (cheap next to rendering), and renders and replaces only the pages whose digest changed,
-//! documents first. Status checks run on full builds and on request, not on every edit.
+//! (cheap next to rendering), and renders and replaces only the pages whose digest changed:
+//! the edited documents' own pages before anything that walks every document, so the page a
+//! reader waits for is out first; the rest may be cut short by newer edits and finished by the
+//! next rebuild ([`Steps`]). Status checks run on full builds and on request, not on every
+//! edit.
 //! Nothing here prints.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -22,7 +26,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::names::{OutPath, SourcePath, UrlPath};
 use crate::pipeline::{self, Analysis, BuildOptions, BuildReport};
-use crate::render::{Page, RenderEnv, Renderer, SearchMemo, Templates};
+use crate::render::{Links, Page, RenderEnv, Renderer, SearchMemo, Templates};
 use crate::source::ContentDir;
 use crate::theme::Theme;
 use crate::write::{self, Staging};
@@ -41,6 +45,25 @@ struct State {
     /// What the output folder holds now: each file with its page's digest (`None`: a page
     /// that is rewritten every time).
     written: HashMap<OutPath, Option<u64>>,
+    /// The last rebuild stopped early: some pages may be out of date, some gone pages still
+    /// there.
+    unfinished: bool,
+    /// The documents' links the last renderer made, for the next one (`None`: make them).
+    links: Option<Links>,
+    /// Documents read again by rebuilds cut short, which reported nothing: the next rebuild
+    /// that finishes reports their warnings with its own.
+    unreported: Vec<SourcePath>,
+}
+
+/// What a rebuild does on the way, for the development server: a reader waits for the page
+/// they edited, so its own page is written first, then `fresh` is told; the other documents'
+/// pages and the site-wide pages follow. Asked between pages, `interrupted` saying `true` (more
+/// edits came in) stops the rebuild there, leaving [`Session::unfinished`]: the next rebuild
+/// walks every page again, so nothing is lost.
+#[derive(Default)]
+pub struct Steps<'a> {
+    pub fresh: Option<&'a (dyn Fn() + Sync)>,
+    pub interrupted: Option<&'a (dyn Fn() -> bool + Sync)>,
 }
 
 /// How much a change to the sources touches.
@@ -96,6 +119,12 @@ impl Session {
     /// Brings the output up to date after `changed` files changed: re-reads what changed and
     /// rewrites only the pages whose digest moved. On content errors nothing is written.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildReport> {
+        self.rebuild_with(changed, &Steps::default())
+    }
+
+    /// [`Session::rebuild`], telling `steps` when the edited documents' pages are written and
+    /// stopping early when `steps` says so (see [`Steps`]).
+    pub fn rebuild_with(&mut self, changed: &[PathBuf], steps: &Steps<'_>) -> Result<BuildReport> {
         let output = self.opts.output_dir();
         let Some(mut state) = self.state.take() else {
             return self.build();
@@ -126,23 +155,53 @@ impl Session {
             }
             Change::Content(paths) => {
                 let (root, _) = self.watched_dirs(&state);
-                reread = Some(state.analysis.reread(&root, &paths, self.opts.drafts));
+                let r = state.analysis.reread(&root, &paths, self.opts.drafts);
+                let links = state.links.take();
+                let site = &state.analysis.site;
+                state.links = links.filter(|_| !r.relinked).and_then(|l| {
+                    let edited: Vec<usize> = (0..site.docs.len())
+                        .filter(|&i| r.docs.contains(&site.docs[i].source))
+                        .collect();
+                    l.refresh(site, &state.analysis.config, &edited)
+                });
+                reread = Some(r);
             }
         }
-        let diagnostics = match &reread {
-            Some(r) => state
-                .analysis
-                .rebuild_diagnostics(&r.docs, self.opts.strict),
-            None => self.diagnostics(&state),
+        if self.opts.strict {
+            // A drift warning is an error then, and stops the pages.
+            state.analysis.refresh_drift();
+        }
+        let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
+        let diagnostics = |state: &mut State| {
+            state.analysis.refresh_drift();
+            let mut read = std::mem::take(&mut state.unreported);
+            match &reread {
+                Some(r) => {
+                    read.extend(r.docs.iter().cloned());
+                    state.analysis.rebuild_diagnostics(&read, self.opts.strict)
+                }
+                None => self.diagnostics(state),
+            }
         };
         let documents = state.analysis.documents();
-        if has_errors(&diagnostics) || state.analysis.any_errors(self.opts.strict) {
+        // `any_errors` sees every problem the report would list (and is quicker than listing
+        // them): the report is made once the edited pages are out.
+        if state.analysis.any_errors(self.opts.strict) {
+            let diagnostics = diagnostics(&mut state);
             self.state = Some(state);
             return Ok(BuildReport::unwritten(diagnostics, documents));
         }
         let assets = reread.as_ref().map(|r| r.assets.as_slice());
-        let edited = reread.as_ref().map_or(&[][..], |r| r.docs.as_slice());
-        let result = self.write_live(&mut state, &output, assets, edited);
+        let result = self.write_live(&mut state, &output, assets, edited, steps);
+        let diagnostics = if state.unfinished && result.is_ok() {
+            // Cut short for newer edits: nothing is in error (`any_errors` said so), and the
+            // rebuild that finishes reports these files' warnings (listing them all, drift
+            // too, is a walk over every document the newer edit should not wait for).
+            state.unreported.extend(edited.iter().cloned());
+            Vec::new()
+        } else {
+            diagnostics(&mut state)
+        };
         let status = state.status.clone();
         self.state = Some(state);
         let rendered = result?;
@@ -153,6 +212,12 @@ impl Session {
             status,
             rendered,
         })
+    }
+
+    /// Whether the last rebuild stopped before every page was up to date (see [`Steps`]); the
+    /// next rebuild, even of nothing, finishes the work.
+    pub fn unfinished(&self) -> bool {
+        self.state.as_ref().is_some_and(|s| s.unfinished)
     }
 
     /// Runs the status checks again and updates the pages that show them.
@@ -232,6 +297,9 @@ impl Session {
             hl,
             status: None,
             written: HashMap::new(),
+            unfinished: false,
+            links: None,
+            unreported: Vec::new(),
         })
     }
 
@@ -239,10 +307,14 @@ impl Session {
         state.analysis.diagnostics(self.opts.strict)
     }
 
-    fn renderer<'s>(&self, state: &'s State) -> Result<Renderer<'s>> {
-        Renderer::new(
-            &state.analysis.site,
-            &state.analysis.config,
+    /// A renderer of the site as it is now, with the documents' links `links` if they were
+    /// kept.
+    fn renderer<'s>(&self, state: &'s State, links: Option<Links>) -> Result<Renderer<'s>> {
+        let (site, config) = (&state.analysis.site, &state.analysis.config);
+        let links = links.unwrap_or_else(|| Links::new(site, config));
+        Renderer::with_links(
+            site,
+            config,
             &state.templates,
             &state.hl,
             RenderEnv {
@@ -250,13 +322,14 @@ impl Session {
                 status: state.status.as_ref(),
                 history: state.analysis.history.as_ref(),
             },
+            links,
         )
     }
 
     /// Writes the whole site into a staging folder, taking unchanged pages from the cache.
     /// Returns the files written and how many pages were rendered.
     fn write_staged(&self, state: &mut State, output: &Path) -> Result<(usize, usize)> {
-        let renderer = self.renderer(state)?;
+        let renderer = self.renderer(state, None)?;
         let docs: Vec<Page> = renderer.doc_pages().collect();
         let cache =
             self.opts.cache.as_ref().map(|dir| {
@@ -322,7 +395,8 @@ impl Session {
                 c.put(memo_key, &memo.to_bytes());
             }
         }
-        drop(renderer);
+        let links = renderer.into_links();
+        state.links = Some(links);
         self.copy_assets(state, |out, from| staging.copy(out, from))?;
         staging.commit()?;
         if let Some(c) = &cache {
@@ -336,68 +410,61 @@ impl Session {
         Ok((files, rendered))
     }
 
-    /// Rewrites, in place, the pages whose digest changed, documents first; removes pages that
-    /// are gone.
+    /// Rewrites, in place, the pages whose digest changed, the edited documents' first;
+    /// removes pages that are gone. Returns how many files were written.
     fn write_live(
         &self,
         state: &mut State,
         output: &Path,
         assets: Option<&[SourcePath]>,
         edited: &[SourcePath],
+        steps: &Steps<'_>,
     ) -> Result<usize> {
-        let renderer = self.renderer(state)?;
-        // A reader waits for the page they edited: its own page first, then the other
-        // documents', so the fresh page is servable before the lists, indexes and feeds that
-        // mention it are brought up to date.
+        let links = state.links.take();
+        let renderer = self.renderer(state, links)?;
         let site = &state.analysis.site;
         let own: Vec<Page> = edited
             .iter()
             .filter_map(|p| site.docs.iter().position(|d| d.source == *p && !d.is_index))
             .map(Page::document)
             .collect();
-        let mut keep: HashSet<OutPath> = HashSet::with_capacity(state.written.len());
-        let mut done: HashMap<OutPath, Option<u64>> = HashMap::new();
-        for batch in [
-            own,
-            renderer.doc_pages().collect::<Vec<_>>(),
-            renderer.other_pages(),
-        ] {
-            let rendered: Vec<(OutPath, Option<u64>, bool)> = batch
-                .into_par_iter()
-                .map(|p| {
-                    let page = renderer.prepare(&p);
-                    let (digest, out) = (page.digest(), page.out_path());
-                    let now = done.get(&out).or_else(|| state.written.get(&out));
-                    if digest.is_some() && now == Some(&digest) {
-                        return Ok((out, digest, false));
-                    }
-                    let (out, bytes) = page.render()?;
-                    write::replace_file(output, &out, &bytes)?;
-                    Ok((out, digest, true))
-                })
-                .collect::<Result<_>>()?;
-            for (out, digest, fresh) in rendered {
-                if fresh {
-                    done.insert(out.clone(), digest);
-                }
-                keep.insert(out);
-            }
-        }
-        drop(renderer);
-        state.written.retain(|out, _| {
-            let stays = keep.contains(out);
-            if !stays {
-                write::remove_file(output, out);
-            }
-            stays
-        });
-        let files = done.len();
-        state.written.extend(done);
+        let mut pass = Pass {
+            renderer: &renderer,
+            output,
+            written: &state.written,
+            keep: HashSet::with_capacity(state.written.len()),
+            done: HashMap::new(),
+            stopped: AtomicBool::new(false),
+            interrupted: steps.interrupted,
+        };
+        // Nothing that walks every document comes before the edited pages: listing the
+        // site-wide pages builds the search index, a long step of its own.
+        pass.run(own, false)?;
         let content = state.analysis.config.content.path(&self.opts.root);
         for a in assets.unwrap_or(&state.analysis.assets) {
             let out = UrlPath::file(a.as_str()).out_path();
             write::replace_file_from(output, &out, &content.join(a.as_str()))?;
         }
+        if let Some(fresh) = steps.fresh {
+            fresh();
+        }
+        let complete = pass.run(renderer.doc_pages().collect(), true)?
+            && pass.run(renderer.other_pages(), true)?;
+        let Pass { keep, done, .. } = pass;
+        let links = renderer.into_links();
+        state.links = Some(links);
+        if complete {
+            state.written.retain(|out, _| {
+                let stays = keep.contains(out);
+                if !stays {
+                    write::remove_file(output, out);
+                }
+                stays
+            });
+        }
+        state.unfinished = !complete;
+        let files = done.len();
+        state.written.extend(done);
         Ok(files)
     }
 
@@ -425,4 +492,65 @@ fn cache_namespace(config: &SiteConfig, opts: &BuildOptions) -> String {
         .str(&config.base_url.absolute(&UrlPath::page([])))
         .u64(u64::from(opts.drafts));
     format!("pages-{:016x}", d.finish())
+}
+
+/// One walk over pages in [`Session::write_live`]: which files stay, which were rewritten.
+struct Pass<'p, 'r> {
+    renderer: &'p Renderer<'r>,
+    output: &'p Path,
+    /// What the output held before this rebuild.
+    written: &'p HashMap<OutPath, Option<u64>>,
+    keep: HashSet<OutPath>,
+    /// Files rewritten by this rebuild, with their new digests.
+    done: HashMap<OutPath, Option<u64>>,
+    stopped: AtomicBool,
+    interrupted: Option<&'p (dyn Fn() -> bool + Sync)>,
+}
+
+impl Pass<'_, '_> {
+    /// Renders and writes the pages of `batch` whose digest moved; with `may_stop`, stops
+    /// when told to. Returns whether every page of the batch was seen.
+    fn run(&mut self, batch: Vec<Page>, may_stop: bool) -> Result<bool> {
+        let stop = || {
+            may_stop
+                && (self.stopped.load(Ordering::Relaxed)
+                    || self.interrupted.is_some_and(|f| {
+                        let s = f();
+                        if s {
+                            self.stopped.store(true, Ordering::Relaxed);
+                        }
+                        s
+                    }))
+        };
+        let r = self.renderer;
+        let rendered: Vec<Option<(OutPath, Option<u64>, bool)>> = batch
+            .into_par_iter()
+            .map(|p| {
+                if stop() {
+                    return Ok(None);
+                }
+                let page = r.prepare(&p);
+                let (digest, out) = (page.digest(), page.out_path());
+                let now = self.done.get(&out).or_else(|| self.written.get(&out));
+                if digest.is_some() && now == Some(&digest) {
+                    return Ok(Some((out, digest, false)));
+                }
+                let (out, bytes) = page.render()?;
+                write::replace_file(self.output, &out, &bytes)?;
+                Ok(Some((out, digest, true)))
+            })
+            .collect::<Result<_>>()?;
+        let mut complete = true;
+        for one in rendered {
+            let Some((out, digest, fresh)) = one else {
+                complete = false;
+                continue;
+            };
+            if fresh {
+                self.done.insert(out.clone(), digest);
+            }
+            self.keep.insert(out);
+        }
+        Ok(complete && !self.stopped.load(Ordering::Relaxed))
+    }
 }

@@ -60,8 +60,6 @@ pub struct Renderer<'a> {
     statics: &'a BTreeMap<String, Vec<u8>>,
     /// Tag → its documents; built on first use.
     tags: std::sync::OnceLock<BTreeMap<String, Vec<usize>>>,
-    /// Tag → the address of its page.
-    tag_hrefs: std::sync::OnceLock<BTreeMap<String, String>>,
     /// Kinds' and folders' lists in order, and folders' introductions; built on first use.
     lists: std::sync::OnceLock<pages::Lists>,
     /// Built on first use: a rebuild that renders one page seldom needs the whole graph.
@@ -114,6 +112,29 @@ struct PageView {
     canonical: String,
 }
 
+/// What every page that links a document shows of it (title, address, kind, status…), one
+/// per document, with its digest: made once for a site, and kept by a session between
+/// rebuilds that change only some documents' own fields.
+pub struct Links(Vec<LinkView>);
+
+impl Links {
+    pub fn new(site: &Site, config: &SiteConfig) -> Links {
+        Links(views::link_views(site, config))
+    }
+
+    /// Makes documents `docs`' entries again after an edit that changed only them; `None`
+    /// when the site no longer has the documents these were made for.
+    pub fn refresh(mut self, site: &Site, config: &SiteConfig, docs: &[usize]) -> Option<Links> {
+        if self.0.len() != site.docs.len() {
+            return None;
+        }
+        for &i in docs {
+            self.0[i] = views::link_view(site, config, i);
+        }
+        Some(self)
+    }
+}
+
 impl<'a> Renderer<'a> {
     pub fn new(
         site: &'a Site,
@@ -121,6 +142,20 @@ impl<'a> Renderer<'a> {
         templates: &'a Templates,
         hl: &'a Highlighter,
         env: RenderEnv<'a>,
+    ) -> Result<Self> {
+        let links = Links::new(site, config);
+        Self::with_links(site, config, templates, hl, env, links)
+    }
+
+    /// [`Renderer::new`] with the documents' links already made for this site and
+    /// configuration.
+    pub fn with_links(
+        site: &'a Site,
+        config: &'a SiteConfig,
+        templates: &'a Templates,
+        hl: &'a Highlighter,
+        env: RenderEnv<'a>,
+        links: Links,
     ) -> Result<Self> {
         let base = &config.base_url;
         let nav = config
@@ -160,10 +195,9 @@ impl<'a> Renderer<'a> {
             config,
             hl,
             env,
-            views: views::link_views(site, config),
+            views: links.0,
             statics: &templates.statics,
             tags: std::sync::OnceLock::new(),
-            tag_hrefs: std::sync::OnceLock::new(),
             lists: std::sync::OnceLock::new(),
             graph: std::sync::OnceLock::new(),
             columns: std::sync::OnceLock::new(),
@@ -181,6 +215,11 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Gives back the documents' links, to make the next renderer of the same site with.
+    pub fn into_links(self) -> Links {
+        Links(self.views)
+    }
+
     fn source(&self, i: usize) -> &lazy::Source {
         self.sources[i].get_or_init(|| lazy::Source::new(self, i))
     }
@@ -189,16 +228,10 @@ impl<'a> Renderer<'a> {
         self.tags.get_or_init(|| views::tag_index(self.site))
     }
 
-    /// The address of tag `t`'s page, for a tag some document carries.
-    fn tag_href(&self, t: &str) -> &str {
-        let hrefs = self.tag_hrefs.get_or_init(|| {
-            let base = &self.config.base_url;
-            self.tags()
-                .keys()
-                .map(|t| (t.clone(), base.href(&pages::tag_url(t))))
-                .collect()
-        });
-        &hrefs[t]
+    /// The address of tag `t`'s page (made per tag, not from the tag index: a document's page
+    /// needs no walk over every document for it).
+    fn tag_href(&self, t: &str) -> String {
+        self.config.base_url.href(&pages::tag_url(t))
     }
 
     fn lists(&self) -> &pages::Lists {

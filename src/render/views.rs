@@ -143,7 +143,7 @@ pub struct Group<'r> {
 #[derive(Debug, Clone, Serialize)]
 pub struct TagView<'r> {
     pub name: &'r str,
-    pub href: &'r str,
+    pub href: String,
     pub count: usize,
 }
 
@@ -153,22 +153,26 @@ pub fn date(d: Option<Date>) -> Option<String> {
 
 /// One [`LinkView`] per document, built once and borrowed where listed.
 pub fn link_views(site: &Site, config: &SiteConfig) -> Vec<LinkView> {
-    site.docs
-        .iter()
-        .zip(&site.urls)
-        .map(|(d, url)| {
-            let kind = config.kinds.get(d.kind);
-            LinkView::new(LinkFields {
-                title: d.title.clone(),
-                href: config.base_url.href(url),
-                kind: kind.name.clone(),
-                kind_label: kind.label.clone(),
-                status: d.status.clone(),
-                summary: d.summary.clone(),
-                date: date(d.changed()),
-            })
-        })
+    use rayon::prelude::*;
+    (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| link_view(site, config, i))
         .collect()
+}
+
+/// Document `i`'s [`LinkView`].
+pub fn link_view(site: &Site, config: &SiteConfig, i: usize) -> LinkView {
+    let (d, url) = (&site.docs[i], &site.urls[i]);
+    let kind = config.kinds.get(d.kind);
+    LinkView::new(LinkFields {
+        title: d.title.clone(),
+        href: config.base_url.href(url),
+        kind: kind.name.clone(),
+        kind_label: kind.label.clone(),
+        status: d.status.clone(),
+        summary: d.summary.clone(),
+        date: date(d.changed()),
+    })
 }
 
 /// Tag name → documents carrying it (sorted by title).

@@ -5,7 +5,9 @@
 //! that folder ([`route`]); the reload script is injected into HTML responses by the server
 //! and never written to disk. When a rebuild fails, the last good site keeps being served and
 //! browsers show the diagnostics in an overlay until the next good build. A rebuild re-reads
-//! only the files that changed and rewrites only the pages they affect (see `session`). The
+//! only the files that changed and rewrites only the pages they affect (see `session`), the
+//! edited pages first: browsers reload then, and again once the rest is done; newer edits cut
+//! the rest short, and the first quiet moment after them finishes it. The
 //! status checks run with the first build and again on request (a same-origin `POST` to
 //! `/__cairn/check`), not on every edit. Binds to 127.0.0.1 unless told otherwise. Reports
 //! what happens through a callback; it never prints, and installs no signal handler: the
@@ -23,15 +25,15 @@ mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::{Session, Steps};
 
 pub use route::{CHECK_PATH, EVENTS_PATH, MAX_URL, Route, SCRIPT_PATH, route};
 pub use server::{HEAD_DEADLINE, MAX_CONNECTIONS, MAX_HEAD, MAX_HEADERS};
@@ -157,9 +159,15 @@ pub fn start(
     let stopper = Stopper(Arc::new(stop));
 
     let mut session = Session::new(opts.build.clone());
-    rebuild(&mut session, Work::Everything, &live, report.as_ref());
-
     let (tx, rx) = channel();
+    rebuild(
+        &mut session,
+        Work::Everything,
+        &live,
+        report.as_ref(),
+        &|| false,
+    );
+
     let watcher = watch::watch(&opts.build.root, &session.content(), tx.clone())?;
     let ctx = Arc::new(respond::Ctx {
         root: out_dir,
@@ -196,6 +204,39 @@ enum Work {
 
 type Live = tokio::sync::watch::Sender<respond::Live>;
 
+/// The paths the watcher reported and nobody took yet. A rebuild asks it, between pages,
+/// whether more work came in (see [`Steps`]).
+struct Inbox {
+    rx: Mutex<(Receiver<PathBuf>, Vec<PathBuf>)>,
+}
+
+impl Inbox {
+    /// Whether anything came in since the last [`Inbox::take`].
+    fn waiting(&self) -> bool {
+        let mut guard = self.rx.lock().unwrap_or_else(|e| e.into_inner());
+        let (rx, got) = &mut *guard;
+        got.extend(rx.try_iter());
+        !got.is_empty()
+    }
+
+    /// What came in, waiting up to `wait` for a first path; editors write a file in several
+    /// steps (and some touch it twice), so a short pause gathers the burst into one rebuild.
+    fn take(&self, wait: Duration) -> Vec<PathBuf> {
+        let mut guard = self.rx.lock().unwrap_or_else(|e| e.into_inner());
+        let (rx, got) = &mut *guard;
+        if got.is_empty() {
+            match rx.recv_timeout(wait) {
+                Ok(p) => got.push(p),
+                Err(_) => return Vec::new(),
+            }
+        }
+        while let Ok(p) = rx.recv_timeout(Duration::from_millis(5)) {
+            got.push(p);
+        }
+        std::mem::take(got)
+    }
+}
+
 fn rebuild_loop(
     mut session: Session,
     rx: Receiver<PathBuf>,
@@ -203,53 +244,73 @@ fn rebuild_loop(
     stopper: &Stopper,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
+    let inbox = Inbox {
+        rx: Mutex::new((rx, Vec::new())),
+    };
+    // A rebuild stopped for newer edits, with no rebuild since: the next idle moment
+    // finishes it.
+    let mut unfinished = false;
+    let waiting = || inbox.waiting();
     while !stopper.stopped() {
-        let Ok(first) = rx.recv_timeout(Duration::from_millis(200)) else {
+        let mut changed = inbox.take(Duration::from_millis(200));
+        if changed.is_empty() {
+            if unfinished {
+                unfinished = rebuild(&mut session, Work::Changed(changed), live, report, &waiting);
+            }
             continue;
-        };
-        // Editors write a file in several steps (and some touch it twice); a short pause
-        // gathers the burst into one rebuild.
-        let mut changed = vec![first];
-        while let Ok(p) = rx.recv_timeout(Duration::from_millis(5)) {
-            changed.push(p);
         }
         let recheck = changed.iter().any(|p| p.as_os_str() == CHECK_PATH);
         changed.retain(|p| p.as_os_str() != CHECK_PATH);
         changed.sort();
         changed.dedup();
         if !changed.is_empty() {
-            rebuild(&mut session, Work::Changed(changed), live, report);
+            unfinished = rebuild(&mut session, Work::Changed(changed), live, report, &waiting);
         }
         if recheck {
-            rebuild(&mut session, Work::Recheck, live, report);
+            unfinished = rebuild(&mut session, Work::Recheck, live, report, &waiting);
         }
     }
 }
 
+/// Runs one (re)build and tells browsers and the caller how it went; `interrupted` says
+/// whether newer edits wait. Returns whether it stopped early for them (and is to be
+/// finished).
 fn rebuild(
     session: &mut Session,
     work: Work,
     live: &Live,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
-) {
+    interrupted: &(dyn Fn() -> bool + Sync),
+) -> bool {
     let started = Instant::now();
+    // Open tabs reload once the edited pages are written, and again once the rest is.
+    let fresh = || {
+        live.send_replace(respond::Live {
+            failure: None,
+            event: respond::reload_event(),
+        });
+    };
+    let steps = Steps {
+        fresh: Some(&fresh),
+        interrupted: Some(interrupted),
+    };
     let result = match work {
         Work::Everything => session.build(),
-        Work::Changed(paths) => session.rebuild(&paths),
+        Work::Changed(paths) => session.rebuild_with(&paths, &steps),
         Work::Recheck => session.recheck(),
     };
     let messages = match result {
         Ok(r) if !r.has_errors() => {
-            live.send_replace(respond::Live {
-                failure: None,
-                event: respond::reload_event(),
-            });
+            let unfinished = session.unfinished();
+            if !unfinished {
+                fresh();
+            }
             report(ServeEvent::Built {
                 pages: r.files,
                 took: started.elapsed(),
                 diagnostics: r.diagnostics,
             });
-            return;
+            return unfinished;
         }
         Ok(r) => r.diagnostics.iter().map(|d| d.to_string()).collect(),
         Err(e) => match &e {
@@ -266,4 +327,29 @@ fn rebuild(
         failure: Some(messages.clone()),
     });
     report(ServeEvent::Failed { messages });
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_asking_for_newer_edits_keeps_them_for_the_next_one() {
+        let (tx, rx) = channel();
+        let inbox = Inbox {
+            rx: Mutex::new((rx, Vec::new())),
+        };
+        assert!(!inbox.waiting());
+        assert!(inbox.take(Duration::from_millis(1)).is_empty());
+        tx.send(PathBuf::from("a.md")).unwrap();
+        assert!(inbox.waiting(), "an edit came in");
+        assert!(inbox.waiting(), "and waits until taken");
+        tx.send(PathBuf::from("b.md")).unwrap();
+        assert_eq!(
+            inbox.take(Duration::from_millis(1)),
+            [PathBuf::from("a.md"), PathBuf::from("b.md")]
+        );
+        assert!(!inbox.waiting());
+    }
 }

@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use cairn::session::Session;
+use std::sync::Mutex;
+
+use cairn::session::{Session, Steps};
 
 use crate::support::*;
 
@@ -177,6 +179,76 @@ fn every_kind_of_edit_gives_the_bytes_of_a_full_build() {
 }
 
 #[test]
+fn a_rebuild_stopped_for_newer_edits_has_the_edited_page_and_the_next_one_finishes() {
+    let mut live = Live::start();
+    let out = live.site.root().join("live");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let rel = "content/patterns/grand-migration.md";
+    let pattern = live.read(rel);
+    live.site.write(
+        rel,
+        &pattern
+            .replace("The grand migration", "The big move")
+            .replace("## Examples", "## Samples"),
+    );
+    let seen = Mutex::new(None);
+    let fresh = || {
+        *seen.lock().unwrap() = Some((
+            read("patterns/grand-migration/index.html"),
+            read("patterns/index.html"),
+        ))
+    };
+    let steps = Steps {
+        fresh: Some(&fresh),
+        interrupted: Some(&|| true),
+    };
+    let report = live
+        .session
+        .rebuild_with(&[live.site.root().join(rel)], &steps)
+        .unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let (own, list) = seen
+        .lock()
+        .unwrap()
+        .take()
+        .expect("told when the page is out");
+    assert!(own.contains("The big move"), "the edited page comes first");
+    assert!(!list.contains("The big move"), "the lists come after it");
+    assert!(live.session.unfinished());
+    assert!(
+        !read("patterns/index.html").contains("The big move"),
+        "a stopped rebuild leaves the rest for the next one"
+    );
+    let report = live.session.rebuild(&[]).unwrap();
+    assert!(!live.session.unfinished());
+    let warned: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        warned
+            .iter()
+            .any(|d| d.contains("grand-migration.md") && d.contains("`## Examples`")),
+        "the rebuild that finishes reports the warnings of the one cut short: {warned:?}"
+    );
+    live.assert_matches_full_build("a stopped rebuild, then an empty one");
+
+    // A deleted document's page stays until a rebuild walks every page.
+    let rel = "content/runbooks/restores.md";
+    live.edit(
+        "a new runbook",
+        &[(rel, Some("# Restores runbook\n\nSteps.\n"))],
+    );
+    std::fs::remove_file(live.site.root().join(rel)).unwrap();
+    let report = live
+        .session
+        .rebuild_with(&[live.site.root().join(rel)], &steps)
+        .unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert!(live.session.unfinished());
+    assert!(out.join("runbooks/restores/index.html").exists());
+    live.edit("a deletion finished by the next edit", &[]);
+    assert!(!live.session.unfinished());
+}
+
+#[test]
 fn a_broken_edit_writes_nothing_and_the_fix_catches_up() {
     let mut live = Live::start();
     let before = tree(&live.site.root().join("live"));
@@ -292,4 +364,53 @@ fn the_search_index_is_remembered_only_for_the_same_documents_and_a_lost_memo_co
     std::fs::write(&after[0], b"{\"manifest\": nonsense").unwrap();
     cairn::build(&opts).unwrap();
     fresh("after a damaged memo");
+}
+
+#[test]
+fn drift_warnings_follow_an_edit_made_in_place() {
+    let old = "---\ntitle: Old road\nstatus: retired\nupdated: 2025-03-05\n---\n\nBody.\n";
+    let site = Site::of(
+        "title: T\n",
+        "content",
+        &[
+            ("strategies/old.md", old),
+            (
+                "decisions/pick.md",
+                "---\ntitle: Pick\nstatus: accepted\nserves: [old]\n---\n\nBody.\n",
+            ),
+        ],
+    );
+    let mut opts = site.options();
+    opts.checks = false;
+    let mut session = Session::new(opts);
+    let drift = |r: &cairn::pipeline::BuildReport| -> Vec<String> {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.message.starts_with("serves the"))
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let first = session.build().unwrap();
+    assert_eq!(
+        drift(&first),
+        ["serves the strategy `Old road`, which is retired since 2025-03-05"]
+    );
+    // A new title and date, an edit no other document's links can see: re-linked in place,
+    // and the warning on the document serving it is made again.
+    let rel = "content/strategies/old.md";
+    site.write(
+        rel,
+        &old.replace("Old road", "Older road")
+            .replace("2025-03-05", "2025-04-01"),
+    );
+    let report = session.rebuild(&[site.root().join(rel)]).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert_eq!(
+        drift(&report),
+        ["serves the strategy `Older road`, which is retired since 2025-04-01"]
+    );
+    assert!(
+        site.read("strategies/old/index.html")
+            .contains("Older road")
+    );
 }
