@@ -5,6 +5,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+/// The binary's allocator, so the figures are the build's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let site = args.next().expect("usage: history_pass SITE [CACHE_DIR]");

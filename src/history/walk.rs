@@ -1,8 +1,9 @@
 //! The one pass over a repository's history: the only module that knows the git library.
 //!
 //! Commits are walked newest first from HEAD. Each commit that is not a merge is compared with
-//! its parent below the content folder only, on the raw tree objects (entries are parsed once
-//! per tree and the bytes two versions share are skipped), so a commit that does not touch
+//! its parent below the content folder only, on the raw tree objects (a tree is parsed beside
+//! the version read before it, the bytes two versions share skipped, and delta bases are kept
+//! in a cache), so a commit that does not touch
 //! `content/` costs two id comparisons. A document is followed to older names through renames
 //! (same blob, or a similar text within one commit, as `git log --follow` does), and the
 //! status each version gives is read from its blob, once per distinct blob, in parallel.
@@ -17,10 +18,14 @@ use std::sync::Arc;
 
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
+use gix::objs::FindExt;
 use rayon::prelude::*;
 
 use super::resume::{self, Base, Resume, Walked};
 use super::{Change, Commit, status_of};
+use tree::{Parsed, entry_order, is_file, is_tree, skip_same, skip_same_end};
+
+mod tree;
 
 /// A walk stops after this many commits, so a giant repository costs a bounded time.
 pub const MAX_COMMITS: usize = 1_000_000;
@@ -33,6 +38,13 @@ const MAX_MAILMAP: u64 = 1024 * 1024;
 const MAX_RENAME_PAIRS: usize = 10_000;
 /// Lines two texts must share for one to be the other renamed, in percent (git's default).
 const RENAME_SIMILARITY: usize = 50;
+/// Memory for the objects deltas in the pack are applied to, per repository handle (git's
+/// `core.deltaBaseCacheLimit` is 96 MiB): without it each version of a large folder's tree is
+/// rebuilt from the start of its delta chain.
+const DELTA_BASE_CACHE: usize = 64 * 1024 * 1024;
+/// Parsed trees kept at once. The walk goes from child to parent and a child's parent tree is
+/// the next commit's own, so a few suffice; branches only cost a tree read again.
+const PARSED_TREES: usize = 16;
 
 /// A repository the content folder is in, with the folder's path inside its work tree.
 pub struct Repo {
@@ -94,7 +106,7 @@ impl Repo {
     /// when the result is sure to be the one a whole pass gives (see `resume`); otherwise, or
     /// without `base`, the whole history is.
     pub fn history(&self, head: &str, base: Option<&Base>) -> Result<Walked, String> {
-        let repo = self.repo.to_thread_local();
+        let repo = local(&self.repo);
         let head = ObjectId::from_hex(head.as_bytes()).map_err(|e| e.to_string())?;
         let mut trees = Trees::new(&repo, self.prefix.clone());
         let (mailmap, mailmap_id) = mailmap(&repo, head, &mut trees);
@@ -202,6 +214,17 @@ impl Repo {
     }
 }
 
+/// A handle on the repository for this thread, with a cache of delta bases.
+fn local(repo: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut repo = repo.to_thread_local();
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            DELTA_BASE_CACHE,
+        ))
+    });
+    repo
+}
+
 /// Every commit from `head` in the order the walk meets them (newest commit time first), with
 /// its first parent and whether it is a merge; at most one more than [`MAX_COMMITS`].
 fn order(
@@ -288,7 +311,7 @@ fn statuses(repo: &gix::ThreadSafeRepository, blobs: &[ObjectId]) -> Vec<Option<
     blobs
         .par_chunks(256)
         .flat_map_iter(|chunk| {
-            let repo = repo.to_thread_local();
+            let repo = local(repo);
             chunk
                 .iter()
                 .map(|id| {
@@ -393,56 +416,6 @@ fn similarity(a: &[u64], b: &[u64]) -> usize {
 
 /// A file that differs between two trees: its path under the content folder, old and new blob.
 type FileChange = (String, Option<ObjectId>, Option<ObjectId>);
-
-/// A tree's entries: offsets into its bytes, so runs of bytes two versions share are skipped.
-struct Parsed {
-    data: Vec<u8>,
-    /// (start, name end, end) of each entry; the id is the 20 bytes before `end`.
-    entries: Vec<(u32, u32, u32)>,
-}
-
-impl Parsed {
-    fn parse(data: Vec<u8>) -> Result<Parsed, String> {
-        let mut entries = Vec::new();
-        let mut at = 0;
-        let hash = gix::hash::Kind::Sha1.len_in_bytes();
-        while at < data.len() {
-            let nul = data[at..].find_byte(0).ok_or("a tree object is damaged")? + at;
-            let end = nul + 1 + hash;
-            if end > data.len() {
-                return Err("a tree object is damaged".into());
-            }
-            entries.push((at as u32, nul as u32, end as u32));
-            at = end;
-        }
-        Ok(Parsed { data, entries })
-    }
-
-    fn entry(&self, i: usize) -> (&[u8], &[u8], ObjectId) {
-        let (start, nul, end) = self.entries[i];
-        let head = &self.data[start as usize..nul as usize];
-        let (mode, name) = head.split_at(head.find_byte(b' ').unwrap_or(0));
-        let name = name.get(1..).unwrap_or_default();
-        let id = ObjectId::from_bytes_or_panic(&self.data[nul as usize + 1..end as usize]);
-        (mode, name, id)
-    }
-
-    fn find(&self, name: &str) -> Option<(bool, ObjectId)> {
-        (0..self.entries.len()).find_map(|i| {
-            let (mode, n, id) = self.entry(i);
-            (n == name.as_bytes()).then_some((is_tree(mode), id))
-        })
-    }
-}
-
-fn is_tree(mode: &[u8]) -> bool {
-    mode == b"40000" || mode == b"040000"
-}
-
-fn is_file(mode: &[u8]) -> bool {
-    mode.starts_with(b"100")
-}
-
 /// Trees and commits read so far: the walk reads each commit's tree as a child's parent first.
 struct Trees<'r> {
     repo: &'r gix::Repository,
@@ -463,20 +436,42 @@ impl<'r> Trees<'r> {
     }
 
     fn tree(&mut self, id: ObjectId) -> Result<Arc<Parsed>, String> {
+        self.tree_beside(id, None)
+    }
+
+    /// The tree `id`, parsed beside `known` (see [`Parsed::parse_beside`]) when it is not kept.
+    fn tree_beside(&mut self, id: ObjectId, known: Option<&Parsed>) -> Result<Arc<Parsed>, String> {
         if let Some(p) = self.parsed.get(&id) {
             return Ok(Arc::clone(p));
         }
-        // The walk goes from child to parent: an old tree is not asked for again.
-        if self.parsed.len() > 4096 {
+        if self.parsed.len() >= PARSED_TREES {
             self.parsed.clear();
         }
-        let mut obj = self
-            .repo
-            .find_object(id)
-            .map_err(|e| format!("cannot read tree {id}: {e}"))?;
-        let p = Arc::new(Parsed::parse(std::mem::take(&mut obj.data))?);
+        // Room for the two buffers a delta is applied between, so none is grown by copying.
+        let mut data = Vec::with_capacity(known.map_or(0, |k| 2 * k.data.len() + 64 * 1024));
+        if id != ObjectId::empty_tree(self.repo.object_hash()) {
+            self.repo
+                .objects
+                .find(&id, &mut data)
+                .map_err(|e| format!("cannot read tree {id}: {e}"))?;
+        }
+        let p = Arc::new(match known {
+            Some(k) => Parsed::parse_beside(data, k)?,
+            None => Parsed::parse_beside(data, &Parsed::default())?,
+        });
         self.parsed.insert(id, Arc::clone(&p));
         Ok(p)
+    }
+
+    /// Two versions of a folder, the one not kept parsed beside the other.
+    fn pair_of(&mut self, o: ObjectId, n: ObjectId) -> Result<(Arc<Parsed>, Arc<Parsed>), String> {
+        if self.parsed.contains_key(&n) {
+            let b = self.tree(n)?;
+            Ok((self.tree_beside(o, Some(&b))?, b))
+        } else {
+            let a = self.tree(o)?;
+            Ok((Arc::clone(&a), self.tree_beside(n, Some(&a))?))
+        }
     }
 
     /// The commit's content folder tree and its facts.
@@ -584,7 +579,7 @@ impl<'r> Trees<'r> {
                 self.files(o, dir, &mut |p, id| out.push((p.into(), Some(id), None)))
             }
             (Some(o), Some(n)) => {
-                let (a, b) = (self.tree(o)?, self.tree(n)?);
+                let (a, b) = self.pair_of(o, n)?;
                 let (mut i, mut j) = skip_same(&a, &b);
                 let (end_a, end_b) = skip_same_end(&a, &b, i, j);
                 while i < end_a || j < end_b {
@@ -635,82 +630,6 @@ impl<'r> Trees<'r> {
         }
         Ok(())
     }
-}
-
-/// Git orders tree entries by name, a folder's name as if it ended in `/`.
-fn entry_order(a: &(&[u8], &[u8], ObjectId), b: &(&[u8], &[u8], ObjectId)) -> std::cmp::Ordering {
-    let key = |(mode, name, _): &(&[u8], &[u8], ObjectId)| {
-        let mut k = name.to_vec();
-        if is_tree(mode) {
-            k.push(b'/');
-        }
-        k
-    };
-    if a.1 == b.1 {
-        return std::cmp::Ordering::Equal;
-    }
-    key(a).cmp(&key(b))
-}
-
-/// How many leading entries two trees share byte for byte. Parsing from the start over equal
-/// bytes finds the same entries, so those wholly inside the shared bytes are the same.
-fn skip_same(a: &Parsed, b: &Parsed) -> (usize, usize) {
-    let same = common_prefix(&a.data, &b.data);
-    let n = a.entries.partition_point(|e| e.2 as usize <= same);
-    let n = n.min(b.entries.partition_point(|e| e.2 as usize <= same));
-    (n, n)
-}
-
-/// Where the trailing entries two trees share byte for byte begin, not before `i`, `j`. Going
-/// backwards, entry boundaries are only known once both trees have one at the same distance
-/// from their end; from that point on the entries are the same.
-fn skip_same_end(a: &Parsed, b: &Parsed, i: usize, j: usize) -> (usize, usize) {
-    let same = common_suffix(&a.data, &b.data);
-    let from_end = |p: &Parsed, k: usize| p.data.len() - p.entries[p.entries.len() - k].0 as usize;
-    let in_tail = |p: &Parsed| {
-        let len = p.data.len();
-        p.entries.len() - p.entries.partition_point(|e| len - e.0 as usize > same)
-    };
-    let mut n = in_tail(a)
-        .min(in_tail(b))
-        .min(a.entries.len() - i)
-        .min(b.entries.len() - j);
-    while n > 0 && from_end(a, n) != from_end(b, n) {
-        n -= 1;
-    }
-    (a.entries.len() - n, b.entries.len() - n)
-}
-
-/// The length of the bytes two slices start with alike, compared a block at a time.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 256;
-    let len = a.len().min(b.len());
-    let mut at = 0;
-    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
-        at += BLOCK;
-    }
-    at + a[at..len]
-        .iter()
-        .zip(&b[at..len])
-        .position(|(x, y)| x != y)
-        .unwrap_or(len - at)
-}
-
-/// The length of the bytes two slices end with alike.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 256;
-    let len = a.len().min(b.len());
-    let (ea, eb) = (a.len(), b.len());
-    let mut n = 0;
-    while n + BLOCK <= len && a[ea - n - BLOCK..ea - n] == b[eb - n - BLOCK..eb - n] {
-        n += BLOCK;
-    }
-    n + a[..ea - n]
-        .iter()
-        .rev()
-        .zip(b[..eb - n].iter().rev())
-        .position(|(x, y)| x != y)
-        .unwrap_or(len - n)
 }
 
 fn join(dir: &str, name: &[u8]) -> String {
